@@ -1,0 +1,63 @@
+// Wire constants shared by the browser client and the sync server. Named once, here.
+
+/** y-websocket message types (the first varuint of every binary frame), as y-websocket's client sends them. */
+export const MessageType = Object.freeze({
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3
+})
+
+/** WebSocket close codes Podium uses, with the reason each stands for. */
+export const CloseCode = Object.freeze({
+  /** Server shutting down (SIGINT/SIGTERM). */
+  goingAway: 1001,
+  /** A frame that is not a y-protocols message, or a truncated one. */
+  protocolError: 1002,
+  /** A text frame or an unknown message type. */
+  unsupportedData: 1003,
+  /** Writing under another delegation's client id, or another policy breach. */
+  policyViolation: 1008,
+  /** A frame over the size limit. */
+  messageTooBig: 1009,
+  /** Server error while handling the connection. */
+  internalError: 1011,
+  /** Rate limit exceeded, or a client that stops reading (send buffer over its bound). */
+  tryAgainLater: 1013,
+  /** No token, an unknown token or a revoked one. */
+  unauthorized: 4401,
+  /** The token is valid but does not allow this (e.g. a token for another meeting). */
+  forbidden: 4403,
+  /** The document name is not `[A-Za-z0-9._-]{1,100}`. */
+  badDocumentName: 4400,
+  /** The document could not be loaded from storage; it is never written back. */
+  loadFailed: 4500
+})
+
+/** The shape of a document name: `[A-Za-z0-9._-]{1,100}`. */
+export const DOC_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/
+
+/** URL paths of the single HTTP server. */
+export const Paths = Object.freeze({
+  sync: '/sync',
+  api: '/api',
+  document: '/d',
+  health: '/healthz',
+  metrics: '/metrics'
+})
+
+/** Roles a sign-in token can carry. Observers read only. */
+export const ROLES = Object.freeze(['secretariat', 'chair', 'delegation', 'observer'] as const)
+
+/** One of ROLES. */
+export type Role = (typeof ROLES)[number]
+
+/** Whether a role may change the podium version. */
+export function canEdit(role: Role): boolean {
+  return role !== 'observer'
+}
+
+/** Whether a role may state positions for any delegation (they type what delegates say from the floor). */
+export function speaksForAnyDelegation(role: Role): boolean {
+  return role === 'secretariat' || role === 'chair'
+}

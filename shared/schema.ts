@@ -1,0 +1,151 @@
+import { Schema, type NodeSpec, type MarkSpec, type DOMOutputSpec } from 'prosemirror-model'
+
+// The podium version as data: what a negotiation text *is* (paragraphs, brackets,
+// positions, notes), not how it looks. Rendering details live in the client's CSS.
+
+/** How a block is separated from the block before it in podium text: a blank line, or a single line break. */
+export type BlockSeparator = 'blank' | 'line'
+
+/** A delegation's stance in a position mark: `+` supports, `-` opposes. */
+export type Stance = '+' | '-'
+
+/** Whether a note reads `(IND: keep original)` (`colon`) or `(CHN, THA original text)` (`plain`). */
+export type NoteForm = 'colon' | 'plain'
+
+const blockAttrs = {
+  id: { default: null as string | null },
+  sep: { default: 'blank' as BlockSeparator }
+}
+
+function blockDOM(tag: string, attrs: Record<string, unknown>): DOMOutputSpec {
+  const dom: Record<string, string> = {}
+  if (attrs.id) dom['data-id'] = String(attrs.id)
+  if (attrs.sep === 'line') dom['data-sep'] = 'line'
+  return [tag, dom, 0]
+}
+
+function blockAttrsFromDOM(el: HTMLElement) {
+  return { id: el.getAttribute('data-id'), sep: el.getAttribute('data-sep') === 'line' ? 'line' : 'blank' }
+}
+
+/** Renders a position mark the way delegates write it: `(+IRAN with reservation)`. */
+export function positionText(attrs: { delegation: string; stance: string; qualifier: string | null }): string {
+  return `(${attrs.stance}${attrs.delegation}${attrs.qualifier ? ' ' + attrs.qualifier : ''})`
+}
+
+/** Renders a note the way delegates write it: `(IND, TUR: depends on PP5b)` or `(CHN, THA original text)`. */
+export function noteText(attrs: { delegations: string; text: string; form: string }): string {
+  return `(${attrs.delegations}${attrs.form === 'colon' ? ': ' : ' '}${attrs.text})`
+}
+
+/** Node specs of the podium schema, as plain objects. */
+export const nodes: Record<string, NodeSpec> = {
+  doc: { content: 'block+' },
+
+  /** A document or section title ("DRAFT ASTANA STATEMENT ON CICA TRANSFORMATION", "Pillar I: …"). */
+  heading: {
+    group: 'block',
+    content: 'inline*',
+    attrs: blockAttrs,
+    defining: true,
+    whitespace: 'pre',
+    parseDOM: [{ tag: 'h1', getAttrs: blockAttrsFromDOM }, { tag: 'h2', getAttrs: blockAttrsFromDOM }, { tag: 'h3', getAttrs: blockAttrsFromDOM }],
+    toDOM: (node) => blockDOM('h2', node.attrs)
+  },
+
+  /** A paragraph; its label (PP4, OP5, "13.") stays in its text and is derived by the analysis. */
+  paragraph: {
+    group: 'block',
+    content: 'inline*',
+    attrs: blockAttrs,
+    whitespace: 'pre',
+    parseDOM: [{ tag: 'p', getAttrs: blockAttrsFromDOM }],
+    toDOM: (node) => blockDOM('p', node.attrs)
+  },
+
+  text: { group: 'inline' },
+
+  /** Square brackets around text not yet agreed; nestable to any depth. */
+  bracket: {
+    group: 'inline',
+    inline: true,
+    content: 'inline*',
+    parseDOM: [{ tag: 'span[data-bracket]' }],
+    toDOM: () => ['span', { 'data-bracket': '', class: 'pm-bracket' }, 0]
+  },
+
+  /** A delegation's position on the text just before it: `(+CHN)`, `(-ISR)`, `(+IRAN with reservation)`. */
+  delegation_mark: {
+    group: 'inline',
+    inline: true,
+    atom: true,
+    selectable: true,
+    attrs: {
+      delegation: { default: '' },
+      stance: { default: '+' as Stance },
+      qualifier: { default: null as string | null }
+    },
+    parseDOM: [{
+      tag: 'span[data-position]',
+      getAttrs: (el: HTMLElement) => ({
+        delegation: el.getAttribute('data-delegation') ?? '',
+        stance: el.getAttribute('data-stance') === '-' ? '-' : '+',
+        qualifier: el.getAttribute('data-qualifier') || null
+      })
+    }],
+    toDOM: (node) => ['span', {
+      'data-position': '',
+      'data-delegation': node.attrs.delegation,
+      'data-stance': node.attrs.stance,
+      ...(node.attrs.qualifier ? { 'data-qualifier': node.attrs.qualifier } : {}),
+      class: 'pm-position'
+    }, positionText(node.attrs as never)]
+  },
+
+  /** A delegation's remark: `(IND: keep original)`, `(CHN, THA, IRAN original text)`. `delegations` is the codes joined by ", ". */
+  note: {
+    group: 'inline',
+    inline: true,
+    atom: true,
+    selectable: true,
+    attrs: {
+      delegations: { default: '' },
+      text: { default: '' },
+      form: { default: 'colon' as NoteForm }
+    },
+    parseDOM: [{
+      tag: 'span[data-note]',
+      getAttrs: (el: HTMLElement) => ({
+        delegations: el.getAttribute('data-delegations') ?? '',
+        text: el.getAttribute('data-text') ?? '',
+        form: el.getAttribute('data-form') === 'plain' ? 'plain' : 'colon'
+      })
+    }],
+    toDOM: (node) => ['span', {
+      'data-note': '',
+      'data-delegations': node.attrs.delegations,
+      'data-text': node.attrs.text,
+      'data-form': node.attrs.form,
+      class: 'pm-note'
+    }, noteText(node.attrs as never)]
+  }
+}
+
+/** Mark specs of the podium schema. Order matters: it is the nesting order used when serializing. */
+export const marks: Record<string, MarkSpec> = {
+  deletion: {
+    parseDOM: [{ tag: 's' }, { tag: 'del' }, { style: 'text-decoration=line-through' }],
+    toDOM: () => ['s', { class: 'pm-deletion' }, 0]
+  },
+  strong: {
+    parseDOM: [{ tag: 'strong' }, { tag: 'b' }],
+    toDOM: () => ['strong', 0]
+  },
+  emphasis: {
+    parseDOM: [{ tag: 'em' }, { tag: 'i' }],
+    toDOM: () => ['em', 0]
+  }
+}
+
+/** The podium schema: every document in Podium, live or in a snapshot, conforms to it. */
+export const schema = new Schema({ nodes, marks })
