@@ -1,0 +1,10 @@
+// The registry of `podium` sub-commands. Each entry takes its arguments and resolves to an exit code.
+
+/** A sub-command: its arguments after the command name, resolving to the process exit code. */
+export type Command = (args: string[]) => Promise<number>
+
+/** Every sub-command by name. Loaded lazily so `podium status` does not load the server. */
+export const commands: Record<string, Command> = {
+  convert: async (args) => (await import('./convert.ts')).convert(args),
+  status: async (args) => (await import('./status.ts')).status(args)
+}
