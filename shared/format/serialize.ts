@@ -1,0 +1,63 @@
+import type { Fragment, Mark, Node } from 'prosemirror-model'
+import { noteText, positionText } from '../schema.ts'
+import { HEADING_PREFIX, looksLikeHeading } from './heading.ts'
+import { normalisePodiumText } from './normalise.ts'
+import type { MarkName } from './tokenize.ts'
+
+// Writes the podium schema back as podium text. Marks are written per container (a bracket's content
+// is its own container), opened outermost-first in schema order and closed innermost-first.
+
+const ORDER: MarkName[] = ['deletion', 'strong', 'emphasis']
+const DELIM: Record<MarkName, string> = { deletion: '~~', strong: '**', emphasis: '*' }
+
+function markNames(marks: readonly Mark[]): Set<MarkName> {
+  return new Set(marks.map((m) => m.type.name as MarkName).filter((n) => n in DELIM))
+}
+
+/** Writes inline content (a block's or a bracket's) as podium text. */
+export function serializeInline(content: Fragment): string {
+  let out = ''
+  const active: MarkName[] = []
+  const moveTo = (wanted: Set<MarkName>) => {
+    // Close from the innermost until everything still open is wanted, then open what is missing.
+    let keep = 0
+    while (keep < active.length && wanted.has(active[keep])) keep++
+    for (let i = active.length - 1; i >= keep; i--) out += DELIM[active[i]]
+    active.length = keep
+    for (const n of ORDER) if (wanted.has(n) && !active.includes(n)) { out += DELIM[n]; active.push(n) }
+  }
+  content.forEach((node) => {
+    moveTo(markNames(node.marks))
+    switch (node.type.name) {
+      case 'text': out += node.text; break
+      case 'bracket': out += '[' + serializeInline(node.content) + ']'; break
+      case 'delegation_mark': out += positionText(node.attrs as never); break
+      case 'note': out += noteText(node.attrs as never); break
+      default: throw new RangeError(`serializePodium: unexpected inline node ${node.type.name}`)
+    }
+  })
+  moveTo(new Set())
+  return out
+}
+
+function block(node: Node): string {
+  const text = serializeInline(node.content)
+  return node.type.name === 'heading' && !looksLikeHeading(node) ? HEADING_PREFIX + text : text
+}
+
+/** Joins blocks as podium text without the final normalisation (used to check a parsed block). */
+export function serializeBlocks(blocks: readonly Node[]): string {
+  let out = ''
+  blocks.forEach((b, i) => {
+    if (i > 0) out += b.attrs.sep === 'line' ? '\n' : '\n\n'
+    out += block(b)
+  })
+  return out
+}
+
+/** Writes a document (or any node whose children are blocks) as normalised podium text. */
+export function serializePodium(doc: Node): string {
+  const blocks: Node[] = []
+  doc.forEach((b) => blocks.push(b))
+  return normalisePodiumText(serializeBlocks(blocks))
+}

@@ -1,0 +1,27 @@
+import { CODE_PATTERN } from '../roster.ts'
+
+// The regular expressions of podium text's inline syntax, in one place for parser and serializer.
+
+const CODE = '[A-Z][A-Z0-9]{1,15}'
+// Free text inside a mark or note: starts and ends with a non-space, holds no parentheses,
+// brackets or line breaks (so a mark never swallows a bracket or another mark).
+const FREE = '[^\\s()\\[\\]](?:[^()\\[\\]\\n]*[^\\s()\\[\\]])?'
+
+/** `(+CODE)`, `(-CODE)`, `(+CODE qualifier)`: groups stance, code, qualifier. Sticky: match at lastIndex. */
+export const POSITION_RE = new RegExp(`\\(([+-])(${CODE})(?: (${FREE}))?\\)`, 'y')
+
+/** `(CODE, CODE: text)` or `(CODE, CODE text)`: groups codes, separator, text. Sticky. */
+export const NOTE_RE = new RegExp(`\\((${CODE}(?:, ${CODE})*)(: | )(${FREE})\\)`, 'y')
+
+/** Every `(+X)`/`(-X)` code in a text: a code so used anywhere is a delegation throughout that text. */
+export function codesInPositions(text: string): Set<string> {
+  const found = new Set<string>()
+  const re = new RegExp(`\\([+-](${CODE})(?: ${FREE})?\\)`, 'g')
+  for (const m of text.matchAll(re)) found.add(m[1])
+  return found
+}
+
+/** Whether `code` has the shape of a delegation code. */
+export function isCode(code: string): boolean {
+  return CODE_PATTERN.test(code)
+}
