@@ -1,0 +1,11 @@
+// The negotiation commands: pure functions over EditorState, used by the toolbar and the keymap.
+export { bracketAt, bracketBefore, positionGroup } from './find-bracket.ts'
+export type { FoundBracket, FoundPosition, PositionGroup } from './find-bracket.ts'
+export { bracketSelection } from './bracket.ts'
+export { removeBracket } from './unbracket.ts'
+export { togglePosition, ownPosition, deletePosition } from './position.ts'
+export { setQualifier } from './qualifier.ts'
+export { insertNote } from './note.ts'
+export { toggleDeletion, toggleStrong, toggleEmphasis } from './marks.ts'
+export { insertNextLabel, nextFreeLabel, parseLabel, formatLabel, labelsIn } from './label.ts'
+export type { LabelSeries, ParsedLabel } from './label.ts'
