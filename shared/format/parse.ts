@@ -62,10 +62,11 @@ function unitToBlock(content: Node[], sep: BlockSeparator, ids: () => string): N
   const para = schema.nodes.paragraph.create(attrs, content)
   if (looksLikeHeading(para)) return schema.nodes.heading.create(attrs, content)
   const first = content[0]
-  if (first && first.isText && first.marks.length === 0 && first.text!.startsWith(HEADING_PREFIX) && first.text!.length > HEADING_PREFIX.length) {
-    const rest = [schema.text(first.text!.slice(HEADING_PREFIX.length)), ...content.slice(1)]
+  if (first && first.isText && first.marks.length === 0 && first.text!.startsWith(HEADING_PREFIX)) {
+    const remainder = first.text!.slice(HEADING_PREFIX.length)
+    const rest = [...(remainder ? [schema.text(remainder)] : []), ...content.slice(1)]
     const heading = schema.nodes.heading.create(attrs, rest)
-    if (!looksLikeHeading(heading)) return heading
+    if (rest.length > 0 && !looksLikeHeading(heading)) return heading
   }
   return para
 }

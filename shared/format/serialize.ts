@@ -5,7 +5,7 @@ import { normalisePodiumText } from './normalise.ts'
 import type { MarkName } from './tokenize.ts'
 
 // Writes the podium schema back as podium text. Marks are written per container (a bracket's content
-// is its own container), opened outermost-first in schema order and closed innermost-first.
+// is its own container), opened in schema order and closed innermost-first.
 
 const ORDER: MarkName[] = ['deletion', 'strong', 'emphasis']
 const DELIM: Record<MarkName, string> = { deletion: '~~', strong: '**', emphasis: '*' }
@@ -18,12 +18,12 @@ function markNames(marks: readonly Mark[]): Set<MarkName> {
 export function serializeInline(content: Fragment): string {
   let out = ''
   const active: MarkName[] = []
+  // Delimiters toggle one mark each (the parser pairs each mark on its own), so a change of marks
+  // closes only what ends and opens only what starts; this never writes four asterisks in a row.
   const moveTo = (wanted: Set<MarkName>) => {
-    // Close from the innermost until everything still open is wanted, then open what is missing.
-    let keep = 0
-    while (keep < active.length && wanted.has(active[keep])) keep++
-    for (let i = active.length - 1; i >= keep; i--) out += DELIM[active[i]]
-    active.length = keep
+    for (let i = active.length - 1; i >= 0; i--) {
+      if (!wanted.has(active[i])) { out += DELIM[active[i]]; active.splice(i, 1) }
+    }
     for (const n of ORDER) if (wanted.has(n) && !active.includes(n)) { out += DELIM[n]; active.push(n) }
   }
   content.forEach((node) => {
