@@ -1,0 +1,49 @@
+// `podium serve`: runs the server until SIGINT/SIGTERM, printing sign-in links on first start.
+
+import { loadMeeting } from '../config.ts'
+import { startServer } from '../index.ts'
+import { CliError } from './main.ts'
+import { parseFlags, stringFlag } from './flags.ts'
+
+const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data] [--config FILE]
+Serves the client at /, documents at /d/<doc>, the REST API at /api and live sync at /sync/<doc>.
+On an empty data directory, creates the demo meeting and prints sign-in links.`
+
+/** Runs `podium serve`; resolves to 0 after a clean shutdown on SIGINT/SIGTERM. */
+export async function serve(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, ['port', 'host', 'data', 'config'])
+  if (parsed.flags.has('help')) {
+    process.stdout.write(USAGE + '\n')
+    return 0
+  }
+  if (parsed.positional.length > 0) throw new CliError(`unexpected argument ${parsed.positional[0]}`)
+  const portText = stringFlag(parsed, 'port', process.env.PORT ?? '1234')!
+  const port = Number(portText)
+  if (!/^\d+$/.test(portText) || port > 65535) throw new CliError(`--port ${portText} is not a port number (0–65535)`)
+  const meeting = loadMeeting(stringFlag(parsed, 'config'))
+  const server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), dataDir: stringFlag(parsed, 'data', './data')!, meeting })
+  process.stdout.write(`Podium listening on ${server.url} (meeting: ${meeting.name})\n`)
+  if (server.demoLinks) {
+    process.stdout.write('Created the demo meeting. Sign-in links (keep them private):\n')
+    for (const link of server.demoLinks) {
+      const who = link.delegation ? `${link.delegation} (${link.label})` : link.label
+      process.stdout.write(`  ${who.padEnd(22)} ${link.url}\n`)
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      server.log.info({ signal }, 'shutting down')
+      server.close().then(resolve, (err) => {
+        server.log.error({ err: (err as Error).message }, 'shutdown failed')
+        resolve()
+      })
+    }
+    const onInt = () => stop('SIGINT')
+    const onTerm = () => stop('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+  })
+  return 0
+}

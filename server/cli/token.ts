@@ -1,0 +1,72 @@
+// `podium token create|list|revoke`: sign-in tokens, straight on the data directory's database
+// (safe while the server runs; it re-checks open connections' tokens every few seconds).
+
+import { loadMeeting } from '../config.ts'
+import { DEMO_DOC } from '../demo.ts'
+import { openSqliteStorage } from '../storage/sqlite.ts'
+import type { Storage } from '../storage/types.ts'
+import { createToken, hashToken, signInPath } from '../tokens.ts'
+import { CliError } from './main.ts'
+import { parseFlags, stringFlag } from './flags.ts'
+
+const USAGE = `usage:
+  podium token create --role secretariat|chair|delegation|observer [--delegation CODE] [--label TEXT] [--doc NAME] [--data DIR] [--config FILE]
+  podium token list [--data DIR]
+  podium token revoke TOKEN|ID [--data DIR]`
+
+function withStorage<T>(dataDir: string, use: (s: Storage) => T): T {
+  const storage = openSqliteStorage(dataDir)
+  try {
+    return use(storage)
+  } finally {
+    storage.close()
+  }
+}
+
+/** Runs `podium token …`; prints JSON lines on standard output. */
+export async function token(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stdout.write(USAGE + '\n')
+    return sub ? 0 : 2
+  }
+  const parsed = parseFlags(rest, ['role', 'delegation', 'label', 'doc', 'data', 'config'])
+  if (parsed.flags.has('help')) {
+    process.stdout.write(USAGE + '\n')
+    return 0
+  }
+  const dataDir = stringFlag(parsed, 'data', './data')!
+  switch (sub) {
+    case 'create': {
+      if (parsed.positional.length > 0) throw new CliError(`unexpected argument ${parsed.positional[0]}`)
+      const role = stringFlag(parsed, 'role')
+      if (!role) throw new CliError('--role is required (secretariat, chair, delegation or observer)')
+      const meeting = loadMeeting(stringFlag(parsed, 'config'))
+      const doc = stringFlag(parsed, 'doc', DEMO_DOC.name)!
+      const created = withStorage(dataDir, (s) => createToken(s, { role, delegation: stringFlag(parsed, 'delegation') ?? null, label: stringFlag(parsed, 'label') ?? null, doc }, meeting.roster))
+      process.stdout.write(JSON.stringify({ token: created.token, role: created.record.role, delegation: created.record.delegation, link: signInPath(doc, created.token) }) + '\n')
+      return 0
+    }
+    case 'list': {
+      const tokens = withStorage(dataDir, (s) => s.listTokens())
+      for (const t of tokens) {
+        process.stdout.write(JSON.stringify({ id: t.id, role: t.role, delegation: t.delegation, label: t.label, doc: t.doc, createdAt: t.createdAt, revoked: t.revokedAt !== null }) + '\n')
+      }
+      return 0
+    }
+    case 'revoke': {
+      const [value] = parsed.positional
+      if (!value || parsed.positional.length > 1) throw new CliError('revoke takes one TOKEN (or its id)')
+      const outcome = withStorage(dataDir, (s) => {
+        const record = s.tokenByHash(hashToken(value)) ?? s.tokenById(value)
+        if (!record) return null
+        return { id: record.id, changed: s.revokeToken(record.id) }
+      })
+      if (!outcome) throw new CliError('no such token')
+      process.stdout.write(JSON.stringify({ id: outcome.id, revoked: true, already: !outcome.changed }) + '\n')
+      return 0
+    }
+    default:
+      throw new CliError(`unknown token command "${sub}" (create, list, revoke)`)
+  }
+}

@@ -1,0 +1,35 @@
+// What REST handlers see: the request, its authenticated principal, and the server's parts.
+
+import type { MeetingConfig } from '../config.ts'
+import type { Storage } from '../storage/types.ts'
+import type { Hub } from '../sync/hub.ts'
+import type { Principal } from '../tokens.ts'
+import type { Role } from '../../shared/protocol.ts'
+import type { Reply } from './respond.ts'
+
+/** The server parts REST handlers use. */
+export interface ApiDeps {
+  storage: Storage
+  meeting: MeetingConfig
+  hub: Hub
+  /** The document sign-in links point to when a request names none. */
+  defaultDoc: string
+}
+
+/** One authenticated API request. */
+export interface ApiRequest {
+  principal: Principal
+  /** The path's captured groups (decoded). */
+  params: string[]
+  /** The parsed JSON body, or undefined. */
+  body: unknown
+  url: URL
+}
+
+/** One REST route: method, path pattern (matched against the path after /api), roles allowed, handler. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  pattern: RegExp
+  roles: readonly Role[] | 'any'
+  handle(req: ApiRequest, deps: ApiDeps): Reply
+}

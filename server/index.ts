@@ -1,0 +1,176 @@
+// The Podium server: one HTTP server for the built client, the REST API, websocket sync,
+// health and metrics, over one SQLite database in the data directory.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { Paths } from '../shared/protocol.ts'
+import { DEFAULT_MEETING, type MeetingConfig } from './config.ts'
+import { DEMO_DOC, seedDemo } from './demo.ts'
+import { handleApi } from './http/api.ts'
+import { send } from './http/respond.ts'
+import { serveClient } from './http/static.ts'
+import { resolveLimits, type Limits } from './limits.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { Metrics } from './metrics.ts'
+import { openSqliteStorage } from './storage/sqlite.ts'
+import type { Storage } from './storage/types.ts'
+import { Hub } from './sync/hub.ts'
+
+/** Options of startServer. Only `dataDir` is required. */
+export interface ServerOptions {
+  /** Directory holding podium.db (created when missing). */
+  dataDir: string
+  /** TCP port; 0 picks a free one. Default 1234. */
+  port?: number
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string
+  /** The meeting; default DEFAULT_MEETING. */
+  meeting?: MeetingConfig
+  /** The built client; default dist/client of this package. */
+  clientDir?: string
+  /** Create the demo meeting on an empty data directory. Default true. */
+  demo?: boolean
+  /** pino level; default from PODIUM_LOG_LEVEL, silent under vitest, else info. */
+  logLevel?: string
+  /** A logger to use instead of creating one. */
+  logger?: Logger
+  /** Overrides of DEFAULT_LIMITS. */
+  limits?: Partial<Limits>
+  /** How long an empty document stays loaded, in ms. Default 30 000. */
+  idleUnloadMs?: number
+  /** Compact a document's log after this many appends. Default 500. */
+  compactEvery?: number
+  /** How often open connections' tokens are re-checked for revocation, in ms. Default 5 000. */
+  tokenRecheckMs?: number
+  /** SQLite synchronous mode: `full` (default) or `normal`. */
+  synchronous?: 'full' | 'normal'
+}
+
+/** A sign-in link printed on first start. */
+export interface SignInLink {
+  role: string
+  delegation: string | null
+  label: string
+  token: string
+  url: string
+}
+
+/** A running server. */
+export interface RunningServer {
+  port: number
+  /** `http://host:port`. */
+  url: string
+  storage: Storage
+  hub: Hub
+  metrics: Metrics
+  log: Logger
+  /** The demo's sign-in links when this start created the demo meeting, else null. */
+  demoLinks: SignInLink[] | null
+  /** Stops accepting, closes every connection (1001), compacts and closes storage. Idempotent. */
+  close(): Promise<void>
+}
+
+/** The client build served by default: dist/client at the package root. */
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url))
+
+/**
+ * Opens storage, seeds the demo meeting on an empty data directory, and listens. Resolves once
+ * listening; rejects when the port is taken or storage cannot be opened (nothing left running).
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  if (!options || typeof options.dataDir !== 'string' || !options.dataDir) throw new RangeError(`dataDir ${JSON.stringify(options?.dataDir)} is not a directory path`)
+  const port = options.port ?? 1234
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${JSON.stringify(port)} is not 0–65535`)
+  const host = options.host ?? '127.0.0.1'
+  const meeting = options.meeting ?? DEFAULT_MEETING
+  const limits = resolveLimits(options.limits)
+  const log = options.logger ?? createLogger(options.logLevel)
+  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR
+
+  const storage = openSqliteStorage(options.dataDir, { synchronous: options.synchronous })
+  let demo
+  try {
+    demo = options.demo === false ? null : seedDemo(storage, meeting)
+  } catch (err) {
+    storage.close()
+    throw err
+  }
+  let hub: Hub | undefined
+  const metrics = new Metrics({
+    connections: () => hub?.connections ?? 0,
+    docsLoaded: () => hub?.rooms.size ?? 0,
+    bytesStored: () => storage.bytesStored()
+  })
+  hub = new Hub({
+    storage,
+    metrics,
+    log,
+    limits,
+    idleUnloadMs: options.idleUnloadMs ?? 30_000,
+    compactEvery: options.compactEvery ?? 500,
+    tokenRecheckMs: options.tokenRecheckMs ?? 5_000
+  })
+  const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name
+  const deps = { storage, meeting, hub, defaultDoc }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]
+    const fail = (err: unknown) => {
+      log.error({ path, err: (err as Error).stack }, 'request failed')
+      if (!res.headersSent) send(res, { status: 500, json: { error: 'internal error' } })
+      else res.destroy()
+    }
+    try {
+      if (path === Paths.health) return send(res, { status: 200, json: { ok: true, docsLoaded: hub.rooms.size, connections: hub.connections } })
+      if (path === Paths.metrics) return send(res, { status: 200, text: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' })
+      if (path === Paths.api || path.startsWith(Paths.api + '/')) return void handleApi(req, res, deps, log, limits.maxBodyBytes).catch(fail)
+      serveClient(req, res, clientDir)
+    } catch (err) {
+      fail(err)
+    }
+  })
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head))
+  server.on('clientError', (_err, socket) => socket.destroy())
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    await hub.close(0)
+    metrics.stop()
+    storage.close()
+    throw err
+  }
+  const actual = (server.address() as AddressInfo).port
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
+  log.info({ url, dataDir: options.dataDir }, 'listening')
+
+  let closing: Promise<void> | null = null
+  return {
+    port: actual,
+    url,
+    storage,
+    hub,
+    metrics,
+    log,
+    demoLinks: demo ? demo.map((d) => ({ role: d.role, delegation: d.delegation, label: d.label, token: d.token, url: url + d.path })) : null,
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        await hub.close()
+        server.closeAllConnections()
+        await stopped
+        metrics.stop()
+        storage.close()
+        log.info('closed')
+      })()
+      return closing
+    }
+  }
+}

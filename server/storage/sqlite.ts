@@ -1,0 +1,191 @@
+// SQLite storage: one database file, WAL, synchronous appends. Each accepted update is one
+// row in `updates`, committed with its audit row before the caller broadcasts it.
+
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import type { Attribution, AuditRecord, DocRecord, LoadedDoc, Storage, TokenRecord } from './types.ts'
+import type { Role } from '../../shared/protocol.ts'
+
+/** The database file name inside the data directory. */
+export const DB_FILE = 'podium.db'
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS docs (
+  name TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_change TEXT
+);
+CREATE TABLE IF NOT EXISTS states (
+  doc TEXT PRIMARY KEY REFERENCES docs(name),
+  data BLOB NOT NULL,
+  upto INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS updates (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL REFERENCES docs(name),
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_doc ON updates(doc, id);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  update_id INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  token_id TEXT,
+  role TEXT NOT NULL,
+  delegation TEXT,
+  at TEXT NOT NULL,
+  client_ids TEXT NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc, id);
+CREATE TABLE IF NOT EXISTS client_owners (
+  doc TEXT NOT NULL,
+  client_id INTEGER NOT NULL,
+  identity TEXT NOT NULL,
+  PRIMARY KEY (doc, client_id)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  delegation TEXT,
+  label TEXT,
+  doc TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+-- The audit trail is append-only: the database itself refuses changes to it.
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+`
+
+/** Options of the SQLite storage. */
+export interface SqliteOptions {
+  /** `full` (default) fsyncs every commit; `normal` survives a process crash but not a power cut. */
+  synchronous?: 'full' | 'normal'
+}
+
+type DocRow = { name: string; title: string; created_at: string; last_change: string | null }
+type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null }
+
+function docRecord(r: DocRow): DocRecord {
+  return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change }
+}
+
+function tokenRecord(r: TokenRow): TokenRecord {
+  return { id: r.id, hash: r.hash, role: r.role as Role, delegation: r.delegation, label: r.label, doc: r.doc, createdAt: r.created_at, revokedAt: r.revoked_at }
+}
+
+/**
+ * Opens (creating when needed) the database `podium.db` in `dataDir` and returns the Storage on it.
+ * Throws when the directory cannot be created or the file is not a Podium database.
+ */
+export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage {
+  if (typeof dataDir !== 'string' || !dataDir) throw new RangeError(`data directory ${JSON.stringify(dataDir)} is not a path`)
+  mkdirSync(dataDir, { recursive: true })
+  const db = new Database(join(dataDir, DB_FILE))
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+  db.pragma('foreign_keys = ON')
+  // Another process (the `podium token` CLI) may write while the server runs.
+  db.pragma('busy_timeout = 5000')
+  db.exec(SCHEMA)
+
+  const q = {
+    insertDoc: db.prepare('INSERT OR IGNORE INTO docs (name, title, created_at, last_change) VALUES (?, ?, ?, NULL)'),
+    getDoc: db.prepare<[string], DocRow>('SELECT * FROM docs WHERE name = ?'),
+    listDocs: db.prepare<[], DocRow>('SELECT * FROM docs ORDER BY name'),
+    setTitle: db.prepare('UPDATE docs SET title = ? WHERE name = ?'),
+    touch: db.prepare('UPDATE docs SET last_change = ? WHERE name = ?'),
+    state: db.prepare<[string], { data: Buffer; upto: number }>('SELECT data, upto FROM states WHERE doc = ?'),
+    updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>('SELECT id, data FROM updates WHERE doc = ? AND id > ? ORDER BY id'),
+    pending: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM updates WHERE doc = ? AND id > ?'),
+    insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
+    insertAudit: db.prepare('INSERT INTO audit (update_id, doc, token_id, role, delegation, at, client_ids, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    owners: db.prepare<[string], { client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = ?'),
+    insertOwner: db.prepare('INSERT OR IGNORE INTO client_owners (doc, client_id, identity) VALUES (?, ?, ?)'),
+    upsertState: db.prepare('INSERT INTO states (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto'),
+    deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?'),
+    insertToken: db.prepare('INSERT INTO tokens (id, hash, role, delegation, label, doc, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    tokenById: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?'),
+    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
+    revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
+    bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
+  }
+
+  const uptoOf = (name: string): number => q.state.get(name)?.upto ?? 0
+
+  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
+    const id = Number(q.insertUpdate.run(name, update).lastInsertRowid)
+    q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, JSON.stringify(a.clientIds), update.byteLength)
+    for (const client of a.clientIds) q.insertOwner.run(name, client, a.identity)
+    q.touch.run(at, name)
+    return id
+  })
+
+  const createTx = db.transaction((name: string, title: string, initial: Uint8Array, a: Attribution): boolean => {
+    const now = new Date().toISOString()
+    if (q.insertDoc.run(name, title, now).changes === 0) return false
+    appendTx(name, initial, a, now)
+    return true
+  })
+
+  const compactTx = db.transaction((name: string): number => {
+    const state = q.state.get(name)
+    const rows = q.updatesAfter.all(name, state?.upto ?? 0)
+    if (rows.length === 0) return 0
+    const parts = state ? [state.data, ...rows.map((r) => r.data)] : rows.map((r) => r.data)
+    const merged = Y.mergeUpdates(parts.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)))
+    const upto = rows[rows.length - 1].id
+    q.upsertState.run(name, merged, upto)
+    q.deleteUpTo.run(name, upto)
+    return rows.length
+  })
+
+  return {
+    createDoc: (name, title, initial, attribution) => createTx(name, title, initial, attribution),
+    getDoc: (name) => {
+      const row = q.getDoc.get(name)
+      return row ? docRecord(row) : null
+    },
+    listDocs: () => q.listDocs.all().map(docRecord),
+    setTitle: (name, title) => q.setTitle.run(title, name).changes > 0,
+    load: (name) => {
+      const row = q.getDoc.get(name)
+      if (!row) return null
+      const state = q.state.get(name)
+      const updates: Uint8Array[] = []
+      if (state) updates.push(new Uint8Array(state.data))
+      for (const r of q.updatesAfter.all(name, state?.upto ?? 0)) updates.push(new Uint8Array(r.data))
+      const owners = new Map<number, string>()
+      for (const o of q.owners.all(name)) owners.set(o.client_id, o.identity)
+      return { record: docRecord(row), updates, owners }
+    },
+    append: (name, update, attribution) => appendTx(name, update, attribution, new Date().toISOString()),
+    compact: (name) => compactTx(name),
+    pendingCount: (name) => q.pending.get(name, uptoOf(name))?.n ?? 0,
+    insertToken: (t) => { q.insertToken.run(t.id, t.hash, t.role, t.delegation, t.label, t.doc, t.createdAt, t.revokedAt) },
+    tokenByHash: (hash) => {
+      const row = q.tokenByHash.get(hash)
+      return row ? tokenRecord(row) : null
+    },
+    tokenById: (id) => {
+      const row = q.tokenById.get(id)
+      return row ? tokenRecord(row) : null
+    },
+    listTokens: () => q.listTokens.all().map(tokenRecord),
+    revokeToken: (id) => q.revoke.run(new Date().toISOString(), id).changes > 0,
+    audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
+      id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
+    })),
+    bytesStored: () => q.bytes.get()?.n ?? 0,
+    close: () => {
+      if (db.open) db.close()
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The storage contract the sync server and the REST API rely on. SQLite implements it
+// (sqlite.ts); anything else that keeps these promises could replace it.
+
+import type { Role } from '../../shared/protocol.ts'
+
+/** Who sent an update, as recorded in the audit table. `tokenId` is null for the server itself. */
+export interface Attribution {
+  tokenId: string | null
+  role: Role | 'server'
+  delegation: string | null
+  /** The identity client IDs are bound to: `delegation:IND`, `token:<id>` or `server`. */
+  identity: string
+  /** Yjs client IDs whose new content the update carries. */
+  clientIds: number[]
+}
+
+/** A stored document's metadata. Times are ISO strings; `lastChange` is null before any update. */
+export interface DocRecord {
+  name: string
+  title: string
+  createdAt: string
+  lastChange: string | null
+}
+
+/** What `load` returns: the compacted state (if any) and the updates appended after it, in order. */
+export interface LoadedDoc {
+  record: DocRecord
+  updates: Uint8Array[]
+  /** Client ID → identity, from every accepted update so far. */
+  owners: Map<number, string>
+}
+
+/** A sign-in token as stored: never the token itself, only its sha256 hash. */
+export interface TokenRecord {
+  id: string
+  hash: string
+  role: Role
+  delegation: string | null
+  label: string | null
+  doc: string | null
+  createdAt: string
+  revokedAt: string | null
+}
+
+/** One audit row: an accepted update and who sent it. */
+export interface AuditRecord {
+  id: number
+  updateId: number
+  doc: string
+  tokenId: string | null
+  role: string
+  delegation: string | null
+  at: string
+  clientIds: number[]
+  bytes: number
+}
+
+/** Durable storage for documents, their update logs, tokens and the audit trail. All calls are synchronous. */
+export interface Storage {
+  /** Creates a document with its first update. Returns false (and writes nothing) when the name is taken. */
+  createDoc(name: string, title: string, initial: Uint8Array, attribution: Attribution): boolean
+  /** The document's metadata, or null when there is none by that name. */
+  getDoc(name: string): DocRecord | null
+  /** Every document's metadata, by name. */
+  listDocs(): DocRecord[]
+  /** Sets a document's title. Returns false when there is no such document. */
+  setTitle(name: string, title: string): boolean
+  /** The document's stored state and owners, or null when there is no such document. Throws when stored data is unreadable. */
+  load(name: string): LoadedDoc | null
+  /** Appends one update to the document's log with its audit row, durably, and returns the update id. */
+  append(name: string, update: Uint8Array, attribution: Attribution): number
+  /** Merges the document's log into one stored state. Updates appended later are kept. Returns how many rows were merged. */
+  compact(name: string): number
+  /** How many log rows the document has since its last compaction. */
+  pendingCount(name: string): number
+  /** Stores a new token record. */
+  insertToken(record: TokenRecord): void
+  /** The token with this sha256 hash, or null. */
+  tokenByHash(hash: string): TokenRecord | null
+  /** The token with this public id, or null. */
+  tokenById(id: string): TokenRecord | null
+  /** Every token, oldest first. */
+  listTokens(): TokenRecord[]
+  /** Marks a token revoked. Returns false when there is no such token or it was already revoked. */
+  revokeToken(id: string): boolean
+  /** The newest audit rows of a document, newest first (at most `limit`). */
+  audit(doc: string, limit?: number): AuditRecord[]
+  /** Total bytes of update data stored (logs and compacted states). */
+  bytesStored(): number
+  /** Closes the database. Further calls throw. */
+  close(): void
+}

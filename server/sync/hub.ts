@@ -1,0 +1,166 @@
+// The websocket side of the server: upgrades at /sync/<doc>, checks (rate, name, token,
+// document) that end in a close code, and the open peers by token for revocation.
+
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CloseCode, DOC_NAME_PATTERN, Paths } from '../../shared/protocol.ts'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import { RateLimiter, type Limits } from '../limits.ts'
+import type { Storage } from '../storage/types.ts'
+import { authenticate, stillValid } from '../tokens.ts'
+import { attachConnection, closeSocket } from './connection.ts'
+import type { Peer } from './peer.ts'
+import { Rooms } from './rooms.ts'
+
+/** Options of the sync hub. */
+export interface HubOptions {
+  storage: Storage
+  metrics: Metrics
+  log: Logger
+  limits: Limits
+  idleUnloadMs: number
+  compactEvery: number
+  /** How often open connections' tokens are re-checked (revocations made by the CLI), in ms. */
+  tokenRecheckMs: number
+}
+
+/** Who is connected to a document. */
+export interface Presence {
+  role: string
+  delegation: string | null
+}
+
+/** The websocket hub: accepts upgrades, owns the rooms and the peers. */
+export class Hub {
+  readonly rooms: Rooms
+  private readonly wss: WebSocketServer
+  private readonly sockets = new Set<WebSocket>()
+  private readonly peersByToken = new Map<string, Set<Peer>>()
+  private readonly peerDocs = new Map<Peer, string>()
+  private readonly upgrades: RateLimiter
+  private readonly messages: RateLimiter
+  private readonly sweeper: NodeJS.Timeout
+  private accepting = true
+
+  constructor (private readonly options: HubOptions) {
+    const { limits } = options
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false })
+    this.upgrades = new RateLimiter(limits.upgradesPerSecond, limits.upgradeBurst)
+    this.messages = new RateLimiter(limits.messagesPerSecond, limits.messageBurst)
+    this.rooms = new Rooms({
+      storage: options.storage,
+      metrics: options.metrics,
+      log: options.log,
+      idleUnloadMs: options.idleUnloadMs,
+      compactEvery: options.compactEvery,
+      onDrop: (room) => {
+        for (const peer of room.peers.values()) peer.close(CloseCode.internalError, 'storage failed; reconnect')
+      }
+    })
+    this.sweeper = setInterval(() => this.sweep(), options.tokenRecheckMs)
+    this.sweeper.unref()
+  }
+
+  /** Open websocket connections. */
+  get connections(): number {
+    return this.sockets.size
+  }
+
+  /** Handles an HTTP upgrade request. Paths outside /sync/ are refused with 404. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (!this.accepting || !url.pathname.startsWith(Paths.sync + '/')) {
+      socket.end(`HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
+    socket.on('error', () => socket.destroy())
+    // Refusals happen after the upgrade so the client gets a close code and knows whether to retry.
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, url))
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, url: URL): void {
+    const { metrics, log, storage, limits } = this.options
+    this.sockets.add(ws)
+    ws.on('close', () => this.sockets.delete(ws))
+    ws.on('error', () => {})
+    const address = req.socket.remoteAddress ?? 'unknown'
+    if (!this.upgrades.take(address)) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connection attempts', metrics)
+    let name: string
+    try {
+      name = decodeURIComponent(url.pathname.slice(Paths.sync.length + 1))
+    } catch {
+      name = ''
+    }
+    if (!DOC_NAME_PATTERN.test(name)) return closeSocket(ws, CloseCode.badDocumentName, 'document names are [A-Za-z0-9._-]{1,100}', metrics)
+    const principal = authenticate(storage, url.searchParams.get('token'))
+    if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown or revoked token', metrics)
+    const peers = this.peersByToken.get(principal.tokenId) ?? new Set<Peer>()
+    if (peers.size >= limits.connectionsPerToken) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connections for this token', metrics)
+    const opened = this.rooms.open(name)
+    if (!opened.ok) {
+      return opened.reason === 'missing'
+        ? closeSocket(ws, CloseCode.forbidden, `no document named ${name}`, metrics)
+        : closeSocket(ws, CloseCode.loadFailed, 'the document could not be loaded', metrics)
+    }
+    metrics.counters.connectionsOpened++
+    const peer = attachConnection(ws, opened.room, principal, {
+      metrics,
+      log,
+      messages: this.messages,
+      maxBufferedBytes: limits.maxBufferedBytes,
+      onClosed: (p) => {
+        const set = this.peersByToken.get(p.principal.tokenId)
+        set?.delete(p)
+        if (set?.size === 0) this.peersByToken.delete(p.principal.tokenId)
+        this.peerDocs.delete(p)
+      }
+    })
+    peers.add(peer)
+    this.peersByToken.set(principal.tokenId, peers)
+    this.peerDocs.set(peer, name)
+    log.info({ doc: name, peer: peer.id, role: principal.role, delegation: principal.delegation }, 'connected')
+  }
+
+  /** Closes every connection of a token with 4401 (it was revoked). */
+  revoke(tokenId: string): void {
+    for (const peer of this.peersByToken.get(tokenId) ?? []) peer.close(CloseCode.unauthorized, 'token revoked')
+  }
+
+  /** Who is connected to document `name`. */
+  presence(name: string): Presence[] {
+    const room = this.rooms.get(name)
+    if (!room) return []
+    return [...room.peers.values()].map((p) => ({ role: p.principal.role, delegation: p.principal.delegation }))
+  }
+
+  private sweep(): void {
+    this.upgrades.sweep()
+    this.messages.sweep()
+    for (const tokenId of [...this.peersByToken.keys()]) {
+      try {
+        if (!stillValid(this.options.storage, tokenId)) this.revoke(tokenId)
+      } catch (err) {
+        this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
+      }
+    }
+  }
+
+  /** Stops accepting, closes every socket with 1001, waits for them (at most `graceMs`), then unloads the rooms. */
+  async close(graceMs = 2000): Promise<void> {
+    this.accepting = false
+    clearInterval(this.sweeper)
+    const closing = [...this.sockets].map((ws) => new Promise<void>((resolve) => {
+      if (ws.readyState === ws.CLOSED) return resolve()
+      ws.once('close', () => resolve())
+      closeSocket(ws, CloseCode.goingAway, 'server shutting down', this.options.metrics)
+    }))
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all(closing), new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs) })])
+    clearTimeout(timer)
+    for (const ws of this.sockets) ws.terminate()
+    this.rooms.unloadAll()
+    this.wss.close()
+  }
+}

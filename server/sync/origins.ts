@@ -1,0 +1,33 @@
+// Typed transaction origins: the update handler uses them to know what to persist and whom to
+// skip when broadcasting, so nothing is echoed back or written twice.
+
+/** An update that came from a client connection. */
+export interface ConnectionOrigin {
+  kind: 'connection'
+  connId: number
+}
+
+/** An update replayed from storage while loading (never persisted again, never broadcast). */
+export interface StorageOrigin {
+  kind: 'storage'
+}
+
+/** An update the server makes itself on a live document (persisted and broadcast to everyone). */
+export interface LocalOrigin {
+  kind: 'local'
+}
+
+/** Every origin a server-side Y.Doc transaction can carry. */
+export type Origin = ConnectionOrigin | StorageOrigin | LocalOrigin
+
+/** The single storage origin object. */
+export const STORAGE_ORIGIN: StorageOrigin = Object.freeze({ kind: 'storage' })
+
+/** The single local origin object. */
+export const LOCAL_ORIGIN: LocalOrigin = Object.freeze({ kind: 'local' })
+
+/** Whether a transaction origin is one of ours (anything else is treated as foreign and refused). */
+export function isOrigin(value: unknown): value is Origin {
+  const kind = (value as { kind?: unknown } | null)?.kind
+  return kind === 'connection' || kind === 'storage' || kind === 'local'
+}

@@ -1,0 +1,212 @@
+// A room: one loaded document, its awareness and its peers. Every accepted update is appended to
+// storage in the Y.Doc's update handler, then broadcast to the other peers — never the reverse.
+
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as authProtocol from 'y-protocols/auth'
+import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Attribution, Storage } from '../storage/types.ts'
+import type { Incoming } from './messages.ts'
+import { isOrigin, type ConnectionOrigin } from './origins.ts'
+import type { Peer } from './peer.ts'
+import { inspectUpdate, updateClients } from './update-meta.ts'
+
+/** What a room needs from the server around it. */
+export interface RoomDeps {
+  storage: Storage
+  metrics: Metrics
+  log: Logger
+  /** Compact the stored log after this many appends. */
+  compactEvery: number
+  /** Called when the last peer leaves. */
+  onEmpty(room: Room): void
+  /** Called when an append failed: the room must be dropped and reloaded from storage. */
+  onBroken(room: Room): void
+}
+
+/** Encodes a y-websocket sync-update message. */
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.awareness)
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
+  return encoding.toUint8Array(encoder)
+}
+
+/** A loaded document with its peers. Create through Rooms, which loads it from storage. */
+export class Room {
+  readonly awareness: awarenessProtocol.Awareness
+  readonly peers = new Map<number, Peer>()
+  /** Set once an append failed: nothing more is written or broadcast from this instance. */
+  broken = false
+  private appendsSinceCompact = 0
+  private compactScheduled = false
+
+  /** `owners` maps Yjs client IDs to the identity that first wrote with them. */
+  constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps) {
+    this.awareness = new awarenessProtocol.Awareness(ydoc)
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null)
+    ydoc.on('update', this.onUpdate)
+    this.awareness.on('update', this.onAwareness)
+  }
+
+  /** Adds a peer and starts the sync: our state vector (so it sends what we lack) and everyone's presence. */
+  join(peer: Peer): void {
+    this.peers.set(peer.id, peer)
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.sync)
+    syncProtocol.writeSyncStep1(encoder, this.ydoc)
+    peer.send(encoding.toUint8Array(encoder))
+    const present = [...this.awareness.getStates().keys()]
+    if (present.length > 0) peer.send(awarenessMessage(this.awareness, present))
+  }
+
+  /** Removes a peer and its presence; tells Rooms when the room is empty. */
+  leave(peer: Peer): void {
+    if (!this.peers.delete(peer.id)) return
+    if (peer.awarenessClients.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClients], null)
+    if (this.peers.size === 0) this.deps.onEmpty(this)
+  }
+
+  /** Handles one well-formed message from `peer`; refusals close the peer or answer it, never throw. */
+  receive(peer: Peer, message: Incoming): void {
+    switch (message.type) {
+      case 'sync-step1': {
+        const encoder = encoding.createEncoder()
+        encoding.writeVarUint(encoder, MessageType.sync)
+        syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
+        peer.send(encoding.toUint8Array(encoder))
+        return
+      }
+      case 'sync-update':
+        this.receiveUpdate(peer, message.update)
+        return
+      case 'awareness':
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer)
+        } catch (err) {
+          this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'malformed awareness update')
+          peer.close(CloseCode.protocolError, 'malformed awareness update')
+        }
+        return
+      case 'query-awareness':
+        peer.send(awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]))
+    }
+  }
+
+  private receiveUpdate(peer: Peer, update: Uint8Array): void {
+    let meta
+    try {
+      meta = inspectUpdate(update, this.ydoc)
+    } catch (err) {
+      this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'undecodable update')
+      peer.close(CloseCode.protocolError, 'undecodable update')
+      return
+    }
+    if (!meta.changes) return
+    if (!canEdit(peer.principal.role)) {
+      this.deps.metrics.counters.updatesRefused++
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.auth)
+      authProtocol.writePermissionDenied(encoder, 'observers cannot change the document')
+      peer.send(encoding.toUint8Array(encoder))
+      return
+    }
+    const forged = meta.newClients.find((c) => {
+      const owner = this.owners.get(c)
+      return owner !== undefined && owner !== peer.identity
+    })
+    if (forged !== undefined) {
+      this.deps.metrics.counters.updatesRefused++
+      this.deps.log.warn({ doc: this.name, peer: peer.id, client: forged, owner: this.owners.get(forged), identity: peer.identity }, 'forged client id')
+      peer.close(CloseCode.policyViolation, `client id ${forged} belongs to someone else`)
+      return
+    }
+    const origin: ConnectionOrigin = { kind: 'connection', connId: peer.id }
+    try {
+      Y.applyUpdate(this.ydoc, update, origin)
+      this.deps.metrics.counters.updatesApplied++
+    } catch (err) {
+      // Whatever part was integrated has been persisted and broadcast by onUpdate.
+      this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'update failed to apply')
+      peer.close(CloseCode.protocolError, 'update could not be applied')
+    }
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
+    const peer = origin.kind === 'connection' ? this.peers.get(origin.connId) : undefined
+    const clientIds = updateClients(update)
+    const attribution: Attribution = peer
+      ? { tokenId: peer.principal.tokenId, role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity, clientIds }
+      : { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
+    try {
+      this.deps.storage.append(this.name, update, attribution)
+    } catch (err) {
+      // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
+      this.broken = true
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'append failed; dropping the document from memory')
+      this.deps.onBroken(this)
+      return
+    }
+    for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
+    this.deps.metrics.counters.updatesPersisted++
+    const message = syncUpdateMessage(update)
+    for (const p of this.peers.values()) if (p !== peer) p.send(message)
+    if (++this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
+  }
+
+  private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    const peer = origin as Peer | null
+    if (peer && this.peers.get(peer.id) === peer) {
+      for (const c of added) peer.awarenessClients.add(c)
+      for (const c of updated) peer.awarenessClients.add(c)
+      for (const c of removed) peer.awarenessClients.delete(c)
+    }
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0) return
+    const message = awarenessMessage(this.awareness, changed)
+    for (const p of this.peers.values()) p.send(message)
+  }
+
+  /** Runs compaction on a later tick; updates appended meanwhile stay in the log (see Storage.compact). */
+  scheduleCompaction(): void {
+    if (this.compactScheduled) return
+    this.compactScheduled = true
+    setImmediate(() => {
+      this.compactScheduled = false
+      this.compactNow()
+    })
+  }
+
+  /** Compacts the stored log now unless the room is broken. Errors are logged, not thrown. */
+  compactNow(): void {
+    if (this.broken) return
+    try {
+      if (this.deps.storage.compact(this.name) > 0) this.deps.metrics.counters.compactions++
+      this.appendsSinceCompact = 0
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
+    }
+  }
+
+  /** Stops listening and frees the Y.Doc. Peers must have been closed. */
+  destroy(): void {
+    this.broken = true
+    this.ydoc.off('update', this.onUpdate)
+    this.awareness.off('update', this.onAwareness)
+    this.awareness.destroy()
+    this.ydoc.destroy()
+  }
+}

@@ -1,0 +1,124 @@
+// The loaded documents: loaded from storage on first connection, unloaded (after compaction)
+// once the last peer has been gone for the idle delay.
+
+import * as Y from 'yjs'
+import { newYDoc } from '../../shared/ydoc.ts'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Storage } from '../storage/types.ts'
+import { STORAGE_ORIGIN } from './origins.ts'
+import { Room } from './room.ts'
+
+/** Why a document could not be opened. */
+export type OpenResult = { ok: true; room: Room } | { ok: false; reason: 'missing' | 'load-failed' }
+
+/** Options of the room registry. */
+export interface RoomsOptions {
+  storage: Storage
+  metrics: Metrics
+  log: Logger
+  /** How long an empty room stays loaded, in ms. */
+  idleUnloadMs: number
+  /** Compact after this many appends. */
+  compactEvery: number
+  /** Called for every peer of a room being dropped because storage failed. */
+  onDrop(room: Room): void
+}
+
+/** Every loaded document by name. */
+export class Rooms {
+  private readonly rooms = new Map<string, Room>()
+  private readonly timers = new Map<string, NodeJS.Timeout>()
+
+  constructor (private readonly options: RoomsOptions) {}
+
+  /** How many documents are loaded. */
+  get size(): number {
+    return this.rooms.size
+  }
+
+  /** The loaded room for `name`, if any (does not load). */
+  get(name: string): Room | undefined {
+    return this.rooms.get(name)
+  }
+
+  /** Every loaded room. */
+  all(): Room[] {
+    return [...this.rooms.values()]
+  }
+
+  /**
+   * The room for `name`, loading it from storage when needed. A missing document and a load
+   * failure are returned as values; a failed load leaves nothing in memory, so nothing is written back.
+   */
+  open(name: string): OpenResult {
+    const existing = this.rooms.get(name)
+    if (existing) {
+      this.cancelUnload(name)
+      return { ok: true, room: existing }
+    }
+    const { storage, log } = this.options
+    let ydoc: Y.Doc | null = null
+    try {
+      const loaded = storage.load(name)
+      if (!loaded) return { ok: false, reason: 'missing' }
+      const doc = newYDoc()
+      ydoc = doc
+      doc.transact(() => {
+        for (const update of loaded.updates) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
+      }, STORAGE_ORIGIN)
+      const room = new Room(name, doc, loaded.owners, {
+        storage,
+        metrics: this.options.metrics,
+        log,
+        compactEvery: this.options.compactEvery,
+        onEmpty: (r) => this.scheduleUnload(r),
+        onBroken: (r) => this.drop(r)
+      })
+      this.rooms.set(name, room)
+      log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')
+      return { ok: true, room }
+    } catch (err) {
+      ydoc?.destroy()
+      log.error({ doc: name, err: (err as Error).message }, 'document failed to load; it will not be written')
+      return { ok: false, reason: 'load-failed' }
+    }
+  }
+
+  private cancelUnload(name: string): void {
+    const timer = this.timers.get(name)
+    if (timer) clearTimeout(timer)
+    this.timers.delete(name)
+  }
+
+  private scheduleUnload(room: Room): void {
+    this.cancelUnload(room.name)
+    const timer = setTimeout(() => {
+      this.timers.delete(room.name)
+      if (room.peers.size === 0 && this.rooms.get(room.name) === room) this.unload(room)
+    }, this.options.idleUnloadMs)
+    timer.unref()
+    this.timers.set(room.name, timer)
+  }
+
+  private unload(room: Room): void {
+    room.compactNow()
+    this.rooms.delete(room.name)
+    room.destroy()
+    this.options.log.info({ doc: room.name }, 'document unloaded')
+  }
+
+  private drop(room: Room): void {
+    this.cancelUnload(room.name)
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+    this.options.onDrop(room)
+    // Destroy after the current Yjs transaction has finished emitting.
+    setImmediate(() => room.destroy())
+  }
+
+  /** Compacts and unloads every room (server shutdown). Peers must have been closed. */
+  unloadAll(): void {
+    for (const name of [...this.timers.keys()]) this.cancelUnload(name)
+    for (const room of [...this.rooms.values()]) this.unload(room)
+  }
+}
