@@ -10,7 +10,8 @@ export interface FoundBracket {
 }
 
 // Text that may stand between a bracket and the positions that follow it: `] (+QATAR), (+BANGL)`.
-const FILLER = /^[\s,]*$/
+// Same rule as shared/analysis, so the toolbar acts on the bracket the matrix shows.
+const FILLER = /^[\s,;.]*$/
 
 /**
  * The bracket a negotiation command acts on: the innermost bracket around the selection's start,

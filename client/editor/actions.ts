@@ -1,0 +1,100 @@
+import type { EditorState, Command } from 'prosemirror-state'
+import type { EditorView } from 'prosemirror-view'
+import { undoCommand, redoCommand } from 'y-prosemirror'
+import {
+  bracketSelection, removeBracket, togglePosition, setQualifier, insertNote, ownPosition,
+  toggleDeletion, toggleStrong, toggleEmphasis, insertNextLabel
+} from '../commands/index.ts'
+
+/** What actions need from the page around the editor. */
+export interface ActionContext {
+  /** The delegation positions and notes are entered for: one's own, or the one the secretariat/chair picked. */
+  speaking(): string | null
+  /** Asks the person for a short text (qualifier, note); null when cancelled. */
+  ask(title: string, label: string, initial: string): Promise<string | null>
+}
+
+/** One negotiation or editing action, shared by the toolbar, the keymap and the help panel. */
+export interface EditorAction {
+  id: string
+  /** Button text (short). */
+  short: string
+  /** Accessible name and help text. */
+  label: string
+  /** prosemirror-keymap key names; the first is shown. */
+  keys: string[]
+  group: 'structure' | 'position' | 'format' | 'history'
+  /** Whether the action applies now (toolbar buttons are disabled otherwise). */
+  enabled(state: EditorState, ctx: ActionContext): boolean
+  /** Runs it; true when something happened or a dialog opened. */
+  run(view: EditorView, ctx: ActionContext): boolean
+}
+
+function simple(id: string, short: string, label: string, keys: string[], group: EditorAction['group'], cmd: Command): EditorAction {
+  return {
+    id, short, label, keys, group,
+    enabled: (state) => cmd(state),
+    run: (view) => cmd(view.state, view.dispatch, view)
+  }
+}
+
+function withDelegation(id: string, short: string, label: string, keys: string[], make: (d: string) => Command): EditorAction {
+  return {
+    id, short, label, keys, group: 'position',
+    enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && make(d)(state) },
+    run: (view, ctx) => { const d = ctx.speaking(); return !!d && make(d)(view.state, view.dispatch, view) }
+  }
+}
+
+/** Every editor action, in toolbar order. */
+export const ACTIONS: readonly EditorAction[] = [
+  simple('bracket', '[ ]', 'Bracket the selection', ['Alt-b', 'Mod-['], 'structure', bracketSelection),
+  simple('unbracket', 'Lift [ ]', 'Remove the bracket at the cursor, keep its words', ['Alt-u', 'Mod-]'], 'structure', removeBracket),
+  simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
+  simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),
+  simple('label-op', 'OP…', 'Insert the next free operative paragraph label (OP)', ['Alt-o'], 'structure', insertNextLabel('OP')),
+  withDelegation('support', '+', 'Support the bracket at the cursor (again: take it back)', ['Alt-=', 'Alt-+'], (d) => togglePosition(d, '+')),
+  withDelegation('oppose', '−', 'Oppose the bracket at the cursor (again: take it back)', ['Alt--'], (d) => togglePosition(d, '-')),
+  {
+    id: 'qualifier', short: 'Qualify…', label: 'Add or change the qualifier of your position ("with reservation")', keys: ['Alt-q'], group: 'position',
+    enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && setQualifier(d, 'x')(state) },
+    run(view, ctx) {
+      const d = ctx.speaking()
+      if (!d || !setQualifier(d, 'x')(view.state)) return false
+      const current = ownPosition(view.state, d)?.node.attrs.qualifier ?? ''
+      void ctx.ask(`Qualifier for ${d}`, 'Qualifier (empty removes it)', current || 'with reservation').then((q) => {
+        if (q !== null) setQualifier(d, q)(view.state, view.dispatch, view)
+        view.focus()
+      })
+      return true
+    }
+  },
+  {
+    id: 'note', short: 'Note…', label: 'Add a note for the delegation ("keep original")', keys: ['Alt-n'], group: 'position',
+    enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && insertNote([d], 'x')(state) },
+    run(view, ctx) {
+      const d = ctx.speaking()
+      if (!d || !insertNote([d], 'x')(view.state)) return false
+      void ctx.ask(`Note by ${d}`, 'Note text', '').then((text) => {
+        if (text) insertNote(d.split(',').map((s) => s.trim()), text)(view.state, view.dispatch, view)
+        view.focus()
+      })
+      return true
+    }
+  },
+  simple('strong', 'B', 'Strong', ['Mod-b'], 'format', toggleStrong),
+  simple('emphasis', 'I', 'Emphasis', ['Mod-i'], 'format', toggleEmphasis),
+  simple('undo', '↶', 'Undo your last change', ['Mod-z'], 'history', undoCommand),
+  simple('redo', '↷', 'Redo', ['Mod-y', 'Mod-Shift-z'], 'history', redoCommand)
+]
+
+/** A key name as people read it: `Mod-Shift-z` → `Ctrl+Shift+Z` (⌘ on a Mac). */
+export function keyLabel(key: string): string {
+  const mac = typeof navigator !== 'undefined' && /Mac|iP(hone|ad)/.test(navigator.platform)
+  return key.split('-').map((part, i, all) => {
+    if (part === '' && i === all.length - 1) return '-'
+    if (part === 'Mod') return mac ? '⌘' : 'Ctrl'
+    if (part === '') return null
+    return part.length === 1 ? part.toUpperCase() : part
+  }).filter((p) => p !== null).join('+').replace('++', '+-')
+}

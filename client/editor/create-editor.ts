@@ -1,0 +1,84 @@
+import { EditorState, Plugin } from 'prosemirror-state'
+import { EditorView } from 'prosemirror-view'
+import { keymap } from 'prosemirror-keymap'
+import { baseKeymap } from 'prosemirror-commands'
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
+import type * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
+import { schema } from '../../shared/schema.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
+import { blockIdsPlugin } from './block-ids.ts'
+import { analysisPlugin } from './analysis-plugin.ts'
+import { bracketHighlightPlugin } from './bracket-highlight.ts'
+import { positionView, noteView, rosterLookup } from './node-views.ts'
+import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
+import { cursorBuilder, showCursorOf } from './cursors.ts'
+import { ACTIONS, type ActionContext } from './actions.ts'
+
+/** Options for createEditor. */
+export interface EditorOptions {
+  fragment: Y.XmlFragment
+  awareness: Awareness
+  roster: readonly RosterEntry[]
+  /** Whether the person may edit at all (false for observers: never editable). */
+  canEdit: boolean
+  /** Whether the document is loaded yet (editing before would duplicate content). */
+  ready: () => boolean
+  actions: ActionContext
+  /** Called after every state change (toolbar, panels). */
+  onUpdate: (view: EditorView) => void
+  /** Accessible name of the text area. */
+  ariaLabel: string
+}
+
+/**
+ * The podium editor: ProseMirror bound to the shared Y.XmlFragment (ySyncPlugin), remote cursors
+ * labelled with delegation code and colour (yCursorPlugin), undo of one's own changes only
+ * (yUndoPlugin), negotiation keys, block ids, gutter and bracket highlighting, podium-text clipboard.
+ */
+export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorView {
+  const lookup = rosterLookup(opts.roster)
+  const actionKeys: Record<string, (s: EditorState, d?: unknown, v?: EditorView) => boolean> = {}
+  for (const a of ACTIONS) {
+    for (const k of a.keys) actionKeys[k] = (_s, _d, v) => (v ? a.run(v, opts.actions) : false)
+  }
+  const editable = () => opts.canEdit && opts.ready()
+  const plugins: Plugin[] = [
+    ySyncPlugin(opts.fragment),
+    yCursorPlugin(opts.awareness, {
+      cursorBuilder: cursorBuilder as never,
+      awarenessStateFilter: showCursorOf as never
+    }),
+    yUndoPlugin(),
+    keymap(actionKeys),
+    keymap(baseKeymap),
+    blockIdsPlugin(editable),
+    analysisPlugin(opts.roster),
+    bracketHighlightPlugin()
+  ]
+  const state = EditorState.create({ schema, plugins })
+  const view: EditorView = new EditorView(mount, {
+    state,
+    editable,
+    attributes: {
+      role: 'textbox',
+      'aria-multiline': 'true',
+      'aria-label': opts.ariaLabel,
+      class: 'podium-text',
+      spellcheck: 'true'
+    },
+    nodeViews: {
+      delegation_mark: (node) => positionView(node, lookup),
+      note: (node) => noteView(node, lookup)
+    },
+    clipboardTextSerializer: (slice) => sliceToPodium(slice),
+    clipboardTextParser: (text) => podiumToSlice(text, opts.roster),
+    handlePaste: (v, event) => (editable() ? handlePodiumPaste(opts.roster)(v, event) : false),
+    dispatchTransaction(tr) {
+      view.updateState(view.state.apply(tr))
+      opts.onUpdate(view)
+    }
+  })
+  if (!opts.canEdit) view.dom.setAttribute('aria-readonly', 'true')
+  return view
+}

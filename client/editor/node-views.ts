@@ -1,0 +1,98 @@
+import type { Node } from 'prosemirror-model'
+import type { NodeView } from 'prosemirror-view'
+import { noteText, positionText } from '../../shared/schema.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
+
+/** Looks a delegation up on the roster: its name and colour (grey for codes not on it). */
+export type RosterLookup = (code: string) => { name: string; colour: string }
+
+/** A roster lookup over a list of entries. */
+export function rosterLookup(roster: readonly RosterEntry[]): RosterLookup {
+  const byCode = new Map(roster.map((r) => [r.code, r]))
+  return (code) => byCode.get(code) ?? { name: code, colour: '#666666' }
+}
+
+/**
+ * A position as a chip in the delegation's colour: a clear + or − then the code, then the qualifier.
+ * The chip's text is the podium text (`(+IRAN with reservation)`) for screen readers and copying;
+ * CSS draws it as a chip.
+ */
+export function positionView(node: Node, lookup: RosterLookup): NodeView {
+  const dom = document.createElement('span')
+  const render = (n: Node) => {
+    const { delegation, stance, qualifier } = n.attrs as { delegation: string; stance: string; qualifier: string | null }
+    const who = lookup(delegation)
+    dom.className = `pm-position ${stance === '-' ? 'is-oppose' : 'is-support'}`
+    dom.dataset.position = ''
+    dom.dataset.delegation = delegation
+    dom.dataset.stance = stance
+    dom.style.setProperty('--c', who.colour)
+    dom.title = `${who.name} ${stance === '-' ? 'opposes' : 'supports'}${qualifier ? ' ' + qualifier : ''}`
+    dom.setAttribute('aria-label', dom.title)
+    const sign = document.createElement('span')
+    sign.className = 'pm-stance'
+    sign.setAttribute('aria-hidden', 'true')
+    sign.textContent = stance === '-' ? '−' : '+'
+    const code = document.createElement('span')
+    code.className = 'pm-code'
+    code.textContent = delegation
+    const children: HTMLElement[] = [sign, code]
+    if (qualifier) {
+      const q = document.createElement('span')
+      q.className = 'pm-qualifier'
+      q.textContent = qualifier
+      children.push(q)
+    }
+    // Hidden podium text keeps find-in-page and plain DOM reading faithful.
+    const raw = document.createElement('span')
+    raw.className = 'pm-raw'
+    raw.textContent = positionText(n.attrs as never)
+    dom.replaceChildren(...children, raw)
+  }
+  render(node)
+  return {
+    dom,
+    update(n) {
+      if (n.type !== node.type) return false
+      node = n
+      render(n)
+      return true
+    },
+    ignoreMutation: () => true
+  }
+}
+
+/** A note as a chip: the delegations' codes (first one's colour), then the remark. */
+export function noteView(node: Node, lookup: RosterLookup): NodeView {
+  const dom = document.createElement('span')
+  const render = (n: Node) => {
+    const { delegations, text } = n.attrs as { delegations: string; text: string; form: string }
+    const first = delegations.split(',')[0]?.trim() ?? ''
+    dom.className = 'pm-note'
+    dom.dataset.note = ''
+    dom.dataset.delegations = delegations
+    dom.style.setProperty('--c', lookup(first).colour)
+    dom.setAttribute('aria-label', `Note by ${delegations}: ${text}`)
+    const who = document.createElement('span')
+    who.className = 'pm-note-who'
+    who.textContent = delegations
+    const body = document.createElement('span')
+    body.className = 'pm-note-text'
+    body.textContent = text
+    const raw = document.createElement('span')
+    raw.className = 'pm-raw'
+    raw.textContent = noteText(n.attrs as never)
+    dom.replaceChildren(who, body, raw)
+  }
+  render(node)
+  return {
+    dom,
+    update(n) {
+      if (n.type !== node.type) return false
+      node = n
+      render(n)
+      return true
+    },
+    ignoreMutation: () => true
+  }
+}

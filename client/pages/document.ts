@@ -1,0 +1,148 @@
+import type { EditorView } from 'prosemirror-view'
+import { canEdit, speaksForAnyDelegation } from '../../shared/protocol.ts'
+import { Api } from '../session/api.ts'
+import type { Me } from '../session/types.ts'
+import { connect, type Connection } from '../sync/connection.ts'
+import { createEditor } from '../editor/create-editor.ts'
+import type { ActionContext } from '../editor/actions.ts'
+import { h } from '../ui/dom.ts'
+import { ask } from '../ui/ask.ts'
+import { linkIndicator } from '../ui/link-state.ts'
+import { identityOf, whoChip } from '../ui/identity.ts'
+import { createToolbar } from '../ui/toolbar.ts'
+import { openHelp } from '../ui/help.ts'
+import { createOutline } from '../ui/outline.ts'
+import { createMatrix } from '../ui/matrix.ts'
+import { createPresence } from '../ui/presence.ts'
+import { followSecretariat } from '../ui/podium-follow.ts'
+
+const SPEAKING_KEY = 'podium.speaking'
+
+/** What the document page exposes on `window.podium` for debugging and browser tests. */
+export interface DocumentHandle {
+  view: EditorView
+  connection: Connection
+  me: Me
+}
+
+/**
+ * The document page `/d/<doc>`: header (who, connection state), toolbar, the live text, and the
+ * side panels (outline, positions, presence). Observers (and `#podium`) get the podium screen:
+ * large type, read-only, following the secretariat's cursor.
+ */
+export async function showDocument(root: HTMLElement, docName: string, token: string): Promise<DocumentHandle> {
+  const api = new Api(token)
+  const me = await api.me()
+  const editing = canEdit(me.role)
+  const identity = identityOf(me)
+  const podium = !editing || location.hash === '#podium'
+  document.body.classList.toggle('podium-screen', podium)
+  document.title = `${docName} — Podium`
+
+  const connection = connect({ docName, token, identity })
+  let ready = false
+  let view: EditorView | null = null
+
+  let speaking: string | null = me.delegation ?? (speaksForAnyDelegation(me.role) ? sessionStorage.getItem(SPEAKING_KEY) ?? (me.role === 'chair' ? 'CHAIR' : null) : null)
+  const ctx: ActionContext = { speaking: () => speaking, ask }
+
+  const indicator = linkIndicator()
+  const title = h('h1', { class: 'doc-title' }, docName)
+  const podiumToggle = h('a', { class: 'view-toggle', href: podium ? '#' : '#podium', onclick: (e: Event) => { e.preventDefault(); location.hash = podium ? '' : '#podium'; location.reload() } }, podium ? (editing ? 'Editing view' : '') : 'Podium screen')
+  const header = h('header', { class: 'topbar' },
+    h('a', { href: '/', class: 'brand', 'aria-label': 'Meeting home' }, 'Podium'), title, h('span', { class: 'spacer' }),
+    whoChip(me), indicator.el, editing ? podiumToggle : null)
+  connection.onState((s) => indicator.set(s, connection.refusal))
+
+  const toolbar = editing && !podium ? createToolbar({
+    getView: () => view, ctx, roster: me.roster,
+    fixedDelegation: me.delegation && !speaksForAnyDelegation(me.role) ? me.delegation : null,
+    initialSpeaking: speaking,
+    onSpeakingChange: (c) => { speaking = c; if (c) sessionStorage.setItem(SPEAKING_KEY, c); else sessionStorage.removeItem(SPEAKING_KEY) },
+    onHelp: openHelp
+  }) : null
+
+  const mount = h('div', { class: 'paper', id: 'podium-text' })
+  const loading = h('p', { class: 'loading', role: 'status' }, 'Loading the podium version…')
+  const outline = createOutline()
+  const matrix = createMatrix(me.roster)
+  const presence = createPresence(connection.provider.awareness, me.roster)
+  const panels = { outline, positions: matrix, presence }
+  const tabs = h('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Around the text' })
+  const side = h('aside', { class: 'side', 'aria-label': 'Around the text' }, tabs)
+  let active: keyof typeof panels = 'outline'
+  for (const [id, panel] of Object.entries(panels) as [keyof typeof panels, { el: HTMLElement }][]) {
+    const tab = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'aria-selected': String(id === active), tabindex: id === active ? '0' : '-1' }, id.charAt(0).toUpperCase() + id.slice(1))
+    panel.el.id = `panel-${id}`
+    panel.el.setAttribute('role', 'tabpanel')
+    panel.el.setAttribute('aria-labelledby', `tab-${id}`)
+    panel.el.hidden = id !== active
+    tab.addEventListener('click', () => select(id))
+    tab.addEventListener('keydown', (e) => {
+      const ids = Object.keys(panels) as (keyof typeof panels)[]
+      const i = ids.indexOf(id)
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+        const next = ids[(i + (e.key === 'ArrowRight' ? 1 : ids.length - 1)) % ids.length]
+        select(next)
+        document.getElementById(`tab-${next}`)?.focus()
+      }
+    })
+    tabs.append(tab)
+    side.append(panel.el)
+  }
+  function select(id: keyof typeof panels) {
+    active = id
+    for (const t of tabs.querySelectorAll('[role=tab]')) {
+      const on = t.id === `tab-${id}`
+      t.setAttribute('aria-selected', String(on))
+      t.setAttribute('tabindex', on ? '0' : '-1')
+    }
+    for (const [k, p] of Object.entries(panels)) p.el.hidden = k !== id
+    if (view) panels[id].update(view)
+  }
+
+  root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), h('main', { class: 'layout' }, h('div', { class: 'paper-column' }, loading, mount), podium ? null : side))
+
+  // Panels follow the text at most a few times a second: typing must stay instant.
+  let panelTimer: ReturnType<typeof setTimeout> | null = null
+  const schedulePanels = () => {
+    if (panelTimer || podium) return
+    panelTimer = setTimeout(() => { panelTimer = null; if (view) panels[active].update(view) }, 250)
+  }
+
+  view = createEditor(mount, {
+    fragment: connection.fragment,
+    awareness: connection.provider.awareness,
+    roster: me.roster,
+    canEdit: editing,
+    ready: () => ready,
+    actions: ctx,
+    ariaLabel: `Podium version of ${docName}${editing ? '' : ' (read only)'}`,
+    onUpdate: (v) => { toolbar?.update(v); schedulePanels() }
+  })
+  view.dom.id = 'podium-text-editor'
+  connection.provider.awareness.on('change', () => { if (active === 'presence') schedulePanels() })
+
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'F1') { e.preventDefault(); openHelp() }
+  })
+  if (podium) followSecretariat(() => view, connection.provider.awareness)
+
+  void connection.ready.then((from) => {
+    ready = true
+    loading.remove()
+    document.body.dataset.ready = from
+    // Re-evaluate `editable` now that the document is here.
+    view!.setProps({})
+    toolbar?.update(view!)
+    if (view) panels[active].update(view)
+  })
+
+  void api.docs().then((docs) => {
+    const d = docs.find((x) => x.name === docName)
+    if (d?.title) { title.textContent = d.title; document.title = `${d.title} — Podium` }
+  }).catch(() => { /* the title is a nicety */ })
+
+  const handle: DocumentHandle = { view, connection, me }
+  return handle
+}

@@ -1,0 +1,144 @@
+import { ROLES, type Role } from '../../shared/protocol.ts'
+import { DOC_NAME_PATTERN } from '../../shared/protocol.ts'
+import { Api, ApiError } from '../session/api.ts'
+import type { DocSummary, Me, TokenInfo } from '../session/types.ts'
+import { h, replaceChildren } from '../ui/dom.ts'
+import { ask } from '../ui/ask.ts'
+import { whoChip } from '../ui/identity.ts'
+
+function when(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+function connectedChips(d: DocSummary, me: Me): HTMLElement {
+  const colour = new Map(me.roster.map((r) => [r.code, r.colour]))
+  if (d.connected.length === 0) return h('span', { class: 'muted' }, 'nobody')
+  return h('span', { class: 'chips' }, ...d.connected.map((c) => {
+    const name = c.delegation ?? c.role
+    return h('span', { class: 'chip', style: `--c: ${c.delegation ? colour.get(c.delegation) ?? '#666' : '#555'}` }, name)
+  }))
+}
+
+/**
+ * The meeting home `/`: meeting name and dates, its documents with status and who is connected.
+ * The secretariat also creates and renames documents and issues, lists and revokes sign-in links.
+ */
+export async function showHome(root: HTMLElement, token: string): Promise<void> {
+  const api = new Api(token)
+  const me = await api.me()
+  const isSecretariat = me.role === 'secretariat'
+  document.title = `${me.meeting.name} — Podium`
+  const status = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' })
+  const flash = (msg: string) => { status.textContent = msg }
+  const fail = (e: unknown) => flash(e instanceof ApiError ? `Refused (${e.status}): ${e.message}` : String(e))
+
+  const docsBody = h('tbody')
+  const docsTable = h('table', { class: 'docs' },
+    h('caption', {}, 'Documents'),
+    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Brackets', 'Last change', 'Last COB snapshot', 'Connected', ...(isSecretariat ? [''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+    docsBody)
+
+  let docs: DocSummary[] = []
+  async function refreshDocs() {
+    try {
+      docs = await api.docs()
+    } catch (e) { fail(e); return }
+    replaceChildren(docsBody, ...docs.map((d) => h('tr', { 'data-doc': d.name },
+      h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null),
+      h('td', {}, String(d.paragraphs)), h('td', {}, String(d.open)), h('td', {}, String(d.brackets)),
+      h('td', {}, when(d.lastChange)), h('td', {}, when(d.lastSnapshot ?? null)), h('td', {}, connectedChips(d, me)),
+      isSecretariat ? h('td', {}, h('button', { type: 'button', 'aria-label': `Rename ${d.title || d.name}`, onclick: async () => {
+        const t = await ask(`Rename ${d.name}`, 'Title', d.title || d.name)
+        if (t === null) return
+        try { await api.renameDoc(d.name, t); flash(`Renamed to “${t}”.`); await refreshDocs() } catch (e) { fail(e) }
+      } }, 'Rename')) : null)))
+    if (docs.length === 0) replaceChildren(docsBody, h('tr', {}, h('td', { colspan: '8', class: 'muted' }, 'No documents yet.')))
+    docSelect && fillDocSelect()
+  }
+
+  const sections: HTMLElement[] = [h('section', { 'aria-label': 'Documents' }, docsTable)]
+  let docSelect: HTMLSelectElement | null = null
+  const fillDocSelect = () => {
+    const v = docSelect!.value
+    replaceChildren(docSelect!, h('option', { value: '' }, 'any document (home page)'), ...docs.map((d) => h('option', { value: d.name, selected: d.name === v }, d.title || d.name)))
+  }
+
+  if (isSecretariat) {
+    // Create a document.
+    const name = h('input', { id: 'new-name', required: true, pattern: DOC_NAME_PATTERN.source.replace(/^\^|\$$/g, ''), placeholder: 'astana-statement', autocomplete: 'off' })
+    const title = h('input', { id: 'new-title', placeholder: 'Draft Astana Statement', autocomplete: 'off' })
+    const text = h('textarea', { id: 'new-text', rows: '6', placeholder: 'Paste podium text here, or leave empty for a blank document' })
+    const file = h('input', { id: 'new-file', type: 'file', accept: '.txt,text/plain' })
+    file.addEventListener('change', async () => { const f = file.files?.[0]; if (f) text.value = await f.text() })
+    const createForm = h('form', { class: 'card', 'aria-labelledby': 'create-title' },
+      h('h2', { id: 'create-title' }, 'New document'),
+      h('label', { for: 'new-name' }, 'Name (letters, digits, . _ -)'), name,
+      h('label', { for: 'new-title' }, 'Title'), title,
+      h('label', { for: 'new-text' }, 'Podium text (optional)'), text,
+      h('label', { for: 'new-file' }, 'or read it from a file'), file,
+      h('button', { type: 'submit', class: 'primary' }, 'Create'))
+    createForm.addEventListener('submit', async (e) => {
+      e.preventDefault()
+      try {
+        await api.createDoc(name.value, title.value || undefined, text.value || undefined)
+        flash(`Created ${name.value}.`)
+        createForm.reset()
+        await refreshDocs()
+      } catch (err) { fail(err) }
+    })
+
+    // Sign-in links.
+    const role = h('select', { id: 'tok-role' }, ...ROLES.map((r) => h('option', { value: r, selected: r === 'delegation' }, r)))
+    const delegation = h('select', { id: 'tok-delegation' }, ...me.roster.map((r) => h('option', { value: r.code }, `${r.code} — ${r.name}`)))
+    const label = h('input', { id: 'tok-label', placeholder: 'e.g. head of delegation', autocomplete: 'off' })
+    docSelect = h('select', { id: 'tok-doc' })
+    role.addEventListener('change', () => { delegation.disabled = role.value !== 'delegation' })
+    const issued = h('div', { class: 'issued', 'aria-live': 'polite' })
+    const tokensBody = h('tbody')
+    const issueForm = h('form', { class: 'card', 'aria-labelledby': 'issue-title' },
+      h('h2', { id: 'issue-title' }, 'Sign-in links'),
+      h('label', { for: 'tok-role' }, 'Role'), role,
+      h('label', { for: 'tok-delegation' }, 'Delegation'), delegation,
+      h('label', { for: 'tok-label' }, 'Label'), label,
+      h('label', { for: 'tok-doc' }, 'Opens'), docSelect,
+      h('button', { type: 'submit', class: 'primary' }, 'Issue link'), issued)
+    issueForm.addEventListener('submit', async (e) => {
+      e.preventDefault()
+      try {
+        const t = await api.issueToken({ role: role.value as Role, delegation: role.value === 'delegation' ? delegation.value : undefined, label: label.value || undefined, doc: docSelect!.value || undefined })
+        const link = new URL(t.link, location.origin).href
+        const out = h('input', { readonly: true, value: link, 'aria-label': 'New sign-in link', class: 'link' })
+        replaceChildren(issued, h('p', {}, `Link for ${t.delegation ?? t.role} — shown once, copy it now:`), out,
+          h('button', { type: 'button', onclick: async () => { out.select(); try { await navigator.clipboard.writeText(link); flash('Link copied.') } catch { document.execCommand('copy'); flash('Link copied.') } } }, 'Copy'))
+        await refreshTokens()
+      } catch (err) { fail(err) }
+    })
+    async function refreshTokens() {
+      let list: TokenInfo[]
+      try { list = await api.tokens() } catch (e) { fail(e); return }
+      replaceChildren(tokensBody, ...list.map((t) => h('tr', { 'data-revoked': String(t.revoked) },
+        h('td', {}, t.role), h('td', {}, t.delegation ?? ''), h('td', {}, t.label ?? ''), h('td', {}, when(t.createdAt)),
+        h('td', {}, t.revoked ? 'revoked' : 'active'),
+        h('td', {}, t.revoked ? null : h('button', { type: 'button', 'aria-label': `Revoke the ${t.delegation ?? t.role} link${t.label ? ' ' + t.label : ''}`, onclick: async () => {
+          try { await api.revokeToken(t.id); flash('Link revoked.'); await refreshTokens() } catch (e) { fail(e) }
+        } }, 'Revoke')))))
+    }
+    const tokensTable = h('table', { class: 'tokens' }, h('caption', {}, 'Issued links'),
+      h('thead', {}, h('tr', {}, ...['Role', 'Delegation', 'Label', 'Issued', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))), tokensBody)
+    sections.push(h('div', { class: 'manage' }, createForm, issueForm), h('section', { 'aria-label': 'Issued links' }, tokensTable))
+    void refreshTokens()
+  }
+
+  const m = me.meeting
+  root.replaceChildren(
+    h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Podium'), h('span', { class: 'spacer' }), whoChip(me)),
+    h('main', { class: 'home' },
+      h('h1', {}, m.name),
+      h('p', { class: 'meeting-meta' }, [m.dates, m.timeZone && `time zone ${m.timeZone}`, m.cobTime && `COB ${m.cobTime}`].filter(Boolean).join(' · ')),
+      status, ...sections))
+  await refreshDocs()
+  // Status and who is connected change during the meeting.
+  setInterval(() => { if (!document.hidden) void refreshDocs() }, 5000)
+}

@@ -1,0 +1,42 @@
+import type { Role } from '../../shared/protocol.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
+
+/** What the server says about the signed-in person (`GET /api/me`). */
+export interface Me {
+  role: Role
+  delegation: string | null
+  label: string | null
+  meeting: { name: string; dates: string; timeZone: string; cobTime: string }
+  roster: RosterEntry[]
+}
+
+/** One document of the meeting (`GET /api/docs`). */
+export interface DocSummary {
+  name: string
+  title: string
+  paragraphs: number
+  open: number
+  brackets: number
+  lastChange: string | null
+  lastSnapshot?: string | null
+  connected: { role: Role; delegation: string | null }[]
+}
+
+/** A sign-in token as the secretariat lists it (`GET /api/tokens`); never the secret itself. */
+export interface TokenInfo {
+  id: string
+  role: Role
+  delegation: string | null
+  label: string | null
+  createdAt: string
+  revoked: boolean
+}
+
+/** A token just issued (`POST /api/tokens`): the only time the secret and link are shown. */
+export interface IssuedToken {
+  id: string
+  token: string
+  role: Role
+  delegation: string | null
+  link: string
+}

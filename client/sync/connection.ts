@@ -1,0 +1,122 @@
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
+import { Paths } from '../../shared/protocol.ts'
+
+/** How the tab is connected: `live` (synced with the server), `connecting` (first time), `reconnecting`, `offline` (the browser has no network), `refused` (the server closed for good: bad token, bad document name). */
+export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused'
+
+/** Who this tab is, as shown to the others (awareness `user`). */
+export interface Identity {
+  /** Cursor label: the delegation code, or SECRETARIAT / CHAIR / OBSERVER. */
+  name: string
+  /** `#rrggbb` (y-prosemirror only accepts 6-digit colours). */
+  color: string
+  role: string
+  delegation: string | null
+}
+
+/** A document's live connection: the Y.Doc, the websocket provider and local persistence. */
+export interface Connection {
+  ydoc: Y.Doc
+  fragment: Y.XmlFragment
+  provider: WebsocketProvider
+  persistence: IndexeddbPersistence
+  /** Current link state. */
+  readonly state: LinkState
+  /** Why the server refused, when state is `refused`. */
+  readonly refusal: string | null
+  /** Calls `fn` now and on every link state change; returns an unsubscribe function. */
+  onState(fn: (state: LinkState) => void): () => void
+  /** Resolves once the tab has the document: from the server, or from local storage when offline. */
+  ready: Promise<'server' | 'local'>
+  destroy(): void
+}
+
+/** Options for connect(). */
+export interface ConnectOptions {
+  docName: string
+  token: string
+  identity: Identity
+  /** `ws://host` or `wss://host`; default: this page's origin. */
+  wsBase?: string
+}
+
+/** The websocket base URL for this page: `ws://host:port` or `wss://…`. */
+export function pageWsBase(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
+}
+
+/**
+ * Opens a document: IndexedDB first (what this browser already has, including edits not yet sent),
+ * then the websocket. Edits made offline stay in IndexedDB and go to the server when the link returns.
+ * The IndexedDB store is per document and per person, so two sign-ins in one browser never mix
+ * their unsent edits (the server refuses updates under another delegation's client id).
+ */
+export function connect(opts: ConnectOptions): Connection {
+  const ydoc = newYDoc()
+  const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
+  const who = opts.identity.delegation ?? opts.identity.role
+  const persistence = new IndexeddbPersistence(`podium:${opts.docName}:${who}`, ydoc)
+  const provider = new WebsocketProvider((opts.wsBase ?? pageWsBase()) + Paths.sync, opts.docName, ydoc, {
+    params: { token: opts.token },
+    // Tabs of one browser could be different people: every edit goes through the server, which checks who sent it.
+    disableBc: true,
+    maxBackoffTime: 2000
+  })
+  provider.awareness.setLocalStateField('user', opts.identity)
+
+  let state: LinkState = navigator.onLine ? 'connecting' : 'offline'
+  let refusal: string | null = null
+  let everLive = false
+  const listeners = new Set<(s: LinkState) => void>()
+  const set = (s: LinkState) => {
+    if (state === 'refused' || s === state) return
+    state = s
+    for (const fn of listeners) fn(s)
+  }
+  const recompute = () => {
+    if (!navigator.onLine) return set('offline')
+    if (provider.wsconnected && provider.synced) { everLive = true; return set('live') }
+    set(everLive ? 'reconnecting' : 'connecting')
+  }
+  provider.on('status', recompute)
+  provider.on('sync', recompute)
+  provider.on('closed', (event: { code: number; reason: string }) => {
+    refusal = event.reason || `closed (${event.code})`
+    set('refused')
+  })
+  // The browser knows before the socket does: disconnect at once, reconnect when the network returns.
+  const onOffline = () => { provider.disconnect(); recompute() }
+  const onOnline = () => { provider.connect(); recompute() }
+  window.addEventListener('offline', onOffline)
+  window.addEventListener('online', onOnline)
+
+  const ready = new Promise<'server' | 'local'>((resolve) => {
+    provider.once('sync', (synced: boolean) => { if (synced) resolve('server') })
+    persistence.once('synced', () => {
+      // Local copy first only when there is one and the server is out of reach.
+      if (fragment.length > 0 && !navigator.onLine) resolve('local')
+      else setTimeout(() => { if (fragment.length > 0 && !provider.synced) resolve('local') }, 4000)
+    })
+  })
+
+  return {
+    ydoc, fragment, provider, persistence, ready,
+    get state() { return state },
+    get refusal() { return refusal },
+    onState(fn) {
+      listeners.add(fn)
+      fn(state)
+      return () => listeners.delete(fn)
+    },
+    destroy() {
+      window.removeEventListener('offline', onOffline)
+      window.removeEventListener('online', onOnline)
+      provider.destroy()
+      void persistence.destroy()
+      ydoc.destroy()
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { EditorView } from 'prosemirror-view'
+import { analysisOf } from '../editor/analysis-plugin.ts'
+import { h, replaceChildren } from './dom.ts'
+import { goTo } from './go-to.ts'
+
+function firstWords(view: EditorView, from: number, to: number): string {
+  const text = view.state.doc.textBetween(from, to, ' ', ' ').trim()
+  return text.length > 48 ? text.slice(0, 47) + '…' : text
+}
+
+/** The outline: every paragraph with its label and status (agreed/open) and its count of brackets; a click goes there. */
+export function createOutline(): { el: HTMLElement; update(view: EditorView): void } {
+  const list = h('ol', { class: 'outline' })
+  const summary = h('p', { class: 'summary' })
+  const el = h('section', { class: 'panel', 'aria-label': 'Outline' }, summary, list)
+  return {
+    el,
+    update(view) {
+      const a = analysisOf(view.state)
+      summary.textContent = `${a.totals.paragraphs} paragraphs: ${a.totals.agreed} agreed, ${a.totals.open} open · ${a.totals.brackets} brackets`
+      replaceChildren(list, ...a.paragraphs.filter((p) => p.kind === 'paragraph' || p.label).map((p) => {
+        const label = p.ref ?? p.label
+        const n = p.brackets.filter((b) => b.depth === 1).length
+        return h('li', { 'data-status': p.status },
+          h('button', {
+            type: 'button', class: 'outline-item',
+            'aria-label': `${label ?? 'Paragraph'}: ${p.status}${n ? `, ${n} brackets` : ''}`,
+            onclick: () => goTo(view, p.from + 1)
+          },
+          h('span', { class: `status-dot ${p.status}`, 'aria-hidden': 'true' }),
+          h('span', { class: 'outline-label' }, label ?? '¶'),
+          h('span', { class: 'outline-words' }, label ? '' : firstWords(view, p.from, p.to)),
+          n ? h('span', { class: 'count', title: 'open brackets' }, `[${n}]`) : null))
+      }))
+    }
+  }
+}
