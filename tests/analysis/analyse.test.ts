@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyse } from '../../shared/analysis/index.ts'
+import { analyse, type ParagraphInfo } from '../../shared/analysis/index.ts'
 import { parsePodium } from '../../shared/format/index.ts'
 import { DEFAULT_ROSTER } from '../../shared/roster.ts'
 import { br, del, doc, h, note, p, pos } from '../helpers/builders.ts'
@@ -61,7 +61,7 @@ describe('analyse', () => {
 
   it('reads the Astana Statement as the negotiators left it on 4 October 2022', () => {
     const a = analyse(parsePodium(ASTANA).doc)
-    const byRef = Object.fromEntries(a.paragraphs.filter((x) => x.ref).map((x) => [x.ref, x]))
+    const byRef: Record<string, ParagraphInfo> = Object.fromEntries(a.paragraphs.filter((x) => x.ref).map((x) => [x.ref, x]))
     expect(Object.keys(byRef)).toEqual(expect.arrayContaining(['PP1', 'PP5e', 'PP5e altern.', 'OP5(1)', 'OP7']))
     expect(a.paragraphs.filter((x) => x.status === 'open').map((x) => x.ref)).toEqual(['PP4', 'PP5a', 'PP5b', 'PP5e', 'PP5e altern.', 'OP5(1)'])
     expect(byRef.PP5b.brackets.map((b) => b.depth)).toEqual([1, 2, 2, 2])
