@@ -1,0 +1,110 @@
+// Shared test helpers for the server suite: temp data dirs, servers on port 0, providers, raw sockets.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { startServer, type RunningServer, type ServerOptions } from '../../server/index.ts'
+import { createToken } from '../../server/tokens.ts'
+import { DEFAULT_ROSTER } from '../../shared/roster.ts'
+import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
+
+/** The demo document every test server creates. */
+export const DOC = 'astana-statement'
+
+const dirs: string[] = []
+
+/** A fresh temporary directory, removed by cleanupDirs(). */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-test-'))
+  dirs.push(dir)
+  return dir
+}
+
+/** Removes every directory made by tempDir(). */
+export function cleanupDirs(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+}
+
+/** Starts a quiet server on port 0 in `dataDir` (a new temp dir by default). */
+export function start(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  return startServer({ port: 0, logLevel: 'silent', synchronous: 'normal', dataDir: options.dataDir ?? tempDir(), ...options })
+}
+
+/** A new token on the server's storage. */
+export function token(server: RunningServer, role: string, delegation: string | null = null): string {
+  return createToken(server.storage, { role, delegation }, DEFAULT_ROSTER).token
+}
+
+/** A y-websocket provider (Node's ws) for `doc` with `tok`, on a new gc-off Y.Doc unless given one. */
+export function connect(server: RunningServer, tok: string, doc = DOC, ydoc: Y.Doc = newYDoc()): WebsocketProvider {
+  return new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, doc, ydoc, {
+    params: { token: tok },
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+    maxBackoffTime: 200
+  })
+}
+
+/** Polls `condition` every 10 ms until true; throws after `timeoutMs` naming `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** Resolves when the provider has synced with the server. */
+export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+  return waitFor(() => provider.synced, 'provider sync', timeoutMs)
+}
+
+/** Appends a paragraph holding `text` to the podium fragment, as an editor would. */
+export function addParagraph(ydoc: Y.Doc, text: string): void {
+  const p = new Y.XmlElement('paragraph')
+  p.setAttribute('id', `t${ydoc.clientID}x${Math.random().toString(36).slice(2, 8)}`)
+  p.insert(0, [new Y.XmlText(text)])
+  ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
+}
+
+/** The fragment's XML string: equal strings mean equal documents. */
+export function content(ydoc: Y.Doc): string {
+  return ydoc.getXmlFragment(FRAGMENT_NAME).toString()
+}
+
+/** A raw websocket to /sync/<doc> with an optional token; resolves once open (or closed early). */
+export function rawSocket(server: RunningServer, tok: string | null, doc = DOC): WebSocket {
+  const q = tok === null ? '' : `?token=${encodeURIComponent(tok)}`
+  return new WebSocket(`ws://127.0.0.1:${server.port}/sync/${doc}${q}`)
+}
+
+/** Resolves with the close code and reason of a websocket. */
+export function closed(ws: WebSocket, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('socket did not close')), timeoutMs)
+    ws.on('error', () => {})
+    ws.once('close', (code, reason) => {
+      clearTimeout(timer)
+      resolve({ code, reason: reason.toString() })
+    })
+  })
+}
+
+/** Resolves once the websocket is open. */
+export function opened(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+}
+
+/** Destroys providers and their docs. */
+export function destroyAll(...providers: WebsocketProvider[]): void {
+  for (const p of providers) {
+    p.destroy()
+    p.doc.destroy()
+  }
+}
