@@ -48,13 +48,13 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > maxBytes) {
-        finish({ ok: false, reply: error(413, `request body over ${maxBytes} bytes`) })
-        req.destroy()
-      } else chunks.push(chunk)
+      // Over the bound: answer now, keep discarding the rest so the reply can be read.
+      if (size > maxBytes) finish({ ok: false, reply: error(413, `request body over ${maxBytes} bytes`) })
+      else chunks.push(chunk)
     })
     req.on('error', () => finish({ ok: false, reply: error(400, 'request body could not be read') }))
     req.on('end', () => {
+      if (done) return
       const text = Buffer.concat(chunks).toString('utf8')
       if (!text.trim()) return finish({ ok: true, value: undefined })
       try {
