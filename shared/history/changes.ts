@@ -1,0 +1,138 @@
+import type { Node } from 'prosemirror-model'
+import { analyse, type BracketInfo, type ParagraphInfo } from '../analysis/index.ts'
+import { serializeInline } from '../format/serialize.ts'
+import { noteText } from '../schema.ts'
+import type { ParagraphChange, RedlineBlock, RedlineInline } from './types.ts'
+
+// The list of changes by paragraph, as a chair reads it out the next morning: paragraphs added and
+// removed, text changed, brackets added and removed, positions taken and dropped, notes. Paragraphs
+// are matched by their stable block id; who made each change comes from the redline.
+
+function nameOf(p: ParagraphInfo, block: Node): string {
+  if (p.ref) return p.ref
+  const t = block.textContent.trim().replace(/\s+/g, ' ')
+  return t.length > 40 ? `"${t.slice(0, 37)}..."` : `"${t}"`
+}
+
+/** Identities that touched anything in a redline block, and the `by` of added/removed atoms. */
+function collectBy(content: RedlineInline[], into: Set<string>, atoms: { node: RedlineInline; by: string | null }[]) {
+  for (const c of content) {
+    if (c.by) into.add(c.by)
+    if (c.type === 'delegation_mark' || c.type === 'note') atoms.push({ node: c, by: c.by })
+    if (c.type === 'bracket') collectBy(c.content, into, atoms)
+  }
+}
+
+/** Pairs brackets of two versions of a paragraph: same text first, then the rest in order (edited brackets). */
+function pairBrackets(from: BracketInfo[], to: BracketInfo[]) {
+  const key = new Map<BracketInfo, string>()
+  const unTo = [...to]
+  const unFrom: BracketInfo[] = []
+  let n = 0
+  for (const b of from) {
+    const i = unTo.findIndex((t) => t.text === b.text)
+    if (i >= 0) { const k = `b${n++}`; key.set(b, k); key.set(unTo[i], k); unTo.splice(i, 1) } else unFrom.push(b)
+  }
+  const edited = Math.min(unFrom.length, unTo.length)
+  for (let i = 0; i < edited; i++) { const k = `b${n++}`; key.set(unFrom[i], k); key.set(unTo[i], k) }
+  for (const b of [...unFrom.slice(edited), ...unTo.slice(edited)]) key.set(b, `b${n++}`)
+  return { key, removed: unFrom.slice(edited), added: unTo.slice(edited) }
+}
+
+const short = (s: string) => (s.length > 50 ? s.slice(0, 47) + '...' : s)
+
+interface PositionRef { delegation: string; stance: string; qualifier: string | null; where: string; label: string }
+
+function positionsOf(p: ParagraphInfo, key: Map<BracketInfo, string>, name: string): PositionRef[] {
+  const out: PositionRef[] = p.positions.map((x) => ({ ...x, where: 'loose', label: name }))
+  for (const b of p.brackets) {
+    for (const s of b.supporters) out.push({ ...s, stance: '+', where: key.get(b)!, label: `the bracket in ${name}` })
+    for (const o of b.opponents) out.push({ ...o, stance: '-', where: key.get(b)!, label: `the bracket in ${name}` })
+  }
+  return out
+}
+
+const posKey = (x: PositionRef) => `${x.delegation}|${x.stance}|${x.qualifier ?? ''}|${x.where}`
+
+function notesOf(block: Node): string[] {
+  const out: string[] = []
+  block.descendants((n) => { if (n.type.name === 'note') out.push(noteText(n.attrs as never)) })
+  return out
+}
+
+/** Removes from `b` one occurrence of each element of `a`; returns what is left of `a` and of `b`. */
+function multisetDiff<T>(a: T[], b: T[], k: (x: T) => string): { onlyA: T[]; onlyB: T[] } {
+  const rest = [...b]
+  const onlyA: T[] = []
+  for (const x of a) {
+    const i = rest.findIndex((y) => k(y) === k(x))
+    if (i >= 0) rest.splice(i, 1)
+    else onlyA.push(x)
+  }
+  return { onlyA, onlyB: rest }
+}
+
+/** Lists the changes between two versions of a podium document, attributed with the redline's records. */
+export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]): ParagraphChange[] {
+  const fromA = analyse(fromDoc).paragraphs
+  const toA = analyse(toDoc).paragraphs
+  const fromById = new Map<string, { info: ParagraphInfo; node: Node }>()
+  fromDoc.forEach((node, _o, i) => { if (fromA[i].id) fromById.set(fromA[i].id!, { info: fromA[i], node }) })
+  const redById = new Map(blocks.filter((b) => b.id).map((b) => [b.id!, b]))
+  const changes: ParagraphChange[] = []
+  const seen = new Set<string>()
+
+  toDoc.forEach((node, _o, i) => {
+    const info = toA[i]
+    const name = nameOf(info, node)
+    const red = info.id ? redById.get(info.id) : undefined
+    const touched = new Set<string>()
+    const atoms: { node: RedlineInline; by: string | null }[] = []
+    if (red) collectBy(red.content, touched, atoms)
+    const by = [...touched].sort()
+    const before = info.id ? fromById.get(info.id) : undefined
+    if (info.id) seen.add(info.id)
+    if (!before) {
+      changes.push({ paragraph: name, paragraphId: info.id, kind: 'paragraph-added', summary: `${name} added`, by: red?.by ? [red.by] : by })
+      return
+    }
+    if (serializeInline(before.node.content) !== serializeInline(node.content) || before.node.type !== node.type) {
+      changes.push({ paragraph: name, paragraphId: info.id, kind: 'text-changed', summary: `text changed in ${name}`, by })
+    }
+    const { key, removed, added } = pairBrackets(before.info.brackets, info.brackets)
+    for (const b of added) changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-added', summary: `bracket added in ${name}: [${short(b.text)}]`, by })
+    for (const b of removed) changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-removed', summary: `bracket in ${name} removed: [${short(b.text)}]`, by })
+    const atomBy = (type: string, change: string, match: (attrs: Record<string, unknown>) => boolean) => {
+      const hit = atoms.find((a) => a.node.type === type && a.node.change === change && match((a.node as { attrs: Record<string, unknown> }).attrs))
+      return hit?.by ? [hit.by] : by
+    }
+    const pos = multisetDiff(positionsOf(info, key, name), positionsOf(before.info, key, name), posKey)
+    for (const x of pos.onlyA) {
+      const verb = x.stance === '+' ? 'supported' : 'opposed'
+      changes.push({
+        paragraph: name, paragraphId: info.id, kind: 'position-taken',
+        summary: `${x.delegation} ${verb}${x.qualifier ? ` (${x.qualifier})` : ''} ${x.label}`,
+        by: atomBy('delegation_mark', 'added', (a) => a.delegation === x.delegation && a.stance === x.stance)
+      })
+    }
+    for (const x of pos.onlyB) {
+      changes.push({
+        paragraph: name, paragraphId: info.id, kind: 'position-dropped',
+        summary: `${x.delegation} withdrew its ${x.stance === '+' ? 'support for' : 'opposition to'} ${x.label}`,
+        by: atomBy('delegation_mark', 'removed', (a) => a.delegation === x.delegation && a.stance === x.stance)
+      })
+    }
+    const notes = multisetDiff(notesOf(node), notesOf(before.node), (s) => s)
+    for (const n of notes.onlyA) changes.push({ paragraph: name, paragraphId: info.id, kind: 'note-added', summary: `note added in ${name}: ${n}`, by: atomBy('note', 'added', () => true) })
+    for (const n of notes.onlyB) changes.push({ paragraph: name, paragraphId: info.id, kind: 'note-removed', summary: `note removed in ${name}: ${n}`, by: atomBy('note', 'removed', () => true) })
+  })
+
+  fromDoc.forEach((node, _o, i) => {
+    const info = fromA[i]
+    if (info.id && seen.has(info.id)) return
+    const name = nameOf(info, node)
+    const red = info.id ? redById.get(info.id) : undefined
+    changes.push({ paragraph: name, paragraphId: info.id, kind: 'paragraph-removed', summary: `${name} deleted`, by: red?.by ? [red.by] : [] })
+  })
+  return changes
+}

@@ -1,0 +1,8 @@
+// History of a podium version: redlines and lists of changes between two states, with attribution.
+export { compareSnapshots, docAtSnapshot } from './compare.ts'
+export { redline } from './redline.ts'
+export { listChanges } from './changes.ts'
+export { recordsAttributor, deleteSetOfUpdate } from './attribution.ts'
+export type { DeleteSet, DeletionRecord } from './attribution.ts'
+export { renderComparisonHtml } from './render.ts'
+export type { Attributor, ChangeKind, Comparison, ParagraphChange, RedlineBlock, RedlineInline, RedlineNode, RedlineText } from './types.ts'
