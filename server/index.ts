@@ -61,6 +61,7 @@ export interface RunningServer {
   port: number
   /** `http://host:port`. */
   url: string
+  meeting: MeetingConfig
   storage: Storage
   hub: Hub
   metrics: Metrics
@@ -155,6 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     port: actual,
     url,
+    meeting,
     storage,
     hub,
     metrics,

@@ -8,7 +8,6 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
-import { DEFAULT_ROSTER } from '../../shared/roster.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 
 /** The demo document every test server creates. */
@@ -33,9 +32,9 @@ export function start(options: Partial<ServerOptions> = {}): Promise<RunningServ
   return startServer({ port: 0, logLevel: 'silent', synchronous: 'normal', dataDir: options.dataDir ?? tempDir(), ...options })
 }
 
-/** A new token on the server's storage. */
+/** A new token on the server's storage (the delegation must be on the server's roster). */
 export function token(server: RunningServer, role: string, delegation: string | null = null): string {
-  return createToken(server.storage, { role, delegation }, DEFAULT_ROSTER).token
+  return createToken(server.storage, { role, delegation }, server.meeting.roster).token
 }
 
 /** A y-websocket provider (Node's ws) for `doc` with `tok`, on a new gc-off Y.Doc unless given one. */

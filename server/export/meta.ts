@@ -1,0 +1,65 @@
+import type { RosterEntry } from '../../shared/roster.ts'
+
+// What every export needs besides the document: the title, and for a snapshot its label and hash.
+// The live text has neither label nor hash; snapshots (a later issue) pass theirs here.
+
+/** Describes the text being exported: the live text (no label) or a snapshot (label and hash). */
+export interface ExportMeta {
+  /** The document's title, e.g. "Draft Astana Statement on CICA Transformation". */
+  title: string
+  /** A snapshot's label, e.g. "Podium version as of COB, 4 October 2022"; absent for the live text. */
+  label?: string
+  /** A snapshot's content hash; absent for the live text. */
+  hash?: string
+  /** The meeting's roster (delegation names and colours); default DEFAULT_ROSTER. */
+  roster?: readonly RosterEntry[]
+  /** When the export is made; default now. Only used for the live text's "as of" line and metadata. */
+  date?: Date
+}
+
+/** Every export format. */
+export const EXPORT_FORMATS = ['text', 'docx', 'html', 'pdf', 'akn'] as const
+
+/** One export format: podium text, Word, print HTML, PDF or Akoma Ntoso XML. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+/** True when `value` names an export format. */
+export function isExportFormat(value: unknown): value is ExportFormat {
+  return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value)
+}
+
+/** The media type of each format, as sent in Content-Type. */
+export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = Object.freeze({
+  text: 'text/plain; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  akn: 'application/akn+xml; charset=utf-8'
+})
+
+const EXTENSIONS: Record<ExportFormat, string> = { text: 'txt', docx: 'docx', html: 'html', pdf: 'pdf', akn: 'akn.xml' }
+
+/** The line under the title: the snapshot's label, or "Live text as of <date, time> UTC". */
+export function asOfLine(meta: ExportMeta): string {
+  if (meta.label) return meta.label
+  const d = meta.date ?? new Date()
+  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+  const time = d.toISOString().slice(11, 16)
+  return `Live text as of ${day}, ${time} UTC`
+}
+
+/** The footer line of printed pages: the label (or "Live text") and, for a snapshot, its hash. */
+export function footerLine(meta: ExportMeta): string {
+  return [meta.label ?? asOfLine(meta), meta.hash ? `hash ${meta.hash}` : ''].filter(Boolean).join(' · ')
+}
+
+// Letters, digits and dashes only: safe in Content-Disposition and on every file system.
+function slug(s: string): string {
+  return s.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_-]+/g, '-').slice(0, 60).replace(/-+$/, '')
+}
+
+/** A download file name for `meta` in `format`: "<title>[-<label>].<ext>", ASCII letters, digits and dashes. */
+export function exportFilename(meta: ExportMeta, format: ExportFormat): string {
+  const base = [slug(meta.title) || 'podium', meta.label ? slug(meta.label) : ''].filter(Boolean).join('-')
+  return `${base}.${EXTENSIONS[format]}`
+}
