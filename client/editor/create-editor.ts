@@ -13,6 +13,7 @@ import { bracketHighlightPlugin } from './bracket-highlight.ts'
 import { positionView, noteView, rosterLookup } from './node-views.ts'
 import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
 import { cursorBuilder, showCursorOf } from './cursors.ts'
+import { stickyCursorPlugin } from './sticky-cursor.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
 
 /** Options for createEditor. */
@@ -50,6 +51,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
       awarenessStateFilter: showCursorOf as never
     }),
     yUndoPlugin(),
+    stickyCursorPlugin(),
     keymap(actionKeys),
     keymap(baseKeymap),
     blockIdsPlugin(editable),
@@ -57,7 +59,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     bracketHighlightPlugin()
   ]
   const state = EditorState.create({ schema, plugins })
-  const view: EditorView = new EditorView(mount, {
+  return new EditorView(mount, {
     state,
     editable,
     attributes: {
@@ -65,7 +67,8 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
       'aria-multiline': 'true',
       'aria-label': opts.ariaLabel,
       class: 'podium-text',
-      spellcheck: 'true'
+      spellcheck: 'true',
+      ...(opts.canEdit ? {} : { 'aria-readonly': 'true' })
     },
     nodeViews: {
       delegation_mark: (node) => positionView(node, lookup),
@@ -74,11 +77,10 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     clipboardTextSerializer: (slice) => sliceToPodium(slice),
     clipboardTextParser: (text) => podiumToSlice(text, opts.roster),
     handlePaste: (v, event) => (editable() ? handlePodiumPaste(opts.roster)(v, event) : false),
-    dispatchTransaction(tr) {
-      view.updateState(view.state.apply(tr))
-      opts.onUpdate(view)
+    // `this`, not a captured variable: y-prosemirror dispatches while the view is being constructed.
+    dispatchTransaction(this: EditorView, tr) {
+      this.updateState(this.state.apply(tr))
+      opts.onUpdate(this)
     }
   })
-  if (!opts.canEdit) view.dom.setAttribute('aria-readonly', 'true')
-  return view
 }
