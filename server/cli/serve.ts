@@ -29,6 +29,8 @@ export async function serve(args: string[]): Promise<number> {
       const who = link.delegation ? `${link.delegation} (${link.label})` : link.label
       process.stdout.write(`  ${who.padEnd(22)} ${link.url}\n`)
     }
+  } else {
+    process.stdout.write('Sign-in links: "podium token create --role ROLE [--delegation CODE]" or the meeting home page.\n')
   }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -1,0 +1,131 @@
+import {
+  AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, TextRun,
+  type ICharacterStyleOptions, type IParagraphStyleOptions
+} from 'docx'
+import type { Fragment, Node } from 'prosemirror-model'
+import { DEFAULT_ROSTER, type RosterEntry } from '../../shared/roster.ts'
+import { noteText, positionText } from '../../shared/schema.ts'
+import { asOfLine, footerLine, type ExportMeta } from './meta.ts'
+import { DOCX_STYLES as S } from './docx-styles.ts'
+
+// A Word document of a podium version, as delegations send it to their capitals: the title and the
+// "as of" line, every block as a paragraph, brackets in bold, positions and notes in the
+// delegation's colour, proposed deletions struck, A4 with numbered pages and the label in the footer.
+//
+// Conventions that only look like formatting are carried by styles (bracket bold, note italics), so
+// that direct formatting means exactly the podium marks (strong, emphasis, deletion) and a Podium
+// DOCX imports back to the same podium text (server/import/docx.ts).
+
+type MarkName = 'strong' | 'emphasis' | 'deletion'
+
+const A4 = { width: 11906, height: 16838 } // twips
+const MARGIN = 1134 // 2 cm in twips
+
+const paragraphStyles: IParagraphStyleOptions[] = [
+  { id: S.title, name: 'Podium Title', basedOn: 'Normal', next: S.paragraph, quickFormat: true,
+    run: { bold: true, size: 28 }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 60 } } },
+  { id: S.asOf, name: 'Podium As Of', basedOn: 'Normal', next: S.paragraph,
+    run: { italics: true, size: 20, color: '555555' }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 360 } } },
+  { id: S.paragraph, name: 'Podium Paragraph', basedOn: 'Normal', next: S.paragraph, quickFormat: true,
+    run: { size: 24, font: 'Times New Roman' }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { before: 160, after: 0, line: 276 } } },
+  { id: S.paragraphLine, name: 'Podium Paragraph Line', basedOn: S.paragraph, next: S.paragraphLine,
+    paragraph: { spacing: { before: 0 } } },
+  { id: S.heading, name: 'Podium Heading', basedOn: S.paragraph, next: S.paragraph, quickFormat: true,
+    run: { bold: true }, paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 320, after: 120 }, keepNext: true, outlineLevel: 1 } },
+  { id: S.headingLine, name: 'Podium Heading Line', basedOn: S.heading, next: S.paragraph,
+    paragraph: { spacing: { before: 0 } } }
+]
+
+const characterStyles: ICharacterStyleOptions[] = [
+  { id: S.bracket, name: 'Podium Bracket', basedOn: 'DefaultParagraphFont', run: { bold: true, color: 'AA0000' } },
+  { id: S.position, name: 'Podium Position', basedOn: 'DefaultParagraphFont', run: { size: 20 } },
+  { id: S.positionOppose, name: 'Podium Position Oppose', basedOn: S.position, run: { bold: true } },
+  { id: S.note, name: 'Podium Note', basedOn: 'DefaultParagraphFont', run: { italics: true, size: 20 } }
+]
+
+function colourOf(code: string, roster: readonly RosterEntry[]): string {
+  return (roster.find((r) => r.code === code)?.colour ?? '#555555').replace('#', '').toUpperCase()
+}
+
+function markSet(node: Node, inherited: ReadonlySet<MarkName>): Set<MarkName> {
+  const out = new Set(inherited)
+  for (const m of node.marks) out.add(m.type.name as MarkName)
+  return out
+}
+
+// Direct formatting for podium marks; a bracket's marks show on its whole content, as in the HTML page.
+function formatting(marks: ReadonlySet<MarkName>) {
+  return {
+    ...(marks.has('strong') ? { bold: true } : {}),
+    ...(marks.has('emphasis') ? { italics: true } : {}),
+    ...(marks.has('deletion') ? { strike: true } : {})
+  }
+}
+
+function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: readonly RosterEntry[]): TextRun[] {
+  const out: TextRun[] = []
+  content.forEach((node) => {
+    const marks = markSet(node, inherited)
+    const f = formatting(marks)
+    if (node.isText) {
+      // A line break inside a block (inside a bracket or a mark) is a Word line break.
+      node.text!.split('\n').forEach((line, i) => out.push(new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}), ...f })))
+    } else if (node.type.name === 'bracket') {
+      out.push(new TextRun({ text: '[', style: S.bracket, ...f }))
+      out.push(...runs(node.content, marks, roster))
+      out.push(new TextRun({ text: ']', style: S.bracket, ...f }))
+    } else if (node.type.name === 'delegation_mark') {
+      const style = node.attrs.stance === '-' ? S.positionOppose : S.position
+      out.push(new TextRun({ text: positionText(node.attrs as never), style, color: colourOf(node.attrs.delegation, roster), ...f }))
+    } else if (node.type.name === 'note') {
+      const first = String(node.attrs.delegations).split(', ')[0]
+      out.push(new TextRun({ text: noteText(node.attrs as never), style: S.note, color: colourOf(first, roster), ...f }))
+    }
+  })
+  return out
+}
+
+/** The Word paragraphs of a podium document, one per block, in the Podium styles. */
+export function docxParagraphs(doc: Node, roster: readonly RosterEntry[] = DEFAULT_ROSTER): Paragraph[] {
+  const out: Paragraph[] = []
+  doc.forEach((block) => {
+    const line = block.attrs.sep === 'line'
+    const style = block.type.name === 'heading' ? (line ? S.headingLine : S.heading) : (line ? S.paragraphLine : S.paragraph)
+    out.push(new Paragraph({ style, children: runs(block.content, new Set(), roster) }))
+  })
+  return out
+}
+
+/**
+ * Writes `doc` as a Word document (OOXML .docx bytes): title, the "as of" line (the snapshot's label
+ * or the live text's date), the blocks, and a footer with the label, the hash and "Page N of M".
+ */
+export async function exportDocx(doc: Node, meta: ExportMeta): Promise<Buffer> {
+  if (!meta || typeof meta.title !== 'string') throw new RangeError(`exportDocx: meta.title ${JSON.stringify(meta?.title)} is not a string`)
+  const roster = meta.roster ?? DEFAULT_ROSTER
+  const footer = new Footer({
+    children: [
+      new Paragraph({ alignment: AlignmentType.LEFT, children: [new TextRun({ text: footerLine(meta), size: 16, color: '555555' })] }),
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        children: [new TextRun({ children: ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 16, color: '555555' })]
+      })
+    ]
+  })
+  const document = new Document({
+    title: meta.title,
+    description: [meta.label, meta.hash ? `hash ${meta.hash}` : ''].filter(Boolean).join(', ') || undefined,
+    creator: 'Podium',
+    styles: { paragraphStyles, characterStyles },
+    sections: [{
+      properties: { page: { size: A4, margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, footer: 567 } } },
+      footers: { default: footer },
+      children: [
+        new Paragraph({ style: S.title, children: [new TextRun(meta.title)] }),
+        new Paragraph({ style: S.asOf, children: [new TextRun(asOfLine(meta))] }),
+        ...docxParagraphs(doc, roster)
+      ]
+    }]
+  })
+  return Packer.toBuffer(document)
+}
