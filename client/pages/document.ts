@@ -98,10 +98,13 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
       t.setAttribute('tabindex', on ? '0' : '-1')
     }
     for (const [k, p] of Object.entries(panels)) p.el.hidden = k !== id
+    // The matrix needs room for a column per delegation.
+    layout.classList.toggle('wide-side', id === 'positions')
     if (view) panels[id].update(view)
   }
 
-  root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), h('main', { class: 'layout' }, h('div', { class: 'paper-column' }, loading, mount), podium ? null : side))
+  const layout = h('main', { class: 'layout' }, h('div', { class: 'paper-column' }, loading, mount), podium ? null : side)
+  root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), layout)
 
   // Panels follow the text at most a few times a second: typing must stay instant.
   let panelTimer: ReturnType<typeof setTimeout> | null = null

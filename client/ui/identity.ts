@@ -30,7 +30,7 @@ export function displayName(me: Me): string {
     return entry ? `${entry.name} (${entry.code})` : me.delegation
   }
   const role = me.role.charAt(0).toUpperCase() + me.role.slice(1)
-  return me.label ? `${role} — ${me.label}` : role
+  return me.label && me.label.toLowerCase() !== me.role ? `${role} — ${me.label}` : role
 }
 
 /** A chip showing who you are, in your colour. */

@@ -37,7 +37,7 @@ export function createMatrix(roster: readonly RosterEntry[]): { el: HTMLElement;
       ...cols.map((c) => h('th', { scope: 'col', style: `--c: ${colour.get(c) ?? '#666'}` }, h('span', { class: 'col-code' }, c)))))
     const body = h('tbody', {}, ...shown.map(({ p, b }) => {
       const where = `${p.ref ?? p.label ?? '¶'}`
-      const excerpt = b.text.length > 60 ? b.text.slice(0, 59) + '…' : b.text
+      const excerpt = b.text.length > 32 ? b.text.slice(0, 31) + '…' : b.text
       const go = () => goTo(view, b.from + 1)
       return h('tr', { 'data-depth': String(b.depth) },
         h('th', { scope: 'row' }, h('button', { type: 'button', class: 'bracket-ref', onclick: go, 'aria-label': `Go to bracket in ${where}: ${excerpt}` },
