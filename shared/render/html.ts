@@ -14,7 +14,20 @@ export interface HtmlOptions {
   title?: string
   /** A line under the title, e.g. a snapshot's label and hash. */
   subtitle?: string
+  /** Text in every printed page's footer (a snapshot's label and hash), beside the page number. */
+  footer?: string
   roster?: readonly RosterEntry[]
+}
+
+// A CSS string literal that cannot end the string or the <style> element it sits in.
+function cssString(s: string): string {
+  return '"' + s.replace(/[\\"<>\n\r]/g, (c) => '\\' + c.charCodeAt(0).toString(16).toUpperCase() + ' ') + '"'
+}
+
+// Page furniture for print (A4, numbered pages, the footer line). Chromium prints @page margin boxes.
+function pageCss(footer: string | undefined): string {
+  const left = footer ? `@bottom-left { content: ${cssString(footer)}; font: 8pt system-ui, sans-serif; color: #555; }` : ''
+  return `@page { ${left} @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #555; } }`
 }
 
 const CSS = `
@@ -88,7 +101,7 @@ export function renderHtml(doc: Node, options: HtmlOptions = {}): string {
   const subtitle = options.subtitle ? `<p>${escapeHtml(options.subtitle)}</p>` : ''
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>${title}</title><style>${CSS}</style></head>
+<head><meta charset="utf-8"><title>${title}</title><style>${CSS}${pageCss(options.footer)}</style></head>
 <body>
 <header><h1>${title}</h1>${subtitle}</header>
 <main>

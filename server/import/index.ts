@@ -1,0 +1,10 @@
+// Bringing documents in: podium text and Word files, recognised and previewed before anything is written.
+export { previewImport } from './preview.ts'
+export type { ImportPreview, ImportWarning, PreviewOptions } from './preview.ts'
+export { docxToPodiumText } from './docx.ts'
+export type { DocxText, DocxWarning } from './docx.ts'
+export { detectKind, isZip } from './detect.ts'
+export type { ImportKind } from './detect.ts'
+export { importError } from './errors.ts'
+export type { ImportError, ImportErrorCode } from './errors.ts'
+export { MAX_IMPORT_BYTES, MAX_DOCUMENT_XML_BYTES } from './limits.ts'
