@@ -5,7 +5,8 @@ import { cursorPos } from './remote-cursor.ts'
 
 /**
  * Podium screen: keeps the secretariat's cursor (the pen) in view, about a third from the top,
- * whenever it moves. Returns a function that stops following.
+ * whenever it moves out of the middle half of the screen. The jump is instant: smooth scrolling
+ * is throttled (or never finishes) in background and headless windows. Returns a function that stops following.
  */
 export function followSecretariat(view: () => EditorView | null, awareness: Awareness): () => void {
   let last: number | null = null
@@ -22,7 +23,7 @@ export function followSecretariat(view: () => EditorView | null, awareness: Awar
     try {
       const coords = v.coordsAtPos(pos)
       const target = window.scrollY + coords.top - window.innerHeight * 0.33
-      if (Math.abs(coords.top - window.innerHeight * 0.33) > window.innerHeight * 0.25) window.scrollTo({ top: Math.max(0, target), behavior: 'smooth' })
+      if (Math.abs(coords.top - window.innerHeight * 0.33) > window.innerHeight * 0.25) window.scrollTo({ top: Math.max(0, target), behavior: 'instant' })
     } catch {
       // position not rendered yet: the next change will catch up
     }

@@ -1,8 +1,8 @@
 // The browser editor in a real Chromium against the real server: convergence, negotiation commands,
 // observers, offline editing and reloads. Each test opens fresh browser contexts (own storage).
-import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest'
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { browserUnavailable, startHarness, openLink, screenshots, selectIn, paragraphText, serverText, type Harness } from './harness.ts'
+import { browserUnavailable, startHarness, openLink, screenshots, selectIn, paragraphText, serverText, type Harness, type Link } from './harness.ts'
 
 const missing = browserUnavailable()
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
@@ -10,30 +10,40 @@ if (missing) console.warn(`skipping browser tests: ${missing}`)
 
 describe.skipIf(missing !== null)('browser editor', () => {
   let h: Harness
-  const contexts: BrowserContext[] = []
 
   beforeAll(async () => { h = await startHarness() }, 120_000)
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => {})))
-    await h?.close()
-  })
+  afterAll(async () => { await h?.close() })
 
-  /** Opens a link in a new context; its page is screenshotted if the test fails. */
-  async function open(link: Harness['links'][keyof Harness['links']], pages: Page[], waitEditable = true): Promise<Page> {
-    const { context, page } = await openLink(h, link, waitEditable)
-    contexts.push(context)
-    pages.push(page)
-    return page
-  }
-  function shootOnFailure(name: string, pages: Page[]) {
-    onTestFailed(async () => { await screenshots(name, pages) })
+  type Open = (link: Link, waitEditable?: boolean) => Promise<Page>
+
+  /**
+   * Runs one test's story: `open` gives a page in a fresh browser context; when the story fails,
+   * every page is screenshotted into test-results/<name>-<n>.png; the contexts close either way.
+   */
+  function scenario(name: string, story: (open: Open) => Promise<void>): () => Promise<void> {
+    return async () => {
+      const contexts: BrowserContext[] = []
+      const pages: Page[] = []
+      const open: Open = async (link, waitEditable = true) => {
+        const { context, page } = await openLink(h, link, waitEditable)
+        contexts.push(context)
+        pages.push(page)
+        return page
+      }
+      try {
+        await story(open)
+      } catch (err) {
+        await screenshots(name, pages)
+        throw err
+      } finally {
+        await Promise.all(contexts.map((c) => c.close().catch(() => {})))
+      }
+    }
   }
 
-  it('two delegations typing in the same paragraph at once converge', async () => {
-    const pages: Page[] = []
-    shootOnFailure('converge', pages)
-    const ind = await open(h.links.IND, pages)
-    const chn = await open(h.links.CHN, pages)
+  it('two delegations typing in the same paragraph at once converge', scenario('converge', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
     await selectIn(ind, 'PP2.', null)
     await selectIn(chn, 'PP2.', null)
     await Promise.all([
@@ -48,13 +58,11 @@ describe.skipIf(missing !== null)('browser editor', () => {
     await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('beta from China')
     // Each sees the other's cursor, labelled with the delegation code.
     await expect.poll(() => ind.locator('.pm-cursor-label', { hasText: 'CHN' }).count(), { timeout: 5000 }).toBeGreaterThan(0)
-  })
+  }))
 
-  it('one delegation brackets text and opposes it with the toolbar; the other sees bracket and chip', async () => {
-    const pages: Page[] = []
-    shootOnFailure('bracket-oppose', pages)
-    const ind = await open(h.links.IND, pages)
-    const chn = await open(h.links.CHN, pages)
+  it('one delegation brackets text and opposes it with the toolbar; the other sees bracket and chip', scenario('bracket-oppose', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
     await selectIn(ind, 'PP1.', 'shared principles')
     await ind.getByRole('button', { name: 'Bracket the selection' }).click()
     await ind.getByRole('button', { name: /^Oppose the bracket/ }).click()
@@ -71,13 +79,11 @@ describe.skipIf(missing !== null)('browser editor', () => {
     await expect.poll(() => cell.count(), { timeout: 5000 }).toBe(1)
     await cell.click()
     await expect.poll(() => chn.locator('.pm-bracket.is-current', { hasText: 'shared principles' }).count()).toBe(1)
-  })
+  }))
 
-  it('the observer gets a read-only podium screen and cannot change anything', async () => {
-    const pages: Page[] = []
-    shootOnFailure('observer', pages)
+  it('the observer gets a read-only podium screen and cannot change anything', scenario('observer', async (open) => {
     const before = await serverText(h)
-    const obs = await open(h.links.observer, pages, false)
+    const obs = await open(h.links.observer, false)
     expect(await obs.locator('body.podium-screen').count()).toBe(1)
     expect(await obs.locator('.podium-text').getAttribute('contenteditable')).toBe('false')
     expect(await obs.locator('[role="toolbar"]').count()).toBe(0)
@@ -95,15 +101,13 @@ describe.skipIf(missing !== null)('browser editor', () => {
     expect(after).not.toContain('FORCED BY OBSERVER')
     expect(after).toBe(before)
     // A delegation's screen shows nothing of it either.
-    const ind = await open(h.links.IND, pages)
+    const ind = await open(h.links.IND)
     expect(await ind.locator('.podium-text').textContent()).not.toContain('FORCED BY OBSERVER')
-  })
+  }))
 
-  it('a delegation taken offline keeps editing and its edits arrive on reconnect', async () => {
-    const pages: Page[] = []
-    shootOnFailure('offline', pages)
-    const ind = await open(h.links.IND, pages)
-    const chn = await open(h.links.CHN, pages)
+  it('a delegation taken offline keeps editing and its edits arrive on reconnect', scenario('offline', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
     const state = (p: Page) => p.locator('.link-state').getAttribute('data-state')
     await expect.poll(() => state(ind)).toBe('live')
     await ind.context().setOffline(true)
@@ -117,12 +121,10 @@ describe.skipIf(missing !== null)('browser editor', () => {
     await expect.poll(() => state(ind), { timeout: 10_000 }).toBe('live')
     await expect.poll(() => paragraphText(chn, 'PP3.'), { timeout: 10_000 }).toContain('typed while offline')
     await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('typed while offline')
-  })
+  }))
 
-  it('a reload right after typing loses nothing', async () => {
-    const pages: Page[] = []
-    shootOnFailure('reload', pages)
-    const ind = await open(h.links.IND, pages)
+  it('a reload right after typing loses nothing', scenario('reload', async (open) => {
+    const ind = await open(h.links.IND)
     await selectIn(ind, 'PP6.', null)
     await ind.keyboard.type(' kept across reload')
     await ind.reload()
@@ -131,5 +133,88 @@ describe.skipIf(missing !== null)('browser editor', () => {
     expect(ind.url()).not.toContain('token=')
     await expect.poll(() => paragraphText(ind, 'PP6.'), { timeout: 10_000 }).toContain('kept across reload')
     await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('kept across reload')
-  })
+  }))
+
+  it('the secretariat enters a position for a delegation picked from the roster, by keys', scenario('secretariat-speaks-for', async (open) => {
+    const sec = await open(h.links.secretariat)
+    await sec.getByLabel(/Delegation speaking/).selectOption('TUR')
+    // Select the paragraph's last word, bracket it by key, support it as TUR by key, qualify it.
+    const last = (await paragraphText(sec, 'PP7.')).trim().split(/\s+/).pop()!
+    await selectIn(sec, 'PP7.', last)
+    await sec.keyboard.press('Alt+b')
+    await sec.keyboard.press('Alt+=')
+    const pp7 = sec.locator('.podium-text p', { hasText: 'PP7.' })
+    await expect.poll(() => pp7.locator('.pm-position[data-delegation="TUR"][data-stance="+"]').count()).toBe(1)
+    await sec.keyboard.press('Alt+q')
+    const dialog = sec.getByRole('dialog')
+    await dialog.getByRole('textbox').fill('ad referendum')
+    await dialog.getByRole('button', { name: 'OK' }).click()
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain(`[${last}] (+TUR ad referendum)`)
+    // Pressing support again takes the position back.
+    await selectIn(sec, 'PP7.', last.slice(0, 2))
+    await sec.keyboard.press('Alt+=')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).not.toContain('(+TUR ad referendum)')
+  }))
+
+  it('pasting podium text gives brackets, positions and notes; copying gives podium text back', scenario('paste-copy', async (open) => {
+    const chn = await open(h.links.CHN)
+    await selectIn(chn, 'PP8.', null)
+    await chn.evaluate(() => {
+      const data = new DataTransfer()
+      data.setData('text/plain', ' [pasted words] (+CHN) (-ISR) (IND: keep original)')
+      document.querySelector('.podium-text')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    })
+    await expect.poll(() => chn.locator('.pm-bracket', { hasText: 'pasted words' }).count()).toBe(1)
+    expect(await chn.locator('.pm-note[data-delegations="IND"]').count()).toBeGreaterThan(0)
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('[pasted words] (+CHN) (-ISR) (IND: keep original)')
+    await selectIn(chn, 'PP8.', 'pasted')
+    const copied = await chn.evaluate(() => {
+      const data = new DataTransfer()
+      const p = [...document.querySelectorAll('.podium-text p')].find((el) => (el.textContent ?? '').startsWith('PP8.'))!
+      const range = document.createRange()
+      range.selectNodeContents(p)
+      const sel = getSelection()!
+      sel.removeAllRanges()
+      sel.addRange(range)
+      return new Promise<string>((resolve) => setTimeout(() => {
+        document.querySelector('.podium-text')!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }))
+        resolve(data.getData('text/plain'))
+      }, 100))
+    })
+    expect(copied).toContain('[pasted words] (+CHN) (-ISR) (IND: keep original)')
+  }))
+
+  it('the podium screen follows the secretariat\'s cursor', scenario('podium-follow', async (open) => {
+    const obs = await open(h.links.observer, false)
+    const sec = await open(h.links.secretariat)
+    const inView = () => obs.evaluate(() => {
+      const p = [...document.querySelectorAll('.podium-text p')].find((el) => (el.textContent ?? '').startsWith('OP5.'))!
+      const r = p.getBoundingClientRect()
+      return r.bottom > 0 && r.top < window.innerHeight
+    })
+    expect(await inView()).toBe(false)
+    await selectIn(sec, 'OP5.', 'OP5.')
+    await expect.poll(inView, { timeout: 10_000 }).toBe(true)
+    // The secretariat's caret is drawn on the podium screen.
+    expect(await obs.locator('.pm-cursor-label', { hasText: 'SECRETARIAT' }).count()).toBe(1)
+  }))
+
+  it('the meeting home lists documents; the secretariat issues and revokes a sign-in link that works', scenario('home', async (open) => {
+    const sec = await open(h.links.secretariat)
+    await sec.goto(h.server.url + '/')
+    await sec.getByRole('link', { name: /Draft Astana Statement/ }).waitFor()
+    await sec.getByLabel('Role').selectOption('delegation')
+    await sec.getByLabel('Delegation', { exact: true }).selectOption('RUS')
+    await sec.getByLabel('Label').fill('head of delegation')
+    await sec.getByLabel('Opens').selectOption('astana-statement')
+    await sec.getByRole('button', { name: 'Issue link' }).click()
+    const link = await sec.getByLabel('New sign-in link').inputValue()
+    expect(link).toMatch(/\/d\/astana-statement\?token=/)
+    const rus = await open({ role: 'delegation', delegation: 'RUS', token: '', url: link })
+    expect(await rus.locator('.who').textContent()).toContain('Russian Federation (RUS)')
+    await sec.getByRole('button', { name: 'Revoke the RUS link head of delegation' }).click()
+    await expect.poll(() => sec.locator('tr[data-revoked="true"]').count()).toBeGreaterThan(0)
+    // The revoked tab is refused from then on.
+    await expect.poll(() => rus.locator('.link-state').getAttribute('data-state'), { timeout: 15_000 }).not.toBe('live')
+  }))
 })
