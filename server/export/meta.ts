@@ -39,16 +39,16 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = Object.free
 
 const EXTENSIONS: Record<ExportFormat, string> = { text: 'txt', docx: 'docx', html: 'html', pdf: 'pdf', akn: 'akn.xml' }
 
-/** The line under the title: the snapshot's label, or "Live text as of <date, time> UTC". */
+/** The line under the title: the snapshot's label, or "Text as of <date>, <time> UTC" (the export's time). */
 export function asOfLine(meta: ExportMeta): string {
   if (meta.label) return meta.label
   const d = meta.date ?? new Date()
   const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
   const time = d.toISOString().slice(11, 16)
-  return `Live text as of ${day}, ${time} UTC`
+  return `Text as of ${day}, ${time} UTC`
 }
 
-/** The footer line of printed pages: the label (or "Live text") and, for a snapshot, its hash. */
+/** The footer line of printed pages: the "as of" line and, for a snapshot, its hash. */
 export function footerLine(meta: ExportMeta): string {
   return [meta.label ?? asOfLine(meta), meta.hash ? `hash ${meta.hash}` : ''].filter(Boolean).join(' · ')
 }
