@@ -23,8 +23,9 @@ export interface Limits {
 /** Defaults sized for a meeting room: a few hundred people, typing. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxFrameBytes: 1024 * 1024,
-  upgradesPerSecond: 10,
-  upgradeBurst: 60,
+  // A whole venue may share one address behind NAT and reconnect at once when the Wi-Fi drops.
+  upgradesPerSecond: 50,
+  upgradeBurst: 300,
   connectionsPerToken: 16,
   messagesPerSecond: 200,
   messageBurst: 1000,
