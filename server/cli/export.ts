@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadMeeting } from '../config.ts'
+import { loadStoredYDoc } from '../documents.ts'
+import { DB_FILE, openSqliteStorage } from '../storage/sqlite.ts'
+import { readDocFromY } from '../../shared/ydoc.ts'
+import { EXPORT_FORMATS, exportDocument, isExportFormat } from '../export/index.ts'
+import { CliError } from './main.ts'
+import { parseFlags, stringFlag } from './flags.ts'
+import { writeOutput } from './write-output.ts'
+
+// `podium export`: a stored document's live text, read straight from the data directory's database
+// (safe while the server runs: every accepted update is in the stored log).
+
+const USAGE = `usage: podium export DOC --format ${EXPORT_FORMATS.join('|')} [-o FILE] [--snapshot ID] [--data ./data] [--config FILE]
+Writes the live text of document DOC. docx and pdf go to standard output only when it is not a terminal.`
+
+/** Runs `podium export DOC --format F [-o FILE]`; resolves to 0, or throws CliError (exit 2). */
+export async function exportCommand(args: string[]): Promise<number> {
+  const parsed = parseFlags(args.map((a) => (a === '-o' ? '--output' : a)), ['format', 'output', 'snapshot', 'data', 'config'])
+  if (parsed.flags.has('help')) { process.stdout.write(USAGE + '\n'); return 0 }
+  if (parsed.positional.length !== 1) throw new CliError('give exactly one DOC name\n' + USAGE)
+  const name = parsed.positional[0]
+  const format = stringFlag(parsed, 'format')
+  if (!format) throw new CliError('--format is required\n' + USAGE)
+  if (!isExportFormat(format)) throw new CliError(`--format ${format} is not one of ${EXPORT_FORMATS.join(', ')}`)
+  if (parsed.flags.has('snapshot')) throw new CliError('--snapshot: this server keeps no snapshots yet; export the live text (without --snapshot)')
+  const dataDir = stringFlag(parsed, 'data', './data')!
+  // Opening the storage would create an empty database; a missing one is an error here.
+  if (!existsSync(join(dataDir, DB_FILE))) throw new CliError(`${dataDir}: no Podium database (${DB_FILE}) there; give --data DIR`)
+  const meeting = loadMeeting(stringFlag(parsed, 'config'))
+  const storage = openSqliteStorage(dataDir)
+  let title: string
+  let ydoc
+  try {
+    const record = storage.getDoc(name)
+    if (!record) throw new CliError(`no document "${name}" in ${dataDir}`)
+    title = record.title
+    ydoc = loadStoredYDoc(storage, name)
+  } finally {
+    storage.close()
+  }
+  if (!ydoc) throw new CliError(`no document "${name}" in ${dataDir}`)
+  const doc = readDocFromY(ydoc)
+  ydoc.destroy()
+  const made = await exportDocument(doc, format, { title, roster: meeting.roster })
+  if (!made.ok) throw new CliError(made.message)
+  writeOutput(made.body, stringFlag(parsed, 'output'), format === 'docx' || format === 'pdf', `--format ${format}`)
+  return 0
+}

@@ -1,0 +1,52 @@
+import { basename } from 'node:path'
+import { loadMeeting } from '../config.ts'
+import { createDocument } from '../documents.ts'
+import { openSqliteStorage } from '../storage/sqlite.ts'
+import { DOC_NAME_PATTERN } from '../../shared/protocol.ts'
+import { previewImport } from '../import/index.ts'
+import { CliError } from './main.ts'
+import { parseFlags, stringFlag } from './flags.ts'
+import { readBytes } from './read-bytes.ts'
+
+// `podium import`: podium text or a Word document into a new stored document. What was recognised
+// is printed first; --dry-run stops there (the command line's "cancel").
+
+const USAGE = `usage: podium import FILE --doc NAME [--title TEXT] [--dry-run] [--data ./data] [--config FILE]
+Reads podium text or a .docx, prints what was recognised (paragraphs, brackets, positions, notes and
+every warning with its place) and creates document NAME from it. --dry-run only prints.
+--replace (replacing a live text, after a snapshot) is not available yet.`
+
+/** Runs `podium import FILE --doc NAME`; resolves to 0, or throws CliError (exit 2) and writes nothing. */
+export async function importCommand(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, ['doc', 'title', 'data', 'config'], ['help', 'dry-run', 'replace'])
+  if (parsed.flags.has('help')) { process.stdout.write(USAGE + '\n'); return 0 }
+  if (parsed.positional.length !== 1) throw new CliError('give exactly one FILE (or - for standard input)\n' + USAGE)
+  const name = stringFlag(parsed, 'doc')
+  if (!name) throw new CliError('--doc NAME is required\n' + USAGE)
+  if (!DOC_NAME_PATTERN.test(name)) throw new CliError(`--doc ${name} is not a document name (letters, digits, ".", "_", "-"; at most 100)`)
+  if (parsed.flags.has('replace')) throw new CliError('--replace needs snapshots (a replacement takes one first), which this server does not keep yet; import under a new --doc name')
+  const file = parsed.positional[0]
+  const meeting = loadMeeting(stringFlag(parsed, 'config'))
+  const preview = await previewImport(readBytes(file), file === '-' ? 'standard input' : file, { roster: meeting.roster })
+  if (!preview.ok) throw new CliError(preview.message)
+
+  const s = preview.summary
+  const lines = [`${file}: ${preview.kind === 'docx' ? 'Word document' : 'podium text'}; ${s.paragraphs} paragraphs, ${s.headings} headings, ${s.brackets} brackets, ${s.positions} positions, ${s.notes} notes`]
+  for (const w of preview.warnings) {
+    const place = [w.paragraph !== null ? `paragraph ${w.paragraph}` : '', w.line !== null ? `line ${w.line}, column ${w.column}` : ''].filter(Boolean).join(', ')
+    lines.push(`warning: ${place ? place + ': ' : ''}${w.message}`)
+  }
+  process.stdout.write(lines.join('\n') + '\n')
+  if (parsed.flags.has('dry-run')) return 0
+
+  const title = stringFlag(parsed, 'title') ?? preview.title ?? (file === '-' ? name : basename(file).replace(/\.(docx|txt)$/i, ''))
+  const storage = openSqliteStorage(stringFlag(parsed, 'data', './data')!)
+  try {
+    const created = createDocument(storage, name, title, preview.text, meeting.roster)
+    if (!created.ok) throw new CliError(created.reason === 'exists' ? `document "${name}" exists already; choose another --doc name` : `--doc ${name} is not a document name`)
+  } finally {
+    storage.close()
+  }
+  process.stdout.write(`created document "${name}" (${title})\n`)
+  return 0
+}
