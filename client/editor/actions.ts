@@ -88,13 +88,9 @@ export const ACTIONS: readonly EditorAction[] = [
   simple('redo', '↷', 'Redo', ['Mod-y', 'Mod-Shift-z'], 'history', redoCommand)
 ]
 
-/** A key name as people read it: `Mod-Shift-z` → `Ctrl+Shift+Z` (⌘ on a Mac). */
+/** A key name as people read it: `Mod-Shift-z` → `Ctrl+Shift+Z` (⌘ on a Mac); `Alt--` → `Alt+-`. */
 export function keyLabel(key: string): string {
   const mac = typeof navigator !== 'undefined' && /Mac|iP(hone|ad)/.test(navigator.platform)
-  return key.split('-').map((part, i, all) => {
-    if (part === '' && i === all.length - 1) return '-'
-    if (part === 'Mod') return mac ? '⌘' : 'Ctrl'
-    if (part === '') return null
-    return part.length === 1 ? part.toUpperCase() : part
-  }).filter((p) => p !== null).join('+').replace('++', '+-')
+  // Split as prosemirror-keymap does: a trailing '-' is the key itself.
+  return key.split(/-(?!$)/).map((part) => (part === 'Mod' ? (mac ? '⌘' : 'Ctrl') : part.length === 1 ? part.toUpperCase() : part)).join('+')
 }

@@ -183,3 +183,12 @@ describe('notes stay out of brackets', () => {
     expect(show(doc(p('x ', note('IND', 'keep'))))).toBe('x (IND: keep)')
   })
 })
+
+describe('keyLabel', () => {
+  it('reads key names as people do', async () => {
+    const { keyLabel } = await import('../../client/editor/actions.ts')
+    expect(keyLabel('Alt--')).toBe('Alt+-')
+    expect(keyLabel('Alt-=')).toBe('Alt+=')
+    expect(keyLabel('Mod-Shift-z')).toMatch(/^(Ctrl|⌘)\+Shift\+Z$/)
+  })
+})
