@@ -53,6 +53,27 @@ export function loadStoredYDoc(storage: Storage, name: string): Y.Doc | null {
   return ydoc
 }
 
+/** Where a document's live Y.Doc is: the loaded room's, by name. */
+export interface LiveDocs {
+  get(name: string): { ydoc: Y.Doc } | undefined
+}
+
+/**
+ * Runs `use` on the document's current Y.Doc: the live one when loaded (no copy, so it sees every
+ * accepted update), else a throwaway one from storage. Null when there is no such document.
+ */
+export function withYDoc<T>(storage: Storage, live: LiveDocs, name: string, use: (ydoc: Y.Doc) => T): T | null {
+  const room = live.get(name)
+  if (room) return use(room.ydoc)
+  const ydoc = loadStoredYDoc(storage, name)
+  if (!ydoc) return null
+  try {
+    return use(ydoc)
+  } finally {
+    ydoc.destroy()
+  }
+}
+
 /** The podium text of a Y.Doc. */
 export function podiumText(ydoc: Y.Doc): string {
   return serializePodium(readDocFromY(ydoc))

@@ -16,6 +16,8 @@ import { Metrics } from './metrics.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { Hub } from './sync/hub.ts'
+import { runCob } from './snapshots/cob-job.ts'
+import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
 
 /** Options of startServer. Only `dataDir` is required. */
 export interface ServerOptions {
@@ -43,6 +45,8 @@ export interface ServerOptions {
   compactEvery?: number
   /** How often open connections' tokens are re-checked for revocation, in ms. Default 5 000. */
   tokenRecheckMs?: number
+  /** Take COB snapshots at the meeting's COB time (default true); tests pass a fake clock. */
+  cob?: boolean | { clock: Clock }
   /** SQLite synchronous mode: `full` (default) or `normal`. */
   synchronous?: 'full' | 'normal'
 }
@@ -148,6 +152,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage.close()
     throw err
   }
+  const cob = options.cob === false ? null : startCobScheduler({
+    timeZone: meeting.timeZone,
+    cobTime: meeting.cobTime,
+    clock: typeof options.cob === 'object' ? options.cob.clock : undefined,
+    onCob: (date) => {
+      const taken = runCob({ storage, live: hub.rooms }, date)
+      log.info({ date, taken }, 'COB snapshots')
+    },
+    onError: (err) => log.error({ err: (err as Error).stack }, 'COB snapshots failed')
+  })
   const actual = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
   log.info({ url, dataDir: options.dataDir }, 'listening')
@@ -164,6 +178,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demoLinks: demo ? demo.map((d) => ({ role: d.role, delegation: d.delegation, label: d.label, token: d.token, url: url + d.path })) : null,
     close: () => {
       closing ??= (async () => {
+        cob?.stop()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await hub.close()
         server.closeAllConnections()

@@ -5,9 +5,12 @@ export type Command = (args: string[]) => Promise<number>
 
 /** Every sub-command by name. Loaded lazily so `podium status` does not load the server. */
 export const commands: Record<string, Command> = {
+  compare: async (args) => (await import('./snapshots.ts')).compareCommand(args),
   convert: async (args) => (await import('./convert.ts')).convert(args),
   export: async (args) => (await import('./export.ts')).exportCommand(args),
   import: async (args) => (await import('./import.ts')).importCommand(args),
+  snapshot: async (args) => (await import('./snapshots.ts')).snapshot(args),
+  snapshots: async (args) => (await import('./snapshots.ts')).snapshots(args),
   status: async (args) => (await import('./status.ts')).status(args),
   serve: async (args) => (await import('./serve.ts')).serve(args),
   token: async (args) => (await import('./token.ts')).token(args)

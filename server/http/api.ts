@@ -8,10 +8,11 @@ import type { ApiDeps, Route } from './context.ts'
 import { error, readJson, send } from './respond.ts'
 import { docRoutes } from './routes/docs.ts'
 import { meRoutes } from './routes/me.ts'
+import { snapshotRoutes } from './routes/snapshots.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 
 /** Every REST route, matched in order against the path after /api. */
-export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...tokenRoutes]
+export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...tokenRoutes]
 
 /**
  * Answers one /api request: 401 without a valid bearer token, 404/405 for unknown paths and

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import type { Attribution, AuditRecord, DocRecord, LoadedDoc, Storage, TokenRecord } from './types.ts'
+import type { Attribution, AuditRecord, DocRecord, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
 import type { Role } from '../../shared/protocol.ts'
 
 /** The database file name inside the data directory. */
@@ -57,6 +57,33 @@ CREATE TABLE IF NOT EXISTS tokens (
   created_at TEXT NOT NULL,
   revoked_at TEXT
 );
+CREATE TABLE IF NOT EXISTS deletions (
+  update_id INTEGER PRIMARY KEY,
+  doc TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  ds BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deletions_doc ON deletions(doc, update_id);
+CREATE TABLE IF NOT EXISTS snapshots (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL REFERENCES docs(name),
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  taken_by TEXT NOT NULL,
+  role TEXT NOT NULL,
+  cob_date TEXT,
+  sha256 TEXT NOT NULL,
+  upto INTEGER NOT NULL,
+  totals TEXT NOT NULL,
+  snapshot BLOB NOT NULL,
+  state BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots(doc, id);
+-- One COB snapshot per document and day, whichever server process takes it first.
+CREATE UNIQUE INDEX IF NOT EXISTS snapshots_cob ON snapshots(doc, cob_date) WHERE cob_date IS NOT NULL;
+-- Snapshots are immutable, like the audit trail.
+CREATE TRIGGER IF NOT EXISTS snapshots_no_update BEFORE UPDATE ON snapshots BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS snapshots_no_delete BEFORE DELETE ON snapshots BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
 -- The audit trail is append-only: the database itself refuses changes to it.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
@@ -69,10 +96,23 @@ export interface SqliteOptions {
 }
 
 type DocRow = { name: string; title: string; created_at: string; last_change: string | null }
+type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
 type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null }
 
 function docRecord(r: DocRow): DocRecord {
   return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change }
+}
+
+function snapshotMeta(r: SnapshotRow): SnapshotMeta {
+  return { id: r.id, doc: r.doc, label: r.label, createdAt: r.created_at, takenBy: r.taken_by, role: r.role, cobDate: r.cob_date, sha256: r.sha256, upto: r.upto, totals: JSON.parse(r.totals) }
+}
+
+// What an update deletes, kept per update so a comparison can say who deleted what even after the
+// log is compacted. Stored as an encoded Yjs snapshot with an empty state vector.
+function encodedDeleteSet(update: Uint8Array): Uint8Array | null {
+  const { ds } = Y.decodeUpdate(update)
+  if (ds.clients.size === 0) return null
+  return Y.encodeSnapshot(Y.createSnapshot(ds, new Map()))
 }
 
 function tokenRecord(r: TokenRow): TokenRecord {
@@ -115,6 +155,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
     revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
+    insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
+    deletions: db.prepare<[string], { update_id: number; identity: string; ds: Buffer }>('SELECT update_id, identity, ds FROM deletions WHERE doc = ? ORDER BY update_id'),
+    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    listSnapshots: db.prepare<[string], SnapshotRow>('SELECT id, doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals FROM snapshots WHERE doc = ? ORDER BY id'),
+    getSnapshot: db.prepare<[string, number], SnapshotRow & { snapshot: Buffer; state: Buffer }>('SELECT * FROM snapshots WHERE doc = ? AND id = ?'),
+    lastUpdate: db.prepare<[string], { id: number | null }>('SELECT MAX(id) AS id FROM updates WHERE doc = ?'),
     bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
   }
 
@@ -123,6 +169,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
     const id = Number(q.insertUpdate.run(name, update).lastInsertRowid)
     q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, JSON.stringify(a.clientIds), update.byteLength)
+    const ds = encodedDeleteSet(update)
+    if (ds) q.insertDeletion.run(id, name, a.identity, ds)
     for (const client of a.clientIds) q.insertOwner.run(name, client, a.identity)
     q.touch.run(at, name)
     return id
@@ -183,6 +231,22 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
       id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
     })),
+    insertSnapshot: (r) => {
+      const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, JSON.stringify(r.totals), r.snapshot, r.state)
+      return res.changes > 0 ? Number(res.lastInsertRowid) : null
+    },
+    listSnapshots: (doc) => q.listSnapshots.all(doc).map(snapshotMeta),
+    getSnapshot: (doc, id) => {
+      const row = q.getSnapshot.get(doc, id)
+      return row ? { ...snapshotMeta(row), snapshot: new Uint8Array(row.snapshot), state: new Uint8Array(row.state) } : null
+    },
+    lastUpdateId: (doc) => q.lastUpdate.get(doc)?.id ?? uptoOf(doc),
+    deletions: (doc) => q.deletions.all(doc).map((r) => ({ updateId: r.update_id, identity: r.identity, ds: new Uint8Array(r.ds) })),
+    owners: (doc) => {
+      const owners = new Map<number, string>()
+      for (const o of q.owners.all(doc)) owners.set(o.client_id, o.identity)
+      return owners
+    },
     bytesStored: () => q.bytes.get()?.n ?? 0,
     close: () => {
       if (db.open) db.close()

@@ -55,6 +55,39 @@ export interface AuditRecord {
   bytes: number
 }
 
+/** A COB or manual snapshot as listed: everything but the encoded state. */
+export interface SnapshotMeta {
+  id: number
+  doc: string
+  label: string
+  createdAt: string
+  /** Identity that took it (`token:<id>`, `delegation:IND`, `server` for the COB job). */
+  takenBy: string
+  role: string
+  /** The local date of the COB it was taken for, or null for a snapshot taken by hand. */
+  cobDate: string | null
+  /** SHA-256 (hex) of the snapshot's podium text. */
+  sha256: string
+  /** The last update id of the document's log included in it. */
+  upto: number
+  totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
+}
+
+/** A snapshot with its Yjs snapshot (state vector and delete set) and its full encoded state. */
+export interface SnapshotRecord extends SnapshotMeta {
+  /** `Y.encodeSnapshot` of the document at that moment. */
+  snapshot: Uint8Array
+  /** `Y.encodeStateAsUpdate` of the document at that moment. */
+  state: Uint8Array
+}
+
+/** What one accepted update deleted, by whom: `ds` is an encoded Yjs snapshot holding only the delete set. */
+export interface DeletionRow {
+  updateId: number
+  identity: string
+  ds: Uint8Array
+}
+
 /** Durable storage for documents, their update logs, tokens and the audit trail. All calls are synchronous. */
 export interface Storage {
   /** Creates a document with its first update. Returns false (and writes nothing) when the name is taken. */
@@ -85,6 +118,18 @@ export interface Storage {
   revokeToken(id: string): boolean
   /** The newest audit rows of a document, newest first (at most `limit`). */
   audit(doc: string, limit?: number): AuditRecord[]
+  /** Stores a snapshot; returns its id, or null when a snapshot for the same document and COB date exists (another process took it). */
+  insertSnapshot(record: Omit<SnapshotRecord, 'id'>): number | null
+  /** The document's snapshots, oldest first, without their states. */
+  listSnapshots(doc: string): SnapshotMeta[]
+  /** One snapshot with its states, or null. */
+  getSnapshot(doc: string, id: number): SnapshotRecord | null
+  /** The id of the newest update in the document's log (0 when none). */
+  lastUpdateId(doc: string): number
+  /** What each accepted update deleted, oldest first. */
+  deletions(doc: string): DeletionRow[]
+  /** Client ID → identity for the document (who first wrote with each client ID). */
+  owners(doc: string): Map<number, string>
   /** Total bytes of update data stored (logs and compacted states). */
   bytesStored(): number
   /** Closes the database. Further calls throw. */

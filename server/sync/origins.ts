@@ -1,6 +1,8 @@
 // Typed transaction origins: the update handler uses them to know what to persist and whom to
 // skip when broadcasting, so nothing is echoed back or written twice.
 
+import type { Role } from '../../shared/protocol.ts'
+
 /** An update that came from a client connection. */
 export interface ConnectionOrigin {
   kind: 'connection'
@@ -12,9 +14,19 @@ export interface StorageOrigin {
   kind: 'storage'
 }
 
+/** Who asked for a server-made change (a restore through REST or the CLI), for the audit trail. */
+export interface OnBehalfOf {
+  tokenId: string | null
+  role: Role | 'server'
+  delegation: string | null
+  identity: string
+}
+
 /** An update the server makes itself on a live document (persisted and broadcast to everyone). */
 export interface LocalOrigin {
   kind: 'local'
+  /** The person the server acts for; the server itself when absent. */
+  by?: OnBehalfOf
 }
 
 /** Every origin a server-side Y.Doc transaction can carry. */

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Attribution, Storage } from '../storage/types.ts'
 import type { Incoming } from './messages.ts'
-import { isOrigin, type ConnectionOrigin } from './origins.ts'
+import { isOrigin, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
 import { inspectUpdate, updateClients } from './update-meta.ts'
 
@@ -105,6 +105,12 @@ export class Room {
     }
   }
 
+  /** Applies an update the server makes on someone's behalf (a restore): stored, attributed to `by`, sent to every peer. */
+  applyLocal(update: Uint8Array, by: OnBehalfOf): void {
+    const origin: LocalOrigin = { kind: 'local', by }
+    Y.applyUpdate(this.ydoc, update, origin)
+  }
+
   private receiveUpdate(peer: Peer, update: Uint8Array): void {
     let meta
     try {
@@ -150,7 +156,9 @@ export class Room {
     const clientIds = updateClients(update)
     const attribution: Attribution = peer
       ? { tokenId: peer.principal.tokenId, role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity, clientIds }
-      : { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
+      : origin.kind === 'local' && origin.by
+        ? { ...origin.by, clientIds }
+        : { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
     try {
       this.deps.storage.append(this.name, update, attribution)
     } catch (err) {

@@ -1,23 +1,14 @@
 // Document routes: list with counts and presence, create from podium text, rename, read as text.
 
 import type * as Y from 'yjs'
-import { createDocument, docCounts, loadStoredYDoc, podiumText } from '../../documents.ts'
+import { createDocument, docCounts, podiumText, withYDoc as withLiveYDoc } from '../../documents.ts'
 import type { ApiDeps, Route } from '../context.ts'
 import { error, type Reply } from '../respond.ts'
 
 const TITLE_MAX = 300
 
-// The live Y.Doc when the document is loaded (no copy), else a throwaway one from storage.
 function withYDoc<T>(deps: ApiDeps, name: string, use: (ydoc: Y.Doc) => T): T | null {
-  const room = deps.hub.rooms.get(name)
-  if (room) return use(room.ydoc)
-  const ydoc = loadStoredYDoc(deps.storage, name)
-  if (!ydoc) return null
-  try {
-    return use(ydoc)
-  } finally {
-    ydoc.destroy()
-  }
+  return withLiveYDoc(deps.storage, deps.hub.rooms, name, use)
 }
 
 function checkTitle(value: unknown, fallback: string | null): string | Reply {

@@ -1,0 +1,127 @@
+// Snapshot routes: list, take, read (text/json/html), compare with a redline, restore.
+
+import { renderComparisonHtml } from '../../../shared/history/index.ts'
+import { renderHtml } from '../../../shared/render/index.ts'
+import { serializePodium } from '../../../shared/format/index.ts'
+import { wallClock } from '../../snapshots/cob.ts'
+import { compare, restore, snapshotDoc, takeSnapshot } from '../../snapshots/service.ts'
+import type { OnBehalfOf } from '../../sync/origins.ts'
+import { identityOf, type Principal } from '../../tokens.ts'
+import type { ApiDeps, Route } from '../context.ts'
+import { error, type Reply } from '../respond.ts'
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const LABEL_MAX = 200
+
+function actor(p: Principal): OnBehalfOf {
+  return { tokenId: p.tokenId, role: p.role, delegation: p.delegation, identity: identityOf(p) }
+}
+
+function snapshotDeps(deps: ApiDeps) {
+  return { storage: deps.storage, live: deps.hub.rooms }
+}
+
+// The label a secretariat would write for a snapshot taken by hand now, in the meeting's time zone.
+function defaultLabel(timeZone: string): string {
+  const w = wallClock(Date.now(), timeZone)
+  return `Podium version as of ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}, ${w.day} ${MONTHS[w.month - 1]} ${w.year}`
+}
+
+function parseId(value: string | null, what: string): number | Reply {
+  const n = Number(value)
+  if (!value || !Number.isInteger(n) || n <= 0) return error(400, `${what} ${JSON.stringify(value)} is not a snapshot id`)
+  return n
+}
+
+// `from` may name a snapshot id or `last-cob` (the newest COB snapshot, else the newest snapshot).
+function resolveFrom(deps: ApiDeps, doc: string, value: string | null): number | Reply {
+  if (value === 'last-cob' || value === 'latest') {
+    const all = deps.storage.listSnapshots(doc)
+    const pick = (value === 'last-cob' ? all.filter((s) => s.cobDate).at(-1) : undefined) ?? all.at(-1)
+    if (!pick) return error(404, `${doc} has no snapshot yet`)
+    return pick.id
+  }
+  return parseId(value, 'from')
+}
+
+/** /api/docs/<doc>/snapshots, /compare and /restore routes. */
+export const snapshotRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/docs\/([^/]+)\/snapshots$/,
+    roles: 'any',
+    handle: ({ params: [doc] }, deps) => {
+      if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
+      return { status: 200, json: deps.storage.listSnapshots(doc) }
+    }
+  },
+  {
+    method: 'POST',
+    pattern: /^\/docs\/([^/]+)\/snapshots$/,
+    roles: ['secretariat', 'chair'],
+    handle: ({ params: [doc], body, principal }, deps) => {
+      const label = (body as { label?: unknown } | undefined)?.label
+      if (label !== undefined && (typeof label !== 'string' || !label.trim() || label.length > LABEL_MAX)) {
+        return error(400, `label must be a non-empty string of at most ${LABEL_MAX} characters`)
+      }
+      const r = takeSnapshot(snapshotDeps(deps), doc, { label: (label as string | undefined) ?? defaultLabel(deps.meeting.timeZone), by: actor(principal) })
+      if (!r.ok) return error(404, `no document named ${doc}`)
+      return { status: 201, json: r.snapshot }
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/docs\/([^/]+)\/snapshots\/([^/]+)$/,
+    roles: 'any',
+    handle: ({ params: [doc, idText], url }, deps) => {
+      const id = parseId(idText, 'snapshot')
+      if (typeof id !== 'number') return id
+      const record = deps.storage.getSnapshot(doc, id)
+      if (!record) return error(404, `${doc} has no snapshot ${id}`)
+      const format = url.searchParams.get('format') ?? 'json'
+      const pmDoc = snapshotDoc(record)
+      const { snapshot: _s, state: _st, ...meta } = record
+      if (format === 'text') return { status: 200, text: serializePodium(pmDoc) }
+      if (format === 'html') {
+        const title = deps.storage.getDoc(doc)?.title ?? doc
+        return { status: 200, contentType: 'text/html; charset=utf-8', text: renderHtml(pmDoc, { title, subtitle: `${record.label} — SHA-256 ${record.sha256}`, roster: deps.meeting.roster }) }
+      }
+      if (format === 'json') return { status: 200, json: { ...meta, doc: pmDoc.toJSON() } }
+      return error(400, `format ${JSON.stringify(format)} is not text, json or html`)
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/docs\/([^/]+)\/compare$/,
+    roles: 'any',
+    handle: ({ params: [doc], url }, deps) => {
+      const from = resolveFrom(deps, doc, url.searchParams.get('from'))
+      if (typeof from !== 'number') return from
+      const toText = url.searchParams.get('to') ?? 'live'
+      const to = toText === 'live' ? 'live' : parseId(toText, 'to')
+      if (typeof to === 'object') return to
+      const format = url.searchParams.get('format') ?? 'json'
+      if (format !== 'json' && format !== 'html') return error(400, `format ${JSON.stringify(format)} is not json or html`)
+      const r = compare(snapshotDeps(deps), doc, from, to)
+      if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)
+      if (format === 'html') {
+        const title = `${r.from.label} → ${r.to === 'live' ? 'live text' : r.to.label}`
+        return { status: 200, contentType: 'text/html; charset=utf-8', text: renderComparisonHtml(r.comparison, title) }
+      }
+      return { status: 200, json: { from: r.from, to: r.to, ...r.comparison } }
+    }
+  },
+  {
+    method: 'POST',
+    pattern: /^\/docs\/([^/]+)\/restore$/,
+    roles: ['secretariat', 'chair'],
+    handle: ({ params: [doc], body, principal }, deps) => {
+      const raw = (body as { snapshot?: unknown } | undefined)?.snapshot
+      const id = parseId(raw === undefined ? null : String(raw), 'snapshot')
+      if (typeof id !== 'number') return id
+      const r = restore(snapshotDeps(deps), doc, id, actor(principal))
+      if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${id}`)
+      return { status: 200, json: r }
+    }
+  }
+]
