@@ -39,7 +39,9 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
   document.body.classList.toggle('podium-screen', podium)
   document.title = `${docName} — Podium`
 
-  const connection = connect({ docName, token, identity })
+  // The document list gives the title and the creation time (which keys the local copy).
+  const summary = await api.docs().then((docs) => docs.find((x) => x.name === docName) ?? null).catch(() => null)
+  const connection = connect({ docName, token, identity, incarnation: summary?.createdAt ?? null })
   let ready = false
   let view: EditorView | null = null
 
@@ -141,10 +143,7 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
     if (view) panels[active].update(view)
   })
 
-  void api.docs().then((docs) => {
-    const d = docs.find((x) => x.name === docName)
-    if (d?.title) { title.textContent = d.title; document.title = `${d.title} — Podium` }
-  }).catch(() => { /* the title is a nicety */ })
+  if (summary?.title) { title.textContent = summary.title; document.title = `${summary.title} — Podium` }
 
   const handle: DocumentHandle = { view, connection, me }
   return handle

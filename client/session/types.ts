@@ -19,6 +19,8 @@ export interface DocSummary {
   brackets: number
   lastChange: string | null
   lastSnapshot?: string | null
+  /** When the document was created; tells a re-created document of the same name from the old one. */
+  createdAt?: string
   connected: { role: Role; delegation: string | null }[]
 }
 

@@ -37,6 +37,11 @@ export interface Connection {
 /** Options for connect(). */
 export interface ConnectOptions {
   docName: string
+  /**
+   * Something that changes when a document of this name is deleted and created again (its creation
+   * time): local copies of an older document must never merge into a new one of the same name.
+   */
+  incarnation?: string | null
   token: string
   identity: Identity
   /** `ws://host` or `wss://host`; default: this page's origin. */
@@ -58,7 +63,7 @@ export function connect(opts: ConnectOptions): Connection {
   const ydoc = newYDoc()
   const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
   const who = opts.identity.delegation ?? opts.identity.role
-  const persistence = new IndexeddbPersistence(`podium:${opts.docName}:${who}`, ydoc)
+  const persistence = new IndexeddbPersistence(`podium:${opts.docName}:${who}${opts.incarnation ? ':' + opts.incarnation : ''}`, ydoc)
   const provider = new WebsocketProvider((opts.wsBase ?? pageWsBase()) + Paths.sync, opts.docName, ydoc, {
     params: { token: opts.token },
     // Tabs of one browser could be different people: every edit goes through the server, which checks who sent it.

@@ -101,35 +101,45 @@ export async function screenshots(name: string, pages: Page[]): Promise<void> {
  * or at the paragraph's end when `needle` is null.
  */
 export async function selectIn(page: Page, paragraphStart: string, needle: string | null, collapse: 'none' | 'end' = 'none'): Promise<void> {
-  await page.evaluate(({ paragraphStart, needle, collapse }) => {
-    const editor = document.querySelector<HTMLElement>('.podium-text')!
-    const p = [...editor.querySelectorAll('p')].find((el) => (el.textContent ?? '').startsWith(paragraphStart))
-    if (!p) throw new Error(`no paragraph starting ${paragraphStart}`)
-    const texts: Text[] = []
-    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {
-      // Text inside chips (position/note node views) is not editable text.
-      acceptNode: (n) => (n.parentElement?.closest('.pm-position, .pm-note, .ProseMirror-yjs-cursor') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT)
-    })
-    while (walker.nextNode()) texts.push(walker.currentNode as Text)
-    const range = document.createRange()
-    if (needle === null) {
-      const last = texts[texts.length - 1]
-      range.setStart(last, last.length)
-      range.collapse(true)
-    } else {
-      const t = texts.find((x) => x.data.includes(needle))
-      if (!t) throw new Error(`no text ${needle}`)
-      const at = t.data.indexOf(needle)
-      range.setStart(t, collapse === 'end' ? at + needle.length : at)
-      range.setEnd(t, at + needle.length)
-    }
-    editor.focus()
-    const sel = getSelection()!
-    sel.removeAllRanges()
-    sel.addRange(range)
-  }, { paragraphStart, needle, collapse })
-  // ProseMirror reads the DOM selection on selectionchange.
-  await page.waitForTimeout(80)
+  // A remote edit re-rendering the text between setting the DOM selection and ProseMirror reading
+  // it puts the old selection back; so set it, let ProseMirror read it, and check, a few times.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const want = await page.evaluate(({ paragraphStart, needle, collapse }) => {
+      const editor = document.querySelector<HTMLElement>('.podium-text')!
+      const p = [...editor.querySelectorAll('p')].find((el) => (el.textContent ?? '').startsWith(paragraphStart))
+      if (!p) throw new Error(`no paragraph starting ${paragraphStart}`)
+      const texts: Text[] = []
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {
+        // Text inside chips (position/note node views) and remote cursors is not editable text.
+        acceptNode: (n) => (n.parentElement?.closest('.pm-position, .pm-note, .ProseMirror-yjs-cursor') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT)
+      })
+      while (walker.nextNode()) texts.push(walker.currentNode as Text)
+      const range = document.createRange()
+      if (needle === null) {
+        const last = texts[texts.length - 1]
+        range.setStart(last, last.length)
+        range.collapse(true)
+      } else {
+        const t = texts.find((x) => x.data.includes(needle))
+        if (!t) throw new Error(`no text ${needle}`)
+        const at = t.data.indexOf(needle)
+        range.setStart(t, collapse === 'end' ? at + needle.length : at)
+        range.setEnd(t, at + needle.length)
+      }
+      editor.focus()
+      const view = window.podium!.view
+      const want = { from: view.posAtDOM(range.startContainer, range.startOffset), to: view.posAtDOM(range.endContainer, range.endOffset) }
+      const sel = getSelection()!
+      sel.removeAllRanges()
+      sel.addRange(range)
+      return want
+    }, { paragraphStart, needle, collapse })
+    // ProseMirror reads the DOM selection on selectionchange.
+    await page.waitForTimeout(80)
+    const got = await page.evaluate(() => ({ from: window.podium!.view.state.selection.from, to: window.podium!.view.state.selection.to }))
+    if (got.from === want.from && got.to === want.to) return
+  }
+  throw new Error(`could not select ${needle ?? 'the end'} in ${paragraphStart}`)
 }
 
 /** The text content of the paragraph starting with `start` (chips included as their podium text). */
