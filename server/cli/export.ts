@@ -4,6 +4,7 @@ import { loadMeeting } from '../config.ts'
 import { loadStoredYDoc } from '../documents.ts'
 import { DB_FILE, openSqliteStorage } from '../storage/sqlite.ts'
 import { readDocFromY } from '../../shared/ydoc.ts'
+import { snapshotDoc } from '../snapshots/service.ts'
 import { EXPORT_FORMATS, exportDocument, isExportFormat } from '../export/index.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
@@ -13,7 +14,7 @@ import { writeOutput } from './write-output.ts'
 // (safe while the server runs: every accepted update is in the stored log).
 
 const USAGE = `usage: podium export DOC --format ${EXPORT_FORMATS.join('|')} [-o FILE] [--snapshot ID] [--data ./data] [--config FILE]
-Writes the live text of document DOC. docx and pdf go to standard output only when it is not a terminal.`
+Writes the live text of document DOC, or one of its snapshots. docx and pdf go to standard output only when it is not a terminal.`
 
 /** Runs `podium export DOC --format F [-o FILE]`; resolves to 0, or throws CliError (exit 2). */
 export async function exportCommand(args: string[]): Promise<number> {
@@ -24,26 +25,36 @@ export async function exportCommand(args: string[]): Promise<number> {
   const format = stringFlag(parsed, 'format')
   if (!format) throw new CliError('--format is required\n' + USAGE)
   if (!isExportFormat(format)) throw new CliError(`--format ${format} is not one of ${EXPORT_FORMATS.join(', ')}`)
-  if (parsed.flags.has('snapshot')) throw new CliError('--snapshot: this server keeps no snapshots yet; export the live text (without --snapshot)')
+  const snapshotRef = stringFlag(parsed, 'snapshot')
+  const snapshotId = snapshotRef === undefined ? null : Number(snapshotRef)
+  if (snapshotId !== null && (!Number.isInteger(snapshotId) || snapshotId <= 0)) throw new CliError(`--snapshot ${snapshotRef} is not a snapshot id (see podium snapshots ${name})`)
   const dataDir = stringFlag(parsed, 'data', './data')!
   // Opening the storage would create an empty database; a missing one is an error here.
   if (!existsSync(join(dataDir, DB_FILE))) throw new CliError(`${dataDir}: no Podium database (${DB_FILE}) there; give --data DIR`)
   const meeting = loadMeeting(stringFlag(parsed, 'config'))
   const storage = openSqliteStorage(dataDir)
   let title: string
-  let ydoc
+  let doc
+  let meta: { label?: string; hash?: string } = {}
   try {
     const record = storage.getDoc(name)
     if (!record) throw new CliError(`no document "${name}" in ${dataDir}`)
     title = record.title
-    ydoc = loadStoredYDoc(storage, name)
+    if (snapshotId !== null) {
+      const snap = storage.getSnapshot(name, snapshotId)
+      if (!snap) throw new CliError(`${name} has no snapshot ${snapshotId} (see podium snapshots ${name})`)
+      doc = snapshotDoc(snap)
+      meta = { label: snap.label, hash: snap.sha256 }
+    } else {
+      const ydoc = loadStoredYDoc(storage, name)
+      if (!ydoc) throw new CliError(`no document "${name}" in ${dataDir}`)
+      doc = readDocFromY(ydoc)
+      ydoc.destroy()
+    }
   } finally {
     storage.close()
   }
-  if (!ydoc) throw new CliError(`no document "${name}" in ${dataDir}`)
-  const doc = readDocFromY(ydoc)
-  ydoc.destroy()
-  const made = await exportDocument(doc, format, { title, roster: meeting.roster })
+  const made = await exportDocument(doc, format, { title, ...meta, roster: meeting.roster })
   if (!made.ok) throw new CliError(made.message)
   writeOutput(made.body, stringFlag(parsed, 'output'), format === 'docx' || format === 'pdf', `--format ${format}`)
   return 0

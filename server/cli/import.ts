@@ -7,6 +7,10 @@ import { previewImport } from '../import/index.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 import { readBytes } from './read-bytes.ts'
+import { withExistingStorage } from './with-storage.ts'
+import { parsePodium } from '../../shared/format/index.ts'
+import { CLI_ACTOR, replaceDoc } from '../snapshots/service.ts'
+
 
 // `podium import`: podium text or a Word document into a new stored document. What was recognised
 // is printed first; --dry-run stops there (the command line's "cancel").
@@ -14,7 +18,7 @@ import { readBytes } from './read-bytes.ts'
 const USAGE = `usage: podium import FILE --doc NAME [--title TEXT] [--dry-run] [--data ./data] [--config FILE]
 Reads podium text or a .docx, prints what was recognised (paragraphs, brackets, positions, notes and
 every warning with its place) and creates document NAME from it. --dry-run only prints.
---replace (replacing a live text, after a snapshot) is not available yet.`
+--replace makes it the live text of the existing document NAME, after taking a snapshot.`
 
 /** Runs `podium import FILE --doc NAME`; resolves to 0, or throws CliError (exit 2) and writes nothing. */
 export async function importCommand(args: string[]): Promise<number> {
@@ -24,7 +28,6 @@ export async function importCommand(args: string[]): Promise<number> {
   const name = stringFlag(parsed, 'doc')
   if (!name) throw new CliError('--doc NAME is required\n' + USAGE)
   if (!DOC_NAME_PATTERN.test(name)) throw new CliError(`--doc ${name} is not a document name (letters, digits, ".", "_", "-"; at most 100)`)
-  if (parsed.flags.has('replace')) throw new CliError('--replace needs snapshots (a replacement takes one first), which this server does not keep yet; import under a new --doc name')
   const file = parsed.positional[0]
   const meeting = loadMeeting(stringFlag(parsed, 'config'))
   const preview = await previewImport(readBytes(file), file === '-' ? 'standard input' : file, { roster: meeting.roster })
@@ -39,6 +42,15 @@ export async function importCommand(args: string[]): Promise<number> {
   process.stdout.write(lines.join('\n') + '\n')
   if (parsed.flags.has('dry-run')) return 0
 
+  if (parsed.flags.has('replace')) {
+    const r = withExistingStorage(stringFlag(parsed, 'data', './data')!, (storage) => {
+      const { doc } = parsePodium(preview.text, { roster: meeting.roster })
+      return replaceDoc({ storage, live: { get: () => undefined } }, name, doc, `Before replacing the text with ${file === '-' ? 'an import' : basename(file)}`, CLI_ACTOR)
+    })
+    if (!r.ok) throw new CliError(`no document "${name}" to replace; import without --replace to create it`)
+    process.stdout.write(`replaced the text of "${name}" (snapshot ${r.before.id} holds the text before)\n`)
+    return 0
+  }
   const title = stringFlag(parsed, 'title') ?? preview.title ?? (file === '-' ? name : basename(file).replace(/\.(docx|txt)$/i, ''))
   const storage = openSqliteStorage(stringFlag(parsed, 'data', './data')!)
   try {

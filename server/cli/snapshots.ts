@@ -2,15 +2,12 @@
 // the COB snapshots and comparisons, straight on the data directory's database.
 
 import { renderComparisonHtml } from '../../shared/history/index.ts'
-import { compare, displayName, takeSnapshot } from '../snapshots/service.ts'
+import { CLI_ACTOR, compare, displayName, takeSnapshot } from '../snapshots/service.ts'
 import type { Storage } from '../storage/types.ts'
-import type { OnBehalfOf } from '../sync/origins.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 import { withExistingStorage } from './with-storage.ts'
 
-// The operator at the terminal is the secretariat (it runs the server).
-const CLI_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'secretariat', delegation: null, identity: 'cli' })
 const NO_ROOMS = { get: () => undefined }
 
 function oneDoc(positional: string[], usage: string): string {

@@ -10,9 +10,10 @@ import { docRoutes } from './routes/docs.ts'
 import { meRoutes } from './routes/me.ts'
 import { snapshotRoutes } from './routes/snapshots.ts'
 import { tokenRoutes } from './routes/tokens.ts'
+import { transferRoutes } from './routes/transfer.ts'
 
 /** Every REST route, matched in order against the path after /api. */
-export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...tokenRoutes]
+export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...transferRoutes, ...tokenRoutes]
 
 /**
  * Answers one /api request: 401 without a valid bearer token, 404/405 for unknown paths and
@@ -43,7 +44,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     body = read.value
   }
   try {
-    send(res, route.handle({ principal, params, body, url }, deps))
+    send(res, await route.handle({ principal, params, body, url }, deps))
   } catch (err) {
     log.error({ path, method: req.method, err: (err as Error).stack }, 'API handler failed')
     send(res, error(500, 'internal error'))

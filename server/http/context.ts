@@ -31,5 +31,5 @@ export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   pattern: RegExp
   roles: readonly Role[] | 'any'
-  handle(req: ApiRequest, deps: ApiDeps): Reply
+  handle(req: ApiRequest, deps: ApiDeps): Reply | Promise<Reply>
 }

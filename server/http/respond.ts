@@ -2,12 +2,16 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-/** A handler's answer: a status and a JSON value, a text body, or nothing (204). */
+/** A handler's answer: a status and a JSON value, a text or binary body, or nothing (204). */
 export interface Reply {
   status: number
   json?: unknown
   text?: string
+  /** A binary body (a DOCX, a PDF); sent with `contentType`. */
+  bytes?: Buffer
   contentType?: string
+  /** Extra headers, e.g. Content-Disposition for downloads. */
+  headers?: Record<string, string>
 }
 
 /** A JSON error reply `{error}`. */
@@ -17,9 +21,12 @@ export function error(status: number, message: string): Reply {
 
 /** Writes a Reply to the response. */
 export function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store' }
-  let body: string | undefined
-  if (reply.json !== undefined) {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers }
+  let body: string | Buffer | undefined
+  if (reply.bytes !== undefined) {
+    headers['content-type'] = reply.contentType ?? 'application/octet-stream'
+    body = reply.bytes
+  } else if (reply.json !== undefined) {
     headers['content-type'] = 'application/json; charset=utf-8'
     body = JSON.stringify(reply.json)
   } else if (reply.text !== undefined) {

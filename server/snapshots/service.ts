@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import type { Node } from 'prosemirror-model'
 import { analyse } from '../../shared/analysis/index.ts'
 import { serializePodium } from '../../shared/format/index.ts'
-import { compareSnapshots, recordsAttributor, type Comparison } from '../../shared/history/index.ts'
+import { carryIds, compareSnapshots, recordsAttributor, type Comparison } from '../../shared/history/index.ts'
 import { newYDoc, readDocFromY, updateYFromDoc } from '../../shared/ydoc.ts'
 import { withYDoc } from '../documents.ts'
 import type { SnapshotMeta, SnapshotRecord, Storage } from '../storage/types.ts'
@@ -21,6 +21,9 @@ export interface SnapshotDeps {
 
 /** The server itself, for snapshots taken at COB. */
 export const SERVER_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'server', delegation: null, identity: 'server' })
+
+/** The operator at a terminal (`podium snapshot`, `podium import --replace`): the secretariat, which runs the server. */
+export const CLI_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'secretariat', delegation: null, identity: 'cli' })
 
 /** SHA-256 (hex) of a podium text. */
 export function sha256(text: string): string {
@@ -77,6 +80,7 @@ export function displayName(storage: Storage, identity: string): string {
     const role = t.role[0].toUpperCase() + t.role.slice(1)
     return t.label ? `${role} (${t.label})` : role
   }
+  if (identity === 'cli') return 'Secretariat (command line)'
   return identity === 'server' ? 'Podium' : identity
 }
 
@@ -117,31 +121,45 @@ export function compare(deps: SnapshotDeps, name: string, fromId: number, toId: 
   return { ok: true, comparison: result, from: fromMeta, to: toMeta }
 }
 
-/** Result of restore: the snapshot taken first and the restored one, or why not. */
-export type RestoreResult = { ok: true; before: SnapshotMeta; restored: SnapshotMeta } | { ok: false; reason: 'missing-doc' | 'missing-snapshot' }
+/**
+ * Makes `target` the live text of document `name` as one new update by `by`: the change is computed on a
+ * copy with a client id of its own and applied through the room when loaded (stored, broadcast) or
+ * appended to the stored log otherwise. Returns false when there is no such document.
+ */
+export function applyDocAsChange(deps: SnapshotDeps, name: string, target: Node, by: OnBehalfOf): boolean {
+  const update = withYDoc(deps.storage, deps.live, name, (ydoc) => {
+    const copy = newYDoc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
+    const sv = Y.encodeStateVector(copy)
+    updateYFromDoc(copy, carryIds(readDocFromY(copy), target))
+    const diff = Y.encodeStateAsUpdate(copy, sv)
+    copy.destroy()
+    return { diff, clientIds: [copy.clientID] }
+  })
+  if (!update) return false
+  const room = deps.live.get(name)
+  if (room) room.applyLocal(update.diff, by)
+  else deps.storage.append(name, update.diff, { ...by, clientIds: update.clientIds })
+  return true
+}
+
+/** Result of restore or replace: the snapshot taken first, or why nothing was done. */
+export type ReplaceResult = { ok: true; before: SnapshotMeta } | { ok: false; reason: 'missing-doc' | 'missing-snapshot' }
 
 /**
  * Makes snapshot `id`'s text the live text as a new change by `by`. A snapshot of the current state is
  * taken first, and nothing of the history is lost: the restore is one more update in the log.
  */
-export function restore(deps: SnapshotDeps, name: string, id: number, by: OnBehalfOf): RestoreResult {
+export function restore(deps: SnapshotDeps, name: string, id: number, by: OnBehalfOf): ReplaceResult {
   const record = deps.storage.getSnapshot(name, id)
   if (!record) return deps.storage.getDoc(name) ? { ok: false, reason: 'missing-snapshot' } : { ok: false, reason: 'missing-doc' }
-  const before = takeSnapshot(deps, name, { label: `Before restoring "${record.label}"`, by })
+  return replaceDoc(deps, name, snapshotDoc(record), `Before restoring "${record.label}"`, by)
+}
+
+/** Replaces the live text with `target` (an import) after taking a snapshot labelled `label`. */
+export function replaceDoc(deps: SnapshotDeps, name: string, target: Node, label: string, by: OnBehalfOf): ReplaceResult {
+  const before = takeSnapshot(deps, name, { label, by })
   if (!before.ok) return { ok: false, reason: 'missing-doc' }
-  const target = snapshotDoc(record)
-  const update = withYDoc(deps.storage, deps.live, name, (ydoc) => {
-    // The change is computed on a copy with a client id of its own, then applied as one update.
-    const copy = newYDoc()
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
-    const sv = Y.encodeStateVector(copy)
-    updateYFromDoc(copy, target)
-    const diff = Y.encodeStateAsUpdate(copy, sv)
-    copy.destroy()
-    return { diff, clientIds: [copy.clientID] }
-  })!
-  const room = deps.live.get(name)
-  if (room) room.applyLocal(update.diff, by)
-  else deps.storage.append(name, update.diff, { ...by, clientIds: update.clientIds })
-  return { ok: true, before: before.snapshot, restored: (({ snapshot: _a, state: _b, ...m }) => m)(record) }
+  applyDocAsChange(deps, name, target, by)
+  return { ok: true, before: before.snapshot }
 }

@@ -2,6 +2,7 @@
 export { compareSnapshots, docAtSnapshot } from './compare.ts'
 export { redline } from './redline.ts'
 export { listChanges } from './changes.ts'
+export { carryIds } from './carry-ids.ts'
 export { recordsAttributor, deleteSetOfUpdate } from './attribution.ts'
 export type { DeleteSet, DeletionRecord } from './attribution.ts'
 export { renderComparisonHtml } from './render.ts'

@@ -107,13 +107,16 @@ describe('podium import and podium export on a data directory', () => {
 
     const replace = podium(['import', ASTANA_FILE, '--doc', 'x', '--replace', '--data', data])
     expect(replace.code).toBe(2)
-    expect(replace.stderr).toMatch(/--replace needs snapshots/)
+    expect(replace.stderr).toMatch(/no Podium data in/)
+    expect(existsSync(data)).toBe(false)
 
     expect(podium(['import', ASTANA_FILE, '--doc', 'astana', '--data', data]).code).toBe(0)
     for (const [args, message] of [
       [['export', 'nope', '--format', 'text', '--data', data], /no document "nope"/],
       [['export', 'astana', '--format', 'rtf', '--data', data], /--format rtf is not one of/],
-      [['export', 'astana', '--format', 'text', '--snapshot', 's1', '--data', data], /--snapshot: this server keeps no snapshots yet/],
+      [['export', 'astana', '--format', 'text', '--snapshot', 's1', '--data', data], /--snapshot s1 is not a snapshot id/],
+      [['export', 'astana', '--format', 'text', '--snapshot', '7', '--data', data], /astana has no snapshot 7/],
+      [['import', ASTANA_FILE, '--doc', 'other', '--replace', '--data', data], /no document "other" to replace/],
       [['export', 'astana', '--format', 'text', '--data', join(dir, 'elsewhere')], /no Podium database/]
     ] as const) {
       const e = podium([...args])

@@ -13,11 +13,13 @@ import { error, type Reply } from '../respond.ts'
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 const LABEL_MAX = 200
 
-function actor(p: Principal): OnBehalfOf {
+/** The principal as the one a server-made change is made for. */
+export function actor(p: Principal): OnBehalfOf {
   return { tokenId: p.tokenId, role: p.role, delegation: p.delegation, identity: identityOf(p) }
 }
 
-function snapshotDeps(deps: ApiDeps) {
+/** The snapshot service's view of the API's dependencies. */
+export function snapshotDeps(deps: ApiDeps) {
   return { storage: deps.storage, live: deps.hub.rooms }
 }
 
