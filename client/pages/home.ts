@@ -45,10 +45,20 @@ export async function showHome(root: HTMLElement, token: string): Promise<void> 
     try {
       docs = await api.docs()
     } catch (e) { fail(e); return }
+    // The last COB snapshot of each document (the text circulated to capitals).
+    const cob = new Map<string, string>()
+    await Promise.all(docs.map(async (d) => {
+      try {
+        const last = (await api.snapshots(d.name)).filter((s) => s.cobDate).at(-1)
+        if (last) cob.set(d.name, last.label || when(last.createdAt))
+      } catch {
+        // a server without snapshots: the column stays empty
+      }
+    }))
     replaceChildren(docsBody, ...docs.map((d) => h('tr', { 'data-doc': d.name },
       h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null),
       h('td', {}, String(d.paragraphs)), h('td', {}, String(d.open)), h('td', {}, String(d.brackets)),
-      h('td', {}, when(d.lastChange)), h('td', {}, when(d.lastSnapshot ?? null)), h('td', {}, connectedChips(d, me)),
+      h('td', {}, when(d.lastChange)), h('td', {}, cob.get(d.name) ?? '—'), h('td', {}, connectedChips(d, me)),
       isSecretariat ? h('td', {}, h('button', { type: 'button', 'aria-label': `Rename ${d.title || d.name}`, onclick: async () => {
         const t = await ask(`Rename ${d.name}`, 'Title', d.title || d.name)
         if (t === null) return

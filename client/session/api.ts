@@ -1,5 +1,5 @@
 import type { Role } from '../../shared/protocol.ts'
-import type { DocSummary, IssuedToken, Me, TokenInfo } from './types.ts'
+import type { DocSummary, IssuedToken, Me, SnapshotInfo, TokenInfo } from './types.ts'
 
 /** An error answer from the REST API, with its HTTP status and the server's reason. */
 export class ApiError extends Error {
@@ -46,6 +46,8 @@ export class Api {
   renameDoc(name: string, title: string): Promise<unknown> { return this.call('PATCH', `/docs/${encodeURIComponent(name)}`, { title }) }
   /** A document as podium text. */
   docText(name: string): Promise<string> { return this.call('GET', `/docs/${encodeURIComponent(name)}/text`) }
+  /** A document's snapshots, oldest first. */
+  snapshots(name: string): Promise<SnapshotInfo[]> { return this.call('GET', `/docs/${encodeURIComponent(name)}/snapshots`) }
   /** Every sign-in token of the meeting (secretariat). */
   tokens(): Promise<TokenInfo[]> { return this.call('GET', '/tokens') }
   /** Issues a sign-in link (secretariat). */

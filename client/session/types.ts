@@ -18,7 +18,6 @@ export interface DocSummary {
   open: number
   brackets: number
   lastChange: string | null
-  lastSnapshot?: string | null
   /** When the document was created; tells a re-created document of the same name from the old one. */
   createdAt?: string
   connected: { role: Role; delegation: string | null }[]
@@ -41,4 +40,13 @@ export interface IssuedToken {
   role: Role
   delegation: string | null
   link: string
+}
+
+/** A stored snapshot of a document (`GET /api/docs/<doc>/snapshots`), oldest first. */
+export interface SnapshotInfo {
+  id: number
+  label: string
+  createdAt: string
+  /** The COB date this snapshot closes, when it is a COB snapshot. */
+  cobDate: string | null
 }
