@@ -28,6 +28,8 @@ export interface EditorOptions {
   actions: ActionContext
   /** Called after every state change (toolbar, panels). */
   onUpdate: (view: EditorView) => void
+  /** Which remote people get a visible cursor (default: everyone but observers). */
+  showCursor?: (user: { role?: string } | undefined) => boolean
   /** Accessible name of the text area. */
   ariaLabel: string
 }
@@ -48,7 +50,8 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     ySyncPlugin(opts.fragment),
     yCursorPlugin(opts.awareness, {
       cursorBuilder: cursorBuilder as never,
-      awarenessStateFilter: showCursorOf as never
+      awarenessStateFilter: ((local: number, client: number, state: { user?: { role?: string } }) =>
+        showCursorOf(local, client, state as never) && (opts.showCursor?.(state.user) ?? true)) as never
     }),
     yUndoPlugin(),
     stickyCursorPlugin(),

@@ -122,6 +122,8 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
     canEdit: editing,
     ready: () => ready,
     actions: ctx,
+    // On the projector only the pen is shown.
+    showCursor: podium ? (user) => user?.role === 'secretariat' : undefined,
     ariaLabel: `Podium version of ${docName}${editing ? '' : ' (read only)'}`,
     onUpdate: (v) => { toolbar?.update(v); schedulePanels() }
   })
