@@ -28,6 +28,8 @@ export const CloseCode = Object.freeze({
   unauthorized: 4401,
   /** The token is valid but does not allow this (e.g. a token for another meeting). */
   forbidden: 4403,
+  /** There is no document by that name. */
+  notFound: 4404,
   /** The document name is not `[A-Za-z0-9._-]{1,100}`. */
   badDocumentName: 4400,
   /** The document could not be loaded from storage; it is never written back. */

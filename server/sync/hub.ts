@@ -101,7 +101,7 @@ export class Hub {
     const opened = this.rooms.open(name)
     if (!opened.ok) {
       return opened.reason === 'missing'
-        ? closeSocket(ws, CloseCode.forbidden, `no document named ${name}`, metrics)
+        ? closeSocket(ws, CloseCode.notFound, `no document named ${name}`, metrics)
         : closeSocket(ws, CloseCode.loadFailed, 'the document could not be loaded', metrics)
     }
     metrics.counters.connectionsOpened++

@@ -51,7 +51,7 @@ describe('sign-in tokens on the sync socket', () => {
     expect((await closed(rawSocket(server, tok, 'bad%20name'))).code).toBe(CloseCode.badDocumentName)
     expect((await closed(rawSocket(server, tok, 'x'.repeat(101)))).code).toBe(CloseCode.badDocumentName)
     const unknown = await closed(rawSocket(server, tok, 'no-such-doc'))
-    expect(unknown.code).toBe(CloseCode.forbidden)
+    expect(unknown.code).toBe(CloseCode.notFound)
     expect(unknown.reason).toContain('no-such-doc')
     await server.close()
   })
