@@ -232,4 +232,29 @@ describe.skipIf(missing !== null)('browser editor', () => {
     await expect.poll(() => serverText(h), { timeout: 10_000 }).not.toContain('mine to undo')
     expect(await serverText(h)).toContain('theirs to keep')
   }))
+  it('edits the server never got survive in the browser\'s own storage, then sync', scenario('local-copy', async (open) => {
+    const first = await open(h.links.IND)
+    const context = first.context()
+    await context.setOffline(true)
+    await expect.poll(() => first.locator('.link-state').getAttribute('data-state')).toBe('offline')
+    await selectIn(first, 'PP11.', null)
+    await first.keyboard.type(' only on this device')
+    await first.waitForTimeout(300)
+    await first.close()
+    // The link to the sync server stays down (sockets to /sync go nowhere) while the page loads again.
+    let linkUp = false
+    await context.routeWebSocket(/\/sync\//, (ws) => { if (linkUp) ws.connectToServer() })
+    await context.setOffline(false)
+    const again = await context.newPage()
+    await again.goto(h.links.IND.url)
+    await again.waitForSelector('body[data-ready="local"]', { timeout: 15_000 })
+    expect(await paragraphText(again, 'PP11.')).toContain('only on this device')
+    expect(await serverText(h)).not.toContain('only on this device')
+    // The link returns: the edit reaches the server.
+    linkUp = true
+    await again.reload()
+    await expect.poll(() => again.locator('.link-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('only on this device')
+  }))
+
 })
