@@ -55,6 +55,7 @@ describe('the REST API', () => {
     expect(docs[0].open).toBeGreaterThan(0)
     expect(docs[0].brackets).toBeGreaterThan(0)
     expect(new Date(docs[0].lastChange).toString()).not.toBe('Invalid Date')
+    expect(new Date(docs[0].createdAt).toString()).not.toBe('Invalid Date')
     destroyAll(p)
     await server.close()
   })

@@ -33,7 +33,7 @@ export const docRoutes: Route[] = [
         } catch {
           failed = true
         }
-        return { name: d.name, title: d.title, ...counts, lastChange: d.lastChange, connected: deps.hub.presence(d.name), ...(failed ? { error: 'the document could not be read' } : {}) }
+        return { name: d.name, title: d.title, ...counts, createdAt: d.createdAt, lastChange: d.lastChange, connected: deps.hub.presence(d.name), ...(failed ? { error: 'the document could not be read' } : {}) }
       })
     })
   },
