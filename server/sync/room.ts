@@ -10,6 +10,7 @@ import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Attribution, Storage } from '../storage/types.ts'
+import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
 import type { Incoming } from './messages.ts'
 import { isOrigin, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
@@ -43,6 +44,10 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
   return encoding.toUint8Array(encoder)
 }
 
+function canAppendMany(storage: Storage): storage is Storage & BatchAppend {
+  return typeof (storage as Partial<BatchAppend>).appendMany === 'function'
+}
+
 /** A loaded document with its peers. Create through Rooms, which loads it from storage. */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
@@ -51,6 +56,9 @@ export class Room {
   broken = false
   private appendsSinceCompact = 0
   private compactScheduled = false
+  // Updates applied in this event-loop turn, appended and broadcast together at its end (see flush).
+  private queue: (PendingAppend & { from: Peer | undefined })[] = []
+  private flushScheduled = false
 
   /** `owners` maps Yjs client IDs to the identity that first wrote with them. */
   constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps) {
@@ -63,6 +71,7 @@ export class Room {
 
   /** Adds a peer and starts the sync: our state vector (so it sends what we lack) and everyone's presence. */
   join(peer: Peer): void {
+    this.flush()
     this.peers.set(peer.id, peer)
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
@@ -83,6 +92,8 @@ export class Room {
   receive(peer: Peer, message: Incoming): void {
     switch (message.type) {
       case 'sync-step1': {
+        // The state we send must not hold anything that is not on disk yet.
+        this.flush()
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
@@ -144,7 +155,7 @@ export class Room {
       Y.applyUpdate(this.ydoc, update, origin)
       this.deps.metrics.counters.updatesApplied++
     } catch (err) {
-      // Whatever part was integrated has been persisted and broadcast by onUpdate.
+      // Whatever part was integrated is queued by onUpdate, to be persisted and broadcast.
       this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'update failed to apply')
       peer.close(CloseCode.protocolError, 'update could not be applied')
     }
@@ -159,8 +170,36 @@ export class Room {
       : origin.kind === 'local' && origin.by
         ? { ...origin.by, clientIds }
         : { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
+    // Owners at once, so a later update in the same turn is checked against this one; if the append
+    // fails the room is dropped with its owners and reloaded from storage.
+    for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
+    this.queue.push({ update, attribution, from: peer })
+    // A server-made change (a restore) is on disk before its caller goes on; client updates are
+    // group-committed: every update read in one event-loop turn shares one transaction (one fsync).
+    if (origin.kind === 'local') this.flush()
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => {
+        this.flushScheduled = false
+        this.flush()
+      })
+    }
+  }
+
+  /**
+   * Appends the queued updates in one transaction, then sends each to every peer but its sender:
+   * nobody sees an update before it is durable. On an append failure the room is dropped and
+   * nothing queued is sent (the senders resend on reconnect).
+   */
+  flush(): void {
+    if (this.queue.length === 0) return
+    const batch = this.queue
+    this.queue = []
+    if (this.broken) return
+    const { storage } = this.deps
     try {
-      this.deps.storage.append(this.name, update, attribution)
+      if (batch.length > 1 && canAppendMany(storage)) storage.appendMany(this.name, batch)
+      else for (const item of batch) storage.append(this.name, item.update, item.attribution)
     } catch (err) {
       // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
       this.broken = true
@@ -168,11 +207,13 @@ export class Room {
       this.deps.onBroken(this)
       return
     }
-    for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
-    this.deps.metrics.counters.updatesPersisted++
-    const message = syncUpdateMessage(update)
-    for (const p of this.peers.values()) if (p !== peer) p.send(message)
-    if (++this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
+    this.deps.metrics.counters.updatesPersisted += batch.length
+    for (const item of batch) {
+      const message = syncUpdateMessage(item.update)
+      for (const p of this.peers.values()) if (p !== item.from) p.send(message)
+    }
+    this.appendsSinceCompact += batch.length
+    if (this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
   }
 
   private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
@@ -200,6 +241,7 @@ export class Room {
 
   /** Compacts the stored log now unless the room is broken. Errors are logged, not thrown. */
   compactNow(): void {
+    this.flush()
     if (this.broken) return
     try {
       if (this.deps.storage.compact(this.name) > 0) this.deps.metrics.counters.compactions++

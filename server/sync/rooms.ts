@@ -37,14 +37,21 @@ export class Rooms {
     return this.rooms.size
   }
 
-  /** The loaded room for `name`, if any (does not load). */
+  /**
+   * The loaded room for `name`, if any (does not load). Its queued updates are appended first, so
+   * a reader (REST, snapshots) sees in the Y.Doc only what is in storage.
+   */
   get(name: string): Room | undefined {
-    return this.rooms.get(name)
+    const room = this.rooms.get(name)
+    room?.flush()
+    return room
   }
 
-  /** Every loaded room. */
+  /** Every loaded room, each flushed as by get(). */
   all(): Room[] {
-    return [...this.rooms.values()]
+    const rooms = [...this.rooms.values()]
+    for (const room of rooms) room.flush()
+    return rooms
   }
 
   /**
