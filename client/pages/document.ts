@@ -15,6 +15,9 @@ import { createOutline } from '../ui/outline.ts'
 import { createMatrix } from '../ui/matrix.ts'
 import { createPresence } from '../ui/presence.ts'
 import { followSecretariat } from '../ui/podium-follow.ts'
+import { createNotice } from '../ui/notice.ts'
+import { createHistoryPanel, createStage } from '../history/index.ts'
+import { exportMenu, openImportDialog } from '../transfer/index.ts'
 
 const SPEAKING_KEY = 'podium.speaking'
 
@@ -48,11 +51,16 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
   let speaking: string | null = me.delegation ?? (speaksForAnyDelegation(me.role) ? sessionStorage.getItem(SPEAKING_KEY) ?? (me.role === 'chair' ? 'CHAIR' : null) : null)
   const ctx: ActionContext = { speaking: () => speaking, ask }
 
+  const notice = createNotice()
+  const say = notice.say
   const indicator = linkIndicator()
   const title = h('h1', { class: 'doc-title' }, docName)
   const podiumToggle = h('a', { class: 'view-toggle', href: podium ? '#' : '#podium', onclick: (e: Event) => { e.preventDefault(); location.hash = podium ? '' : '#podium'; location.reload() } }, podium ? (editing ? 'Editing view' : '') : 'Podium screen')
+  // Replacing the live text is the secretariat's (the server refuses anyone else).
+  const replace = me.role === 'secretariat' && !podium ? h('button', { type: 'button', class: 'replace-text', onclick: () => void replaceText() }, 'Replace text from file…') : null
   const header = h('header', { class: 'topbar' },
     h('a', { href: '/', class: 'brand', 'aria-label': 'Meeting home' }, 'Podium'), title, h('span', { class: 'spacer' }),
+    exportMenu({ api, doc: docName, say }), replace,
     whoChip(me), indicator.el, editing ? podiumToggle : null)
   connection.onState((s) => indicator.set(s, connection.refusal))
 
@@ -69,7 +77,13 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
   const outline = createOutline()
   const matrix = createMatrix(me.roster)
   const presence = createPresence(connection.provider.awareness, me.roster)
-  const panels = { outline, positions: matrix, presence }
+  const history = createHistoryPanel({
+    api, doc: docName, me, say,
+    view: (snap) => void stage.viewSnapshot(snap),
+    compare: (from, to) => void stage.compare(from, to),
+    restored: () => stage.backToLive()
+  })
+  const panels = { outline, positions: matrix, presence, history: { el: history.el, update: () => history.update() } }
   const tabs = h('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Around the text' })
   const side = h('aside', { class: 'side', 'aria-label': 'Around the text' }, tabs)
   let active: keyof typeof panels = 'outline'
@@ -105,8 +119,25 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
     if (view) panels[id].update(view)
   }
 
-  const layout = h('main', { class: 'layout' }, h('div', { class: 'paper-column' }, loading, mount), podium ? null : side)
-  root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), layout)
+  const column = h('div', { class: 'paper-column' }, loading, mount)
+  const layout = h('main', { class: 'layout' }, column, podium ? null : side)
+  root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), layout, notice.el)
+  const stage = createStage({ api, doc: docName, roster: me.roster, column, live: [loading, mount], toolbar: toolbar?.el ?? null, liveView: () => view, say })
+
+  async function replaceText() {
+    await openImportDialog({
+      api,
+      title: 'Replace the text from a file',
+      confirmLabel: 'Replace the text',
+      consequence: 'The live text is replaced for everyone, as one change. A snapshot of the current text (“Before replacing the text with an import”) is taken first, so nothing is lost.',
+      onConfirm: async (preview) => {
+        const r = await api.replaceText(docName, preview.text)
+        stage.backToLive()
+        say(`Text replaced. The text before is kept as the snapshot “${r.before.label}”.`)
+        await history.refresh()
+      }
+    })
+  }
 
   // Panels follow the text at most a few times a second: typing must stay instant.
   let panelTimer: ReturnType<typeof setTimeout> | null = null

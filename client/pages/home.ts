@@ -5,6 +5,8 @@ import type { DocSummary, Me, TokenInfo } from '../session/types.ts'
 import { h, replaceChildren } from '../ui/dom.ts'
 import { ask } from '../ui/ask.ts'
 import { whoChip } from '../ui/identity.ts'
+import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
+import type { ImportSource } from '../session/types.ts'
 
 function when(iso: string | null | undefined): string {
   if (!iso) return '—'
@@ -80,23 +82,55 @@ export async function showHome(root: HTMLElement, token: string): Promise<void> 
     const name = h('input', { id: 'new-name', required: true, pattern: DOC_NAME_PATTERN.source.replace(/^\^|\$$/g, ''), placeholder: 'astana-statement', autocomplete: 'off' })
     const title = h('input', { id: 'new-title', placeholder: 'Draft Astana Statement', autocomplete: 'off' })
     const text = h('textarea', { id: 'new-text', rows: '6', placeholder: 'Paste podium text here, or leave empty for a blank document' })
-    const file = h('input', { id: 'new-file', type: 'file', accept: '.txt,text/plain' })
-    file.addEventListener('change', async () => { const f = file.files?.[0]; if (f) text.value = await f.text() })
+    const file = h('input', { id: 'new-file', type: 'file', accept: '.txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document' })
+    const fileNote = h('p', { class: 'muted file-note', 'aria-live': 'polite' })
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Create')
+    // A Word file stays as bytes (the server reads it); a text file goes into the box to be seen.
+    let wordFile: ImportSource | null = null
+    const sync = () => { submit.textContent = wordFile || text.value.trim() ? 'Preview and create…' : 'Create' }
+    file.addEventListener('change', async () => {
+      const f = file.files?.[0]
+      wordFile = null
+      fileNote.textContent = ''
+      if (f && isWordFile(f)) { wordFile = await fileSource(f); fileNote.textContent = `Word file ${f.name}: its text is shown before anything is created.` }
+      else if (f) text.value = await f.text()
+      sync()
+    })
+    text.addEventListener('input', () => { if (text.value.trim()) { wordFile = null; fileNote.textContent = '' } sync() })
     const createForm = h('form', { class: 'card', 'aria-labelledby': 'create-title' },
-      h('h2', { id: 'create-title' }, 'New document'),
+      h('h2', { id: 'create-title' }, 'New document from file or text'),
       h('label', { for: 'new-name' }, 'Name (letters, digits, . _ -)'), name,
       h('label', { for: 'new-title' }, 'Title'), title,
       h('label', { for: 'new-text' }, 'Podium text (optional)'), text,
-      h('label', { for: 'new-file' }, 'or read it from a file'), file,
-      h('button', { type: 'submit', class: 'primary' }, 'Create'))
+      h('label', { for: 'new-file' }, 'or read it from a file (.txt, .docx)'), file, fileNote,
+      submit)
+    const created = async (docName: string) => {
+      flash(`Created ${docName}.`)
+      createForm.reset()
+      wordFile = null
+      fileNote.textContent = ''
+      sync()
+      await refreshDocs()
+    }
     createForm.addEventListener('submit', async (e) => {
       e.preventDefault()
-      try {
-        await api.createDoc(name.value, title.value || undefined, text.value || undefined)
-        flash(`Created ${name.value}.`)
-        createForm.reset()
-        await refreshDocs()
-      } catch (err) { fail(err) }
+      const docName = name.value
+      const source: ImportSource | null = wordFile ?? (text.value.trim() ? { filename: file.files?.[0]?.name ?? 'pasted.txt', text: text.value } : null)
+      if (!source) {
+        // A blank document: nothing to preview.
+        try { await api.createDoc(docName, title.value || undefined); await created(docName) } catch (err) { fail(err) }
+        return
+      }
+      // Nothing is written before the person has seen what was recognised and confirmed.
+      const written = await openImportDialog({
+        api, source,
+        title: `New document ${docName}`,
+        confirmLabel: 'Import',
+        consequence: `Importing creates the document ${docName} with this text.`,
+        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text).then(() => undefined)
+      })
+      if (written) await created(docName)
+      else flash('Import cancelled: nothing was created.')
     })
 
     // Sign-in links.

@@ -1,11 +1,30 @@
 import type { Role } from '../../shared/protocol.ts'
-import type { DocSummary, IssuedToken, Me, SnapshotInfo, TokenInfo } from './types.ts'
+import type { ComparisonInfo, DocSummary, ImportPreview, ImportSource, IssuedToken, Me, SnapshotInfo, SnapshotWithDoc, TokenInfo } from './types.ts'
 
 /** An error answer from the REST API, with its HTTP status and the server's reason. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
     super(message)
   }
+}
+
+// The server's refusal as an ApiError: its `message` (a sentence) when it gives one, else its `error`.
+async function failure(res: Response): Promise<ApiError> {
+  let reason = res.statusText
+  try {
+    const j = (await res.json()) as { error?: string; message?: string }
+    reason = j.message ?? j.error ?? reason
+  } catch {
+    // not JSON: keep the status text
+  }
+  return new ApiError(res.status, reason)
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  // In chunks: String.fromCharCode with a whole file's bytes overflows the call stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
 }
 
 /** The REST API under `/api`, called with the tab's bearer token. Every method rejects with ApiError on a non-2xx answer. */
@@ -21,16 +40,7 @@ export class Api {
       },
       body: body === undefined ? undefined : JSON.stringify(body)
     })
-    if (!res.ok) {
-      let reason = res.statusText
-      try {
-        const j = (await res.json()) as { error?: string; message?: string }
-        reason = j.error ?? j.message ?? reason
-      } catch {
-        // not JSON: keep the status text
-      }
-      throw new ApiError(res.status, reason)
-    }
+    if (!res.ok) throw await failure(res)
     if (res.status === 204) return undefined as T
     const type = res.headers.get('content-type') ?? ''
     return (type.includes('json') ? await res.json() : await res.text()) as T
@@ -48,6 +58,36 @@ export class Api {
   docText(name: string): Promise<string> { return this.call('GET', `/docs/${encodeURIComponent(name)}/text`) }
   /** A document's snapshots, oldest first. */
   snapshots(name: string): Promise<SnapshotInfo[]> { return this.call('GET', `/docs/${encodeURIComponent(name)}/snapshots`) }
+  /** Takes a snapshot now (secretariat, chair); without a label the server makes "Podium version as of HH:MM, D Month YYYY". */
+  takeSnapshot(name: string, label?: string): Promise<SnapshotInfo> { return this.call('POST', `/docs/${encodeURIComponent(name)}/snapshots`, label ? { label } : {}) }
+  /** One snapshot with its document as ProseMirror JSON. */
+  snapshot(name: string, id: number): Promise<SnapshotWithDoc> { return this.call('GET', `/docs/${encodeURIComponent(name)}/snapshots/${id}?format=json`) }
+  /** Compares `from` (a snapshot id, `last-cob` or `latest`) with `to` (a snapshot id or `live`). */
+  compare(name: string, from: number | 'last-cob' | 'latest', to: number | 'live'): Promise<ComparisonInfo> {
+    return this.call('GET', `/docs/${encodeURIComponent(name)}/compare?from=${from}&to=${to}&format=json`)
+  }
+  /** Makes a snapshot's text the live text (secretariat, chair); the server snapshots the current text first. */
+  restore(name: string, snapshot: number): Promise<{ ok: true; before: SnapshotInfo }> { return this.call('POST', `/docs/${encodeURIComponent(name)}/restore`, { snapshot }) }
+  /** What importing `source` would bring in (secretariat, chair); nothing is written. */
+  previewImport(source: ImportSource): Promise<ImportPreview> {
+    return this.call('POST', '/import/preview', 'text' in source ? source : { filename: source.filename, data: toBase64(source.data) })
+  }
+  /** Replaces a document's live text with podium text (secretariat); the server snapshots the current text first. */
+  replaceText(name: string, text: string): Promise<{ before: SnapshotInfo; warnings: unknown[] }> { return this.call('POST', `/docs/${encodeURIComponent(name)}/replace`, { text }) }
+  /**
+   * Downloads an export (`format` text, docx, html, pdf or akn; of a snapshot when `snapshot` is given)
+   * as a Blob with the server's file name. Rejects with ApiError carrying the server's message.
+   */
+  async exportFile(name: string, format: string, snapshot?: number): Promise<{ blob: Blob; filename: string }> {
+    const q = new URLSearchParams({ format })
+    if (snapshot !== undefined) q.set('snapshot', String(snapshot))
+    const res = await fetch(`${this.base}/api/docs/${encodeURIComponent(name)}/export?${q}`, { headers: { Authorization: `Bearer ${this.token}` } })
+    if (!res.ok) throw await failure(res)
+    const disposition = res.headers.get('content-disposition') ?? ''
+    const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition) ?? /filename="?([^";]+)"?/i.exec(disposition)
+    const filename = m ? decodeURIComponent(m[1]) : `${name}.${format}`
+    return { blob: await res.blob(), filename }
+  }
   /** Every sign-in token of the meeting (secretariat). */
   tokens(): Promise<TokenInfo[]> { return this.call('GET', '/tokens') }
   /** Issues a sign-in link (secretariat). */

@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/protocol.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import type { Comparison } from '../../shared/history/types.ts'
 
 /** What the server says about the signed-in person (`GET /api/me`). */
 export interface Me {
@@ -45,8 +46,40 @@ export interface IssuedToken {
 /** A stored snapshot of a document (`GET /api/docs/<doc>/snapshots`), oldest first. */
 export interface SnapshotInfo {
   id: number
+  doc: string
   label: string
   createdAt: string
+  /** Identity that took it: `token:<id>`, `delegation:IND`, `server` (the COB job), `cli`. */
+  takenBy: string
+  /** The role of whoever took it. */
+  role: string
   /** The COB date this snapshot closes, when it is a COB snapshot. */
   cobDate: string | null
+  /** SHA-256 (hex) of the snapshot's podium text. */
+  sha256: string
+  /** The last update of the document's log it includes. */
+  upto: number
+  totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
 }
+
+/** A snapshot with its document (`GET /api/docs/<doc>/snapshots/<id>?format=json`): ProseMirror JSON of the podium schema. */
+export type SnapshotWithDoc = Omit<SnapshotInfo, 'doc'> & { doc: Record<string, unknown> }
+
+/** A comparison (`GET /api/docs/<doc>/compare?format=json`): both ends, the redline, the changes by paragraph, counts per identity. */
+export interface ComparisonInfo extends Comparison {
+  from: SnapshotInfo
+  to: SnapshotInfo | 'live'
+}
+
+/** What an import would bring in (`POST /api/import/preview`); nothing is written. */
+export interface ImportPreview {
+  kind: string
+  title: string | null
+  /** The recognised podium text: what is written on confirmation. */
+  text: string
+  warnings: { line: number | null; column: number | null; paragraph: number | null; message: string }[]
+  summary: { paragraphs: number; headings: number; brackets: number; positions: number; notes: number }
+}
+
+/** Where an import comes from: pasted podium text, or a file's bytes. */
+export type ImportSource = { filename: string; text: string } | { filename: string; data: Uint8Array }

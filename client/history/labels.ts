@@ -1,0 +1,45 @@
+import type { SnapshotInfo } from '../session/types.ts'
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** A time as people read it in the browser's locale ("4 Oct 2022, 18:00"); the ISO text when it cannot be read. */
+export function when(iso: string): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/** Who took a snapshot: "COB (automatic)", "IND", or the role ("Secretariat", "Chair"). */
+export function takenBy(s: SnapshotInfo): string {
+  if (s.takenBy === 'server') return 'COB (automatic)'
+  if (s.takenBy === 'cli') return 'Secretariat (command line)'
+  if (s.takenBy.startsWith('delegation:')) return s.takenBy.slice('delegation:'.length)
+  return s.role ? s.role.charAt(0).toUpperCase() + s.role.slice(1) : s.takenBy
+}
+
+/** A snapshot's totals in one line: "12 paragraphs: 8 agreed, 4 open · 9 brackets · 5 positions · 2 notes". */
+export function totalsLine(s: SnapshotInfo): string {
+  const t = s.totals
+  return `${t.paragraphs} paragraphs: ${t.agreed} agreed, ${t.open} open · ${t.brackets} brackets · ${t.positions} positions · ${t.notes} notes`
+}
+
+/** A short date for a chart axis ("4 Oct") from a COB date (YYYY-MM-DD) or an ISO time. */
+export function shortDate(s: SnapshotInfo): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s.cobDate ?? s.createdAt)
+  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1].slice(0, 3)}` : s.label
+}
+
+/**
+ * The label the server would give a snapshot taken now ("Podium version as of 17:42, 4 October 2022"),
+ * in the meeting's time zone; offered as the default in the Take snapshot dialog.
+ */
+export function defaultSnapshotLabel(timeZone: string, now = new Date()): string {
+  let parts: Record<string, string>
+  try {
+    parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', day: 'numeric', month: 'numeric', year: 'numeric' })
+      .formatToParts(now).map((p) => [p.type, p.value]))
+  } catch {
+    // An unknown time zone: the browser's own.
+    return defaultSnapshotLabel(Intl.DateTimeFormat().resolvedOptions().timeZone, now)
+  }
+  return `Podium version as of ${parts.hour}:${parts.minute}, ${Number(parts.day)} ${MONTHS[Number(parts.month) - 1]} ${parts.year}`
+}

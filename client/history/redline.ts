@@ -1,0 +1,69 @@
+import { schema, noteText, positionText } from '../../shared/schema.ts'
+import type { RedlineBlock, RedlineInline, ChangeKind } from '../../shared/history/types.ts'
+import { positionView, noteView, type RosterLookup } from '../editor/node-views.ts'
+import { h } from '../ui/dom.ts'
+
+// Who made a change, for the superscript and tooltip: a delegation code in its roster colour,
+// the secretariat/chair and others in the accent grey-blue.
+function colourOf(by: string, lookup: RosterLookup): string {
+  return /^[A-Z][A-Z0-9_-]{1,11}$/.test(by) ? lookup(by).colour : '#1f4e79'
+}
+
+function chip(kind: 'position' | 'note', attrs: Record<string, unknown>, lookup: RosterLookup): HTMLElement {
+  try {
+    const node = kind === 'position' ? schema.nodes.delegation_mark.create(attrs) : schema.nodes.note.create(attrs)
+    return (kind === 'position' ? positionView(node, lookup) : noteView(node, lookup)).dom as HTMLElement
+  } catch {
+    // Attributes the schema refuses (an old snapshot): show the podium text.
+    return h('span', {}, kind === 'position' ? positionText(attrs as never) : noteText(attrs as never))
+  }
+}
+
+function withMarks(el: Node, marks: string[]): Node {
+  let out = el
+  if (marks.includes('deletion')) out = h('s', { class: 'pm-deletion' }, out)
+  if (marks.includes('strong')) out = h('strong', {}, out)
+  if (marks.includes('emphasis')) out = h('em', {}, out)
+  return out
+}
+
+/** Wraps changed content in `<ins>`/`<del>` with who made it: tooltip, hidden words for screen readers, a coloured superscript. */
+function changed(content: Node[], change: ChangeKind, by: string | null, lookup: RosterLookup): Node[] {
+  if (change === 'same') return content
+  const verb = change === 'added' ? 'inserted' : 'deleted'
+  const who = by ?? 'unknown'
+  const colour = by ? colourOf(by, lookup) : '#666666'
+  const el = h(change === 'added' ? 'ins' : 'del', { class: 'rl', 'data-by': who, title: `${verb === 'inserted' ? 'Inserted' : 'Deleted'} by ${who}`, style: `--c: ${colour}` },
+    h('span', { class: 'sr-only' }, `${verb} by ${who}: `), ...content, h('span', { class: 'sr-only' }, ` (end ${verb})`))
+  return [el, h('sup', { class: 'rl-by', 'aria-hidden': 'true', style: `--c: ${colour}` }, who)]
+}
+
+function inline(content: RedlineInline[], lookup: RosterLookup, inherited: ChangeKind, depth: number): Node[] {
+  return content.flatMap((c) => {
+    let el: Node
+    if (c.type === 'text') el = document.createTextNode(c.text)
+    else if (c.type === 'bracket') {
+      el = h('span', { class: 'pm-bracket', 'data-bracket': '', 'data-depth': String(depth) }, ...inline(c.content, lookup, c.change === 'same' ? inherited : c.change, depth + 1))
+    } else el = chip(c.type === 'note' ? 'note' : 'position', c.attrs, lookup)
+    el = withMarks(el, c.marks)
+    // Inside a wrapped change of the same kind the mark is already there: no nested <ins><ins>.
+    return c.change === inherited ? [el] : changed([el], c.change, c.by, lookup)
+  })
+}
+
+/**
+ * Renders a redline (`compare` blocks) as podium text in the editor's look: inserted text, brackets,
+ * positions and notes in `<ins>`, deleted ones in `<del>`, each with who made it. Whole paragraphs
+ * added or removed are marked on the block too. Each block carries its id in `data-id` (for the change list).
+ */
+export function renderRedline(blocks: readonly RedlineBlock[], lookup: RosterLookup): HTMLElement {
+  const out = h('div', { class: 'podium-text redline', role: 'document', 'aria-label': 'Redline' })
+  for (const b of blocks) {
+    const tag = b.type === 'heading' ? 'h2' : 'p'
+    const body = inline(b.content, lookup, b.change, 1)
+    const el = h(tag, { 'data-id': b.id ?? undefined, 'data-sep': b.sep === 'line' ? 'line' : undefined, 'data-change': b.change, class: `rl-block rl-${b.change}`, tabindex: '-1' },
+      ...(b.change === 'same' ? body : changed(body, b.change, b.by, lookup)))
+    out.append(el)
+  }
+  return out
+}
