@@ -17,7 +17,8 @@ export function snapshotView(mount: HTMLElement, docJson: Record<string, unknown
   return new EditorView(mount, {
     state,
     editable: () => false,
-    attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-readonly': 'true', 'aria-label': ariaLabel, class: 'podium-text snapshot-text' },
+    // Focusable although not editable: keyboard users read and scroll it, and copy from it.
+    attributes: { tabindex: '0', role: 'textbox', 'aria-multiline': 'true', 'aria-readonly': 'true', 'aria-label': ariaLabel, class: 'podium-text snapshot-text' },
     nodeViews: {
       delegation_mark: (node) => positionView(node, lookup),
       note: (node) => noteView(node, lookup)

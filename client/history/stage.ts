@@ -51,7 +51,6 @@ export function createStage(opts: StageOptions): Stage {
     showing = what
     for (const e of opts.live) e.hidden = true
     if (opts.toolbar) opts.toolbar.inert = true
-    el.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !e.defaultPrevented) backToLive() })
     opts.column.append(el)
     opts.column.scrollIntoView({ block: 'start' })
     el.querySelector<HTMLElement>('h2')?.focus()
@@ -62,6 +61,12 @@ export function createStage(opts: StageOptions): Stage {
     alt?.remove()
     alt = null
   }
+  // Escape anywhere on the page (not inside a dialog or menu, which close themselves) goes back.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || showing === 'live') return
+    if ((e.target as Element | null)?.closest?.('dialog, [role=menu]')) return
+    backToLive()
+  })
   function backToLive() {
     if (showing === 'live') return
     clear()
