@@ -14,6 +14,11 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return el
 }
 
+function timeOf(iso: string): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
 /** The two series the chart draws, with their colour and how a point is told apart without colour. */
 const SERIES = [
   { key: 'brackets', name: 'Open brackets', colour: '#c77700', dash: '' },
@@ -43,8 +48,11 @@ export function progressChart(snapshots: readonly SnapshotInfo[]): HTMLElement {
     svg('text', { x: PAD.left - 4, y: y(v) + 3, 'text-anchor': 'end' }, String(v))))
   // At most ~8 axis labels, always the last one.
   const every = Math.ceil(points.length / 8)
+  // Snapshots taken by hand on one day are told apart by their time.
+  const tick = (s: SnapshotInfo, i: number) => (!s.cobDate && i > 0 && shortDate(points[i - 1]) === shortDate(s)) ? timeOf(s.createdAt) : shortDate(s)
+  const anchor = (i: number) => points.length > 1 && i === 0 ? 'start' : points.length > 1 && i === points.length - 1 ? 'end' : 'middle'
   const axis = points.map((s, i) => (i % every === 0 || i === points.length - 1)
-    ? svg('text', { class: 'axis', x: x(i), y: H - PAD.bottom + 14, 'text-anchor': 'middle' }, shortDate(s)) : null).filter((n): n is SVGTextElement => n !== null)
+    ? svg('text', { class: 'axis', x: x(i), y: H - PAD.bottom + 14, 'text-anchor': anchor(i) }, tick(s, i)) : null).filter((n): n is SVGTextElement => n !== null)
   const series = SERIES.map((se) => svg('g', { class: `series series-${se.key}` },
     svg('polyline', { points: points.map((s, i) => `${x(i)},${y(s.totals[se.key])}`).join(' '), fill: 'none', stroke: se.colour, 'stroke-width': 2, 'stroke-dasharray': se.dash }),
     ...points.map((s, i) => se.key === 'brackets'

@@ -38,8 +38,25 @@ function changed(content: Node[], change: ChangeKind, by: string | null, lookup:
   return [el, h('sup', { class: 'rl-by', 'aria-hidden': 'true', style: `--c: ${colour}` }, who)]
 }
 
+// One rendered inline piece with the change it carries (or `same`).
+interface Piece { node: Node; change: ChangeKind; by: string | null }
+
+// Neighbouring pieces with the same change by the same person share one <ins>/<del> and one superscript.
+function grouped(pieces: Piece[], lookup: RosterLookup): Node[] {
+  const out: Node[] = []
+  for (let i = 0; i < pieces.length;) {
+    const p = pieces[i]
+    let j = i + 1
+    while (j < pieces.length && pieces[j].change === p.change && pieces[j].by === p.by) j++
+    const nodes = pieces.slice(i, j).map((x) => x.node)
+    out.push(...(p.change === 'same' ? nodes : changed(nodes, p.change, p.by, lookup)))
+    i = j
+  }
+  return out
+}
+
 function inline(content: RedlineInline[], lookup: RosterLookup, inherited: ChangeKind, depth: number): Node[] {
-  return content.flatMap((c) => {
+  const pieces = content.map((c): Piece => {
     let el: Node
     if (c.type === 'text') el = document.createTextNode(c.text)
     else if (c.type === 'bracket') {
@@ -47,8 +64,9 @@ function inline(content: RedlineInline[], lookup: RosterLookup, inherited: Chang
     } else el = chip(c.type === 'note' ? 'note' : 'position', c.attrs, lookup)
     el = withMarks(el, c.marks)
     // Inside a wrapped change of the same kind the mark is already there: no nested <ins><ins>.
-    return c.change === inherited ? [el] : changed([el], c.change, c.by, lookup)
+    return c.change === inherited ? { node: el, change: 'same', by: null } : { node: el, change: c.change, by: c.by }
   })
+  return grouped(pieces, lookup)
 }
 
 /**

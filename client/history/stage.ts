@@ -52,8 +52,9 @@ export function createStage(opts: StageOptions): Stage {
     for (const e of opts.live) e.hidden = true
     if (opts.toolbar) opts.toolbar.inert = true
     opts.column.append(el)
-    opts.column.scrollIntoView({ block: 'start' })
-    el.querySelector<HTMLElement>('h2')?.focus()
+    // The view starts at its top (the sticky header and toolbar would cover a scrolled-to column).
+    window.scrollTo({ top: 0 })
+    el.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true })
   }
   function clear() {
     readOnly?.destroy()
