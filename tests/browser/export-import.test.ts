@@ -58,6 +58,17 @@ describe.skipIf(missing !== null)('export and import in the browser', () => {
     await sec.locator('header').getByRole('menuitem', { name: 'Print/PDF' }).click()
     await expect.poll(() => sec.locator('.notice').textContent()).toContain('PDF needs Chromium on the server')
 
+    // The menu works from the keyboard: Enter opens on the first format, arrows move, Escape closes back to the button.
+    const menuButton = sec.locator('header').getByRole('button', { name: /^Export/ })
+    await menuButton.focus()
+    await sec.keyboard.press('Enter')
+    expect(await sec.evaluate(() => document.activeElement?.textContent)).toBe('Text (podium text)')
+    await sec.keyboard.press('ArrowDown')
+    expect(await sec.evaluate(() => document.activeElement?.textContent)).toBe('Word (DOCX)')
+    await sec.keyboard.press('Escape')
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false')
+    expect(await sec.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu')
+
     // An observer (podium screen) exports too.
     const obs = await open(h.links.observer, false)
     const obsText = await exportVia(obs, 'header', 'Text (podium text)')
