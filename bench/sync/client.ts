@@ -25,10 +25,12 @@ export interface Target {
 /** Options of a client. */
 export interface ClientOptions {
   /**
-   * Keep a Y.Doc and apply what arrives (false: only count frames — idle and join clients, whose
-   * apply cost would be the load generator's, not the server's).
+   * What the client keeps: `all` — a Y.Doc with everything applied, as an editor does; `own` — a
+   * Y.Doc with the initial sync and its own edits only, so its edits are concurrent with what it
+   * has not applied (valid updates at a fraction of the load generator's CPU); `none` — no Y.Doc,
+   * frames are only counted (idle and join clients).
    */
-  apply: boolean
+  apply: 'all' | 'own' | 'none'
   /** Called for every update frame with the update and its arrival time (performance.now()). */
   onUpdate?: (update: Uint8Array, at: number) => void
 }
@@ -60,7 +62,7 @@ export class BenchClient {
   private readonly prefix: Uint8Array
 
   constructor (readonly target: Target, readonly options: ClientOptions) {
-    this.ydoc = options.apply ? newYDoc() : null
+    this.ydoc = options.apply === 'none' ? null : newYDoc()
     const pre = encoding.createEncoder()
     if (target.framing === 'hocuspocus') encoding.writeVarString(pre, target.doc)
     this.prefix = encoding.toUint8Array(pre)
@@ -130,7 +132,7 @@ export class BenchClient {
       const update = decoding.readVarUint8Array(d)
       this.updatesReceived++
       this.options.onUpdate?.(update, at)
-      if (this.ydoc) this.pending.push(update)
+      if (this.options.apply === 'all') this.pending.push(update)
     }
   }
 

@@ -20,6 +20,8 @@ export interface FanoutParams {
   seconds: number
   /** Seconds of typing before measuring. */
   warmup: number
+  /** Clients that apply every update (the rest apply only their own; see ClientOptions.apply). */
+  full: number
 }
 
 /** What one fan-out run measured. */
@@ -89,7 +91,7 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
     }
   }
   const joinStart = performance.now()
-  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i), { apply: true, onUpdate: onUpdate(i) }))
+  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i), { apply: i < p.full ? 'all' : 'own', onUpdate: onUpdate(i) }))
   try {
     if (!await until(() => clients.every((c) => c.synced), 120_000)) throw new Error(`${server.kind}: ${clients.filter((c) => !c.synced).length} clients not synced after 120 s`)
     const joinAllMs = Math.max(...clients.map((c) => c.syncedAt)) - joinStart
@@ -139,8 +141,12 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
     const own = process.cpuUsage(own0)
     lag.disable()
 
-    for (const c of clients) c.catchUp()
-    const states = new Set(clients.map((c) => c.ydoc!.getXmlFragment(FRAGMENT_NAME).toString() + JSON.stringify(c.ydoc!.getMap('bench').toJSON())))
+    // Convergence: the fully applying clients hold the same document, and every edit sent.
+    const full = clients.slice(0, p.full)
+    for (const c of full) c.catchUp()
+    const states = new Set(full.map((c) => c.ydoc!.getXmlFragment(FRAGMENT_NAME).toString() + JSON.stringify(c.ydoc!.getMap('bench').toJSON())))
+    const finalClocks = clients.map((c) => [c.ydoc!.clientID, Y.getState(c.ydoc!.store, c.ydoc!.clientID)] as const)
+    const complete = full.every((c) => finalClocks.every(([id, clock]) => Y.getState(c.ydoc!.store, id) >= clock))
     return {
       latencyMs: percentiles(latencies),
       editsSent,
@@ -154,7 +160,7 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
       loadgenCpuShare: (own.user + own.system) / 1000 / spanMs,
       loadgenLagMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
       echoes,
-      converged: states.size === 1,
+      converged: states.size === 1 && complete,
       distinctStates: states.size,
       joinAllMs
     }

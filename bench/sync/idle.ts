@@ -20,7 +20,7 @@ export interface IdleResult {
 export async function runIdle(server: ServerChild, p: { connections: number }): Promise<IdleResult> {
   const clients: BenchClient[] = []
   try {
-    const first = new BenchClient(server.target('bench', 0), { apply: false })
+    const first = new BenchClient(server.target('bench', 0), { apply: 'none' })
     clients.push(first)
     if (!await until(() => first.synced, 30_000)) throw new Error(`${server.kind}: first idle client not synced`)
     await sleep(1000)
@@ -28,7 +28,7 @@ export async function runIdle(server: ServerChild, p: { connections: number }): 
     const baseHeap = m0.heapUsed + m0.external
     const baseRss = memory(server.pid).rss
     for (let i = 1; i < p.connections; i += 100) {
-      const batch = Array.from({ length: Math.min(100, p.connections - i) }, (_, j) => new BenchClient(server.target('bench', i + j), { apply: false }))
+      const batch = Array.from({ length: Math.min(100, p.connections - i) }, (_, j) => new BenchClient(server.target('bench', i + j), { apply: 'none' }))
       clients.push(...batch)
       if (!await until(() => batch.every((c) => c.synced), 30_000)) throw new Error(`${server.kind}: idle batch not synced`)
     }

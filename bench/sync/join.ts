@@ -24,13 +24,13 @@ const joinTime = (c: BenchClient) => c.syncedAt - c.startedAt
 export async function runJoin(server: ServerChild, p: { joiners: number }): Promise<JoinResult> {
   const open: BenchClient[] = []
   try {
-    const first = new BenchClient(server.target('history', 0), { apply: false })
+    const first = new BenchClient(server.target('history', 0), { apply: 'none' })
     open.push(first)
     if (!await until(() => first.synced, 30_000)) throw new Error(`${server.kind}: history join timed out`)
     const warm: number[] = []
     let applyMs = 0
     for (let i = 0; i < 5; i++) {
-      const c = new BenchClient(server.target('history', i + 1), { apply: i === 4 })
+      const c = new BenchClient(server.target('history', i + 1), { apply: i === 4 ? 'all' : 'none' })
       if (!await until(() => c.synced, 30_000)) throw new Error(`${server.kind}: warm history join timed out`)
       if (i === 4) applyMs = c.syncApplyMs
       else warm.push(joinTime(c))
@@ -38,11 +38,11 @@ export async function runJoin(server: ServerChild, p: { joiners: number }): Prom
       await sleep(100)
     }
     // The crowd joins the session document, not the history one.
-    const loader = new BenchClient(server.target('bench', 0), { apply: false })
+    const loader = new BenchClient(server.target('bench', 0), { apply: 'none' })
     open.push(loader)
     await until(() => loader.synced, 30_000)
     await sleep(300)
-    const crowd = Array.from({ length: p.joiners }, (_, i) => new BenchClient(server.target('bench', i), { apply: false }))
+    const crowd = Array.from({ length: p.joiners }, (_, i) => new BenchClient(server.target('bench', i), { apply: 'none' }))
     open.push(...crowd)
     await until(() => crowd.every((c) => c.synced), 30_000)
     const t0 = Math.min(...crowd.map((c) => c.startedAt))

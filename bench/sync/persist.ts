@@ -38,7 +38,7 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
     }
   }
   const observer = new BenchClient(server.target('bench', 0), {
-    apply: false,
+    apply: 'none',
     onUpdate: (update, at) => {
       for (const e of log.resolve(update)) {
         if (e.seen++) continue
@@ -51,7 +51,7 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
     }
   })
   try {
-    for (let i = 0; i < p.writers; i++) writers.push(new BenchClient(server.target('bench', i + 1), { apply: true }))
+    for (let i = 0; i < p.writers; i++) writers.push(new BenchClient(server.target('bench', i + 1), { apply: 'own' }))
     if (!await until(() => observer.synced && writers.every((w) => w.synced), 60_000)) throw new Error(`${server.kind}: persist clients not synced`)
     for (const w of writers) texts.push(textNodes(w.ydoc!).filter((t) => t.length > 0))
     await sleep(300)

@@ -4,6 +4,7 @@
 //
 // Flags (or env BENCH_*): --scenario fanout|join|idle|persist|all  --servers podium,reference,hocuspocus
 //   --clients N (200) --rate R (2) --seconds T (20) --warmup W (2) --repeats K (3)
+//   --full F (10, clients applying every update)
 //   --history H (50000) --joiners J (300) --idle I (1000) --writers W (20)  --prof (podium --cpu-prof)
 
 import { execFileSync } from 'node:child_process'
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     joiners: { type: 'string', default: process.env.BENCH_JOINERS ?? '300' },
     idle: { type: 'string', default: process.env.BENCH_IDLE ?? '1000' },
     writers: { type: 'string', default: process.env.BENCH_WRITERS ?? '20' },
+    full: { type: 'string', default: process.env.BENCH_FULL ?? '10' },
     prof: { type: 'boolean', default: false }
   }
 })
@@ -44,7 +46,8 @@ const servers = args.servers!.split(',').map((s) => s.trim()) as ServerKind[]
 for (const s of servers) if (!SERVER_KINDS.includes(s)) throw new RangeError(`unknown server ${s} (${SERVER_KINDS.join(', ')})`)
 const scenarios = args.scenario === 'all' ? ['fanout', 'join', 'idle', 'persist'] : args.scenario!.split(',')
 const repeats = num(args.repeats, 'repeats', 20)
-const fanoutParams = { clients: num(args.clients, 'clients', 2000), rate: num(args.rate, 'rate', 50), seconds: num(args.seconds, 'seconds', 600), warmup: Number(args.warmup) || 0 }
+const fanoutParams = { clients: num(args.clients, 'clients', 2000), rate: num(args.rate, 'rate', 50), seconds: num(args.seconds, 'seconds', 600), warmup: Number(args.warmup) || 0, full: 0 }
+fanoutParams.full = Math.min(fanoutParams.clients, num(args.full, 'full', 2000))
 
 // The load generator on core 1 (every thread), the servers on core 0.
 try {
