@@ -1,6 +1,5 @@
 import type { Node } from 'prosemirror-model'
 import { analyse, type BracketInfo, type ParagraphInfo } from '../analysis/index.ts'
-import { serializeInline } from '../format/serialize.ts'
 import { noteText } from '../schema.ts'
 import type { ParagraphChange, RedlineBlock, RedlineInline } from './types.ts'
 
@@ -18,7 +17,7 @@ function nameOf(p: ParagraphInfo, block: Node): string {
 function collectBy(content: RedlineInline[], into: Set<string>, atoms: { node: RedlineInline; by: string | null }[]) {
   for (const c of content) {
     if (c.by) into.add(c.by)
-    if (c.type === 'delegation_mark' || c.type === 'note') atoms.push({ node: c, by: c.by })
+    if (c.type !== 'text') atoms.push({ node: c, by: c.by })
     if (c.type === 'bracket') collectBy(c.content, into, atoms)
   }
 }
@@ -60,6 +59,19 @@ function notesOf(block: Node): string[] {
   return out
 }
 
+/**
+ * The words of a block and their marks, without brackets, positions and notes, white space folded: two
+ * blocks with the same words read the same, whatever was bracketed or marked around them.
+ */
+function wordsOf(block: Node): string {
+  let out = ''
+  block.descendants((n) => {
+    if (n.isText) out += n.marks.length ? `\u0001${n.marks.map((m) => m.type.name).join(',')}\u0002${n.text}\u0003` : n.text
+    return true
+  })
+  return block.type.name + ':' + out.replace(/\s+/g, ' ').trim()
+}
+
 /** Removes from `b` one occurrence of each element of `a`; returns what is left of `a` and of `b`. */
 function multisetDiff<T>(a: T[], b: T[], k: (x: T) => string): { onlyA: T[]; onlyB: T[] } {
   const rest = [...b]
@@ -96,12 +108,16 @@ export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]):
       changes.push({ paragraph: name, paragraphId: info.id, kind: 'paragraph-added', summary: `${name} added`, by: red?.by ? [red.by] : by })
       return
     }
-    if (serializeInline(before.node.content) !== serializeInline(node.content) || before.node.type !== node.type) {
+    if (wordsOf(before.node) !== wordsOf(node)) {
       changes.push({ paragraph: name, paragraphId: info.id, kind: 'text-changed', summary: `text changed in ${name}`, by })
     }
     const { key, removed, added } = pairBrackets(before.info.brackets, info.brackets)
-    for (const b of added) changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-added', summary: `bracket added in ${name}: [${short(b.text)}]`, by })
-    for (const b of removed) changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-removed', summary: `bracket in ${name} removed: [${short(b.text)}]`, by })
+    // The k-th bracket added (removed) in the paragraph is the k-th added (removed) bracket of the redline.
+    const bracketsBy = (change: string) => atoms.filter((a) => a.node.type === 'bracket' && a.node.change === change).map((a) => (a.by ? [a.by] : by))
+    const addedBy = bracketsBy('added')
+    const removedBy = bracketsBy('removed')
+    added.forEach((b, k) => changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-added', summary: `bracket added in ${name}: [${short(b.text)}]`, by: addedBy[k] ?? by }))
+    removed.forEach((b, k) => changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-removed', summary: `bracket in ${name} removed: [${short(b.text)}]`, by: removedBy[k] ?? by }))
     const atomBy = (type: string, change: string, match: (attrs: Record<string, unknown>) => boolean) => {
       const hit = atoms.find((a) => a.node.type === type && a.node.change === change && match((a.node as { attrs: Record<string, unknown> }).attrs))
       return hit?.by ? [hit.by] : by
