@@ -39,7 +39,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   }
   let body: unknown
   if (route.method === 'POST' || route.method === 'PATCH') {
-    const read = await readJson(req, maxBodyBytes)
+    const read = await readJson(req, route.maxBodyBytes ?? maxBodyBytes)
     if (!read.ok) return send(res, read.reply)
     body = read.value
   }

@@ -31,5 +31,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   pattern: RegExp
   roles: readonly Role[] | 'any'
+  /** A larger body limit for this route (an uploaded file), in bytes; default the server's maxBodyBytes. */
+  maxBodyBytes?: number
   handle(req: ApiRequest, deps: ApiDeps): Reply | Promise<Reply>
 }

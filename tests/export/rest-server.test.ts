@@ -53,6 +53,11 @@ describe('export and import over REST', () => {
     expect(bad.status).toBe(422)
     expect(bad.body.error).toBeTruthy()
 
+    // A Word file over the general 4 MiB body limit is still read (the import limit is 20 MB).
+    const big = await api(server, sec, 'POST', '/import/preview', { filename: 'big.txt', text: 'PP1. ' + 'word '.repeat(1_100_000) })
+    expect(big.status).toBe(200)
+    expect(big.body.summary.paragraphs).toBe(1)
+
     const r = await api(server, sec, 'POST', `/docs/${DOC}/replace`, { text: preview.body.text })
     expect(r.status).toBe(200)
     expect((await api(server, sec, 'GET', `/docs/${DOC}/text`)).text).toBe(normalisePodiumText(changed))

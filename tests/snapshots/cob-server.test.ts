@@ -85,7 +85,7 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
     expect((await api(server, token(server, 'delegation', 'IND'), 'POST', `/docs/${DOC}/snapshots`, { label: 'x' })).status).toBe(403)
     expect((await api(server, obs, 'POST', `/docs/${DOC}/snapshots`, { label: '' })).status).toBe(403)
     const list = (await api(server, obs, 'GET', `/docs/${DOC}/snapshots`)).body
-    expect(list.map((x: { label: string; role: string }) => [x.label, x.role])).toEqual([['secretariat', 'secretariat'], ['chair', 'chair']])
+    expect(list.map((x: { label: string; role: string; takenByName: string }) => [x.label, x.role, x.takenByName])).toEqual([['secretariat', 'secretariat', 'Secretariat'], ['chair', 'chair', 'Chair']])
     const html = await api(server, obs, 'GET', `/docs/${DOC}/snapshots/${list[0].id}?format=html`)
     expect(html.text).toContain(`SHA-256 ${list[0].sha256}`)
     expect((await api(server, obs, 'GET', `/docs/${DOC}/snapshots/${list[0].id}?format=xml`)).status).toBe(400)

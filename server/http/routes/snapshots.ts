@@ -4,7 +4,7 @@ import { renderComparisonHtml } from '../../../shared/history/index.ts'
 import { renderHtml } from '../../../shared/render/index.ts'
 import { serializePodium } from '../../../shared/format/index.ts'
 import { wallClock } from '../../snapshots/cob.ts'
-import { compare, restore, snapshotDoc, takeSnapshot } from '../../snapshots/service.ts'
+import { compare, displayName, restore, snapshotDoc, takeSnapshot } from '../../snapshots/service.ts'
 import type { OnBehalfOf } from '../../sync/origins.ts'
 import { identityOf, type Principal } from '../../tokens.ts'
 import type { ApiDeps, Route } from '../context.ts'
@@ -54,7 +54,7 @@ export const snapshotRoutes: Route[] = [
     roles: 'any',
     handle: ({ params: [doc] }, deps) => {
       if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
-      return { status: 200, json: deps.storage.listSnapshots(doc) }
+      return { status: 200, json: deps.storage.listSnapshots(doc).map((s) => ({ ...s, takenByName: displayName(deps.storage, s.takenBy) })) }
     }
   },
   {

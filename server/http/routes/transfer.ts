@@ -5,7 +5,7 @@ import { parsePodium } from '../../../shared/format/index.ts'
 import { readDocFromY } from '../../../shared/ydoc.ts'
 import { withYDoc } from '../../documents.ts'
 import { handleExport } from '../../export/index.ts'
-import { previewImport } from '../../import/index.ts'
+import { MAX_IMPORT_BYTES, previewImport } from '../../import/index.ts'
 import { replaceDoc, snapshotDoc } from '../../snapshots/service.ts'
 import type { Route } from '../context.ts'
 import { error } from '../respond.ts'
@@ -45,6 +45,8 @@ export const transferRoutes: Route[] = [
     method: 'POST',
     pattern: /^\/import\/preview$/,
     roles: ['secretariat', 'chair'],
+    // A Word file up to the import limit, base64 in JSON (4/3 of its size) with room for the rest.
+    maxBodyBytes: Math.ceil(MAX_IMPORT_BYTES * 4 / 3) + 64 * 1024,
     handle: async ({ body }, deps) => {
       const b = (body ?? {}) as { filename?: unknown; data?: unknown; text?: unknown }
       const filename = typeof b.filename === 'string' ? b.filename : 'import'
