@@ -208,12 +208,25 @@ export class Room {
       return
     }
     this.deps.metrics.counters.updatesPersisted += batch.length
-    for (const item of batch) {
-      const message = syncUpdateMessage(item.update)
-      for (const p of this.peers.values()) if (p !== item.from) p.send(message)
-    }
+    this.broadcast(batch)
     this.appendsSinceCompact += batch.length
     if (this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
+  }
+
+  // One message per peer per turn: the batch merged into one update (a socket write per delivered update
+  // was the largest cost under load). A sender gets the others' updates only, never its own back.
+  private broadcast(batch: { update: Uint8Array; from: Peer | undefined }[]): void {
+    const merged = (items: typeof batch) => syncUpdateMessage(items.length === 1 ? items[0].update : Y.mergeUpdates(items.map((i) => i.update)))
+    const senders = new Set(batch.map((i) => i.from).filter((p): p is Peer => p !== undefined))
+    let toAll: Uint8Array | null = null
+    for (const p of this.peers.values()) {
+      if (!senders.has(p)) {
+        p.send(toAll ??= merged(batch))
+        continue
+      }
+      const others = batch.filter((i) => i.from !== p)
+      if (others.length > 0) p.send(merged(others))
+    }
   }
 
   private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
