@@ -8,12 +8,10 @@ export function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-/** Who took a snapshot: "COB (automatic)", "IND", or the role ("Secretariat", "Chair"). */
+/** Who took a snapshot: "COB (automatic)", or the name the server gives ("IND", "Chair (Mr Smith)"). */
 export function takenBy(s: SnapshotInfo): string {
   if (s.takenBy === 'server') return 'COB (automatic)'
-  if (s.takenBy === 'cli') return 'Secretariat (command line)'
-  if (s.takenBy.startsWith('delegation:')) return s.takenBy.slice('delegation:'.length)
-  return s.role ? s.role.charAt(0).toUpperCase() + s.role.slice(1) : s.takenBy
+  return s.takenByName ?? s.takenBy
 }
 
 /** A snapshot's totals in one line: "12 paragraphs: 8 agreed, 4 open · 9 brackets · 5 positions · 2 notes". */

@@ -1,6 +1,6 @@
 import type { Role } from '../../shared/protocol.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
-import type { Comparison } from '../../shared/history/types.ts'
+import type { Comparison, SnapshotMeta } from '../../shared/history/types.ts'
 
 /** What the server says about the signed-in person (`GET /api/me`). */
 export interface Me {
@@ -43,24 +43,8 @@ export interface IssuedToken {
   link: string
 }
 
-/** A stored snapshot of a document (`GET /api/docs/<doc>/snapshots`), oldest first. */
-export interface SnapshotInfo {
-  id: number
-  doc: string
-  label: string
-  createdAt: string
-  /** Identity that took it: `token:<id>`, `delegation:IND`, `server` (the COB job), `cli`. */
-  takenBy: string
-  /** The role of whoever took it. */
-  role: string
-  /** The COB date this snapshot closes, when it is a COB snapshot. */
-  cobDate: string | null
-  /** SHA-256 (hex) of the snapshot's podium text. */
-  sha256: string
-  /** The last update of the document's log it includes. */
-  upto: number
-  totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
-}
+/** A stored snapshot of a document (`GET /api/docs/<doc>/snapshots`), with the name people read for who took it. */
+export type SnapshotInfo = SnapshotMeta & { takenByName?: string }
 
 /** A snapshot with its document (`GET /api/docs/<doc>/snapshots/<id>?format=json`): ProseMirror JSON of the podium schema. */
 export type SnapshotWithDoc = Omit<SnapshotInfo, 'doc'> & { doc: Record<string, unknown> }

@@ -2,6 +2,9 @@
 // (sqlite.ts); anything else that keeps these promises could replace it.
 
 import type { Role } from '../../shared/protocol.ts'
+import type { SnapshotMeta } from '../../shared/history/types.ts'
+
+export type { SnapshotMeta }
 
 /** Who sent an update, as recorded in the audit table. `tokenId` is null for the server itself. */
 export interface Attribution {
@@ -53,24 +56,6 @@ export interface AuditRecord {
   at: string
   clientIds: number[]
   bytes: number
-}
-
-/** A COB or manual snapshot as listed: everything but the encoded state. */
-export interface SnapshotMeta {
-  id: number
-  doc: string
-  label: string
-  createdAt: string
-  /** Identity that took it (`token:<id>`, `delegation:IND`, `server` for the COB job). */
-  takenBy: string
-  role: string
-  /** The local date of the COB it was taken for, or null for a snapshot taken by hand. */
-  cobDate: string | null
-  /** SHA-256 (hex) of the snapshot's podium text. */
-  sha256: string
-  /** The last update id of the document's log included in it. */
-  upto: number
-  totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
 }
 
 /** A snapshot with its Yjs snapshot (state vector and delete set) and its full encoded state. */

@@ -63,3 +63,21 @@ export interface Comparison {
   /** Per identity, how many changes it made. */
   byIdentity: Record<string, number>
 }
+
+/** A snapshot as stored and listed (`GET /api/docs/<doc>/snapshots`): everything but its encoded state. */
+export interface SnapshotMeta {
+  id: number
+  doc: string
+  label: string
+  createdAt: string
+  /** Identity that took it (`token:<id>`, `delegation:IND`, `server` for the COB job, `cli`). */
+  takenBy: string
+  role: string
+  /** The local date of the COB it was taken for, or null for a snapshot taken by hand. */
+  cobDate: string | null
+  /** SHA-256 (hex) of the snapshot's podium text. */
+  sha256: string
+  /** The last update id of the document's log included in it. */
+  upto: number
+  totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
+}
