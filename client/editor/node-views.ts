@@ -12,6 +12,20 @@ export function rosterLookup(roster: readonly RosterEntry[]): RosterLookup {
   return (code) => byCode.get(code) ?? { name: code, colour: '#666666' }
 }
 
+// An atom's node view: drawn by `render` now and on every update of the same type; the DOM is ours.
+function atomView(node: Node, dom: HTMLElement, render: (n: Node) => void): NodeView {
+  render(node)
+  return {
+    dom,
+    update(n) {
+      if (n.type !== node.type) return false
+      render(n)
+      return true
+    },
+    ignoreMutation: () => true
+  }
+}
+
 /**
  * A position as a chip in the delegation's colour: a clear + or − then the code, then the qualifier.
  * The chip's text is the podium text (`(+IRAN with reservation)`) for screen readers and copying;
@@ -49,17 +63,7 @@ export function positionView(node: Node, lookup: RosterLookup): NodeView {
     raw.textContent = positionText(n.attrs as never)
     dom.replaceChildren(...children, raw)
   }
-  render(node)
-  return {
-    dom,
-    update(n) {
-      if (n.type !== node.type) return false
-      node = n
-      render(n)
-      return true
-    },
-    ignoreMutation: () => true
-  }
+  return atomView(node, dom, render)
 }
 
 /** A note as a chip: the delegations' codes (first one's colour), then the remark. */
@@ -84,15 +88,5 @@ export function noteView(node: Node, lookup: RosterLookup): NodeView {
     raw.textContent = noteText(n.attrs as never)
     dom.replaceChildren(who, body, raw)
   }
-  render(node)
-  return {
-    dom,
-    update(n) {
-      if (n.type !== node.type) return false
-      node = n
-      render(n)
-      return true
-    },
-    ignoreMutation: () => true
-  }
+  return atomView(node, dom, render)
 }

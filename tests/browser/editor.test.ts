@@ -1,8 +1,9 @@
 // The browser editor in a real Chromium against the real server: convergence, negotiation commands,
 // observers, offline editing and reloads. Each test opens fresh browser contexts (own storage).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
-import { browserUnavailable, startHarness, openLink, screenshots, selectIn, paragraphText, serverText, type Harness, type Link } from './harness.ts'
+import type { Page } from 'playwright-core'
+import { browserUnavailable, startHarness, selectIn, paragraphText, serverText, type Harness } from './harness.ts'
+import { scenario as runScenario, type Open } from './scenario.ts'
 
 const missing = browserUnavailable()
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
@@ -14,32 +15,7 @@ describe.skipIf(missing !== null)('browser editor', () => {
   beforeAll(async () => { h = await startHarness() }, 120_000)
   afterAll(async () => { await h?.close() })
 
-  type Open = (link: Link, waitEditable?: boolean) => Promise<Page>
-
-  /**
-   * Runs one test's story: `open` gives a page in a fresh browser context; when the story fails,
-   * every page is screenshotted into test-results/<name>-<n>.png; the contexts close either way.
-   */
-  function scenario(name: string, story: (open: Open) => Promise<void>): () => Promise<void> {
-    return async () => {
-      const contexts: BrowserContext[] = []
-      const pages: Page[] = []
-      const open: Open = async (link, waitEditable = true) => {
-        const { context, page } = await openLink(h, link, waitEditable)
-        contexts.push(context)
-        pages.push(page)
-        return page
-      }
-      try {
-        await story(open)
-      } catch (err) {
-        await screenshots(name, pages)
-        throw err
-      } finally {
-        await Promise.all(contexts.map((c) => c.close().catch(() => {})))
-      }
-    }
-  }
+  const scenario = (name: string, story: (open: Open) => Promise<void>) => runScenario(() => h, name, story)
 
   it('two delegations typing in the same paragraph at once converge', scenario('converge', async (open) => {
     const ind = await open(h.links.IND)
