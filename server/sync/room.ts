@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics.ts'
 import type { Attribution, Storage } from '../storage/types.ts'
 import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
 import type { Incoming } from './messages.ts'
-import { isOrigin, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
+import { isOrigin, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
 import { inspectUpdate, updateClients } from './update-meta.ts'
 
@@ -60,8 +60,16 @@ export class Room {
   private queue: (PendingAppend & { from: Peer | undefined })[] = []
   private flushScheduled = false
 
-  /** `owners` maps Yjs client IDs to the identity that first wrote with them. */
-  constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps) {
+  // The stored state not yet applied to ydoc (a room opened from one compacted state): the first
+  // joiner is answered straight from these bytes, and the Y.Doc is built on the next turn.
+  private pendingState: Uint8Array | null
+
+  /**
+   * `owners` maps Yjs client IDs to the identity that first wrote with them. With `storedState`, the
+   * Y.Doc starts empty and that state is applied on first need (see ensureLoaded).
+   */
+  constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps, storedState: Uint8Array | null = null) {
+    this.pendingState = storedState
     this.awareness = new awarenessProtocol.Awareness(ydoc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -75,7 +83,14 @@ export class Room {
     this.peers.set(peer.id, peer)
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
-    syncProtocol.writeSyncStep1(encoder, this.ydoc)
+    if (this.pendingState) {
+      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1)
+      encoding.writeVarUint8Array(encoder, Y.encodeStateVectorFromUpdate(this.pendingState))
+      // Build the Y.Doc once this turn's answers are on their way.
+      setImmediate(() => this.ensureLoaded())
+    } else {
+      syncProtocol.writeSyncStep1(encoder, this.ydoc)
+    }
     peer.send(encoding.toUint8Array(encoder))
     const present = [...this.awareness.getStates().keys()]
     if (present.length > 0) peer.send(awarenessMessage(this.awareness, present))
@@ -96,7 +111,13 @@ export class Room {
         this.flush()
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
-        syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
+        if (this.pendingState) {
+          // Not built yet: the answer is computed from the stored bytes, as the built doc would give it.
+          encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
+          encoding.writeVarUint8Array(encoder, Y.diffUpdate(this.pendingState, message.stateVector))
+        } else {
+          syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
+        }
         peer.send(encoding.toUint8Array(encoder))
         return
       }
@@ -118,11 +139,32 @@ export class Room {
 
   /** Applies an update the server makes on someone's behalf (a restore): stored, attributed to `by`, sent to every peer. */
   applyLocal(update: Uint8Array, by: OnBehalfOf): void {
+    if (!this.ensureLoaded()) throw new Error(`document ${this.name} could not be loaded`)
     const origin: LocalOrigin = { kind: 'local', by }
     Y.applyUpdate(this.ydoc, update, origin)
   }
 
+  /**
+   * Applies the stored state if it is still pending; true when the Y.Doc holds the document. A state
+   * that fails to apply breaks the room (dropped, never written back), and false is returned.
+   */
+  ensureLoaded(): boolean {
+    const state = this.pendingState
+    if (!state) return !this.broken
+    this.pendingState = null
+    try {
+      Y.applyUpdate(this.ydoc, state, STORAGE_ORIGIN)
+      return true
+    } catch (err) {
+      this.broken = true
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'stored state failed to apply; dropping the document')
+      this.deps.onBroken(this)
+      return false
+    }
+  }
+
   private receiveUpdate(peer: Peer, update: Uint8Array): void {
+    if (!this.ensureLoaded()) return
     let meta
     try {
       meta = inspectUpdate(update, this.ydoc)

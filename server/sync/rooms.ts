@@ -43,15 +43,14 @@ export class Rooms {
    */
   get(name: string): Room | undefined {
     const room = this.rooms.get(name)
-    room?.flush()
-    return room
+    if (!room) return undefined
+    room.flush()
+    return room.ensureLoaded() ? room : undefined
   }
 
-  /** Every loaded room, each flushed as by get(). */
+  /** Every loaded room, each flushed and built as by get(). */
   all(): Room[] {
-    const rooms = [...this.rooms.values()]
-    for (const room of rooms) room.flush()
-    return rooms
+    return [...this.rooms.keys()].map((name) => this.get(name)).filter((r): r is Room => r !== undefined)
   }
 
   /**
@@ -71,9 +70,15 @@ export class Rooms {
       if (!loaded) return { ok: false, reason: 'missing' }
       const doc = newYDoc()
       ydoc = doc
-      doc.transact(() => {
-        for (const update of loaded.updates) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
-      }, STORAGE_ORIGIN)
+      // One compacted state (every unloaded document is compacted first) is applied lazily, so the first
+      // joiner is answered from its bytes at once; its structure is checked here, so a bad state fails now.
+      const lazy = loaded.updates.length === 1 ? loaded.updates[0] : null
+      if (lazy) Y.encodeStateVectorFromUpdate(lazy)
+      else {
+        doc.transact(() => {
+          for (const update of loaded.updates) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
+        }, STORAGE_ORIGIN)
+      }
       const room = new Room(name, doc, loaded.owners, {
         storage,
         metrics: this.options.metrics,
@@ -81,7 +86,7 @@ export class Rooms {
         compactEvery: this.options.compactEvery,
         onEmpty: (r) => this.scheduleUnload(r),
         onBroken: (r) => this.drop(r)
-      })
+      }, lazy)
       this.rooms.set(name, room)
       log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')
       return { ok: true, room }
