@@ -63,6 +63,7 @@ export class Room {
   // The stored state not yet applied to ydoc (a room opened from one compacted state): the first
   // joiner is answered straight from these bytes, and the Y.Doc is built on the next turn.
   private pendingState: Uint8Array | null
+  private pendingVector: Uint8Array | null
 
   /**
    * `owners` maps Yjs client IDs to the identity that first wrote with them. With `storedState`, the
@@ -70,6 +71,8 @@ export class Room {
    */
   constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps, storedState: Uint8Array | null = null) {
     this.pendingState = storedState
+    // Decoding the state vector also checks the state's structure: a bad state throws here, before the room exists.
+    this.pendingVector = storedState ? Y.encodeStateVectorFromUpdate(storedState) : null
     this.awareness = new awarenessProtocol.Awareness(ydoc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -85,9 +88,7 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.sync)
     if (this.pendingState) {
       encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1)
-      encoding.writeVarUint8Array(encoder, Y.encodeStateVectorFromUpdate(this.pendingState))
-      // Build the Y.Doc once this turn's answers are on their way.
-      setImmediate(() => this.ensureLoaded())
+      encoding.writeVarUint8Array(encoder, this.pendingVector!)
     } else {
       syncProtocol.writeSyncStep1(encoder, this.ydoc)
     }
@@ -115,6 +116,8 @@ export class Room {
           // Not built yet: the answer is computed from the stored bytes, as the built doc would give it.
           encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
           encoding.writeVarUint8Array(encoder, Y.diffUpdate(this.pendingState, message.stateVector))
+          // Build the Y.Doc once this answer is on its way (not before: the joiner is waiting for it).
+          setImmediate(() => this.ensureLoaded())
         } else {
           syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
         }
@@ -152,6 +155,7 @@ export class Room {
     const state = this.pendingState
     if (!state) return !this.broken
     this.pendingState = null
+    this.pendingVector = null
     try {
       Y.applyUpdate(this.ydoc, state, STORAGE_ORIGIN)
       return true

@@ -71,10 +71,9 @@ export class Rooms {
       const doc = newYDoc()
       ydoc = doc
       // One compacted state (every unloaded document is compacted first) is applied lazily, so the first
-      // joiner is answered from its bytes at once; its structure is checked here, so a bad state fails now.
+      // joiner is answered from its bytes at once; Room checks its structure, so a bad state fails now.
       const lazy = loaded.updates.length === 1 ? loaded.updates[0] : null
-      if (lazy) Y.encodeStateVectorFromUpdate(lazy)
-      else {
+      if (!lazy) {
         doc.transact(() => {
           for (const update of loaded.updates) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
         }, STORAGE_ORIGIN)
