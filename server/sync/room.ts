@@ -64,6 +64,8 @@ export class Room {
   // joiner is answered straight from these bytes, and the Y.Doc is built on the next turn.
   private pendingState: Uint8Array | null
   private pendingVector: Uint8Array | null
+  // The sync step 2 for a client with an empty state, shared by every fresh joiner; dropped on any change.
+  private freshAnswer: Uint8Array | null = null
 
   /**
    * `owners` maps Yjs client IDs to the identity that first wrote with them. With `storedState`, the
@@ -110,6 +112,11 @@ export class Room {
       case 'sync-step1': {
         // The state we send must not hold anything that is not on disk yet.
         this.flush()
+        const fresh = message.stateVector.length === 1 && message.stateVector[0] === 0
+        if (fresh && this.freshAnswer) {
+          peer.send(this.freshAnswer)
+          return
+        }
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         if (this.pendingState) {
@@ -121,7 +128,10 @@ export class Room {
         } else {
           syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
         }
-        peer.send(encoding.toUint8Array(encoder))
+        const answer = encoding.toUint8Array(encoder)
+        // Clients that arrive with nothing (every fresh tab) share one encoded answer until the next change.
+        if (fresh) this.freshAnswer = answer
+        peer.send(answer)
         return
       }
       case 'sync-update':
@@ -208,6 +218,7 @@ export class Room {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.freshAnswer = null
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
     const peer = origin.kind === 'connection' ? this.peers.get(origin.connId) : undefined
     const clientIds = updateClients(update)
