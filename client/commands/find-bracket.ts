@@ -80,3 +80,21 @@ export function positionGroup(doc: Node, bracketPos: number): PositionGroup {
   }
   return { positions, end }
 }
+
+/**
+ * Loose positions (not after a bracket, as in PP4's `security (+IRAN) (+CHN)`) that end at the cursor:
+ * the marks right before it in its parent, with only spaces and commas between. Empty when there are none.
+ */
+export function loosePositionsBefore($pos: ResolvedPos): FoundPosition[] {
+  const parent = $pos.parent
+  const found: FoundPosition[] = []
+  if ($pos.textOffset > 0 && !FILLER.test((parent.child($pos.index()).text ?? '').slice(0, $pos.textOffset))) return found
+  let pos = $pos.pos - $pos.textOffset
+  for (let i = $pos.index() - 1; i >= 0; i--) {
+    const child = parent.child(i)
+    pos -= child.nodeSize
+    if (child.type === schema.nodes.delegation_mark) found.unshift({ pos, node: child })
+    else if (!(child.isText && FILLER.test(child.text ?? ''))) break
+  }
+  return found
+}

@@ -53,8 +53,8 @@ export const ACTIONS: readonly EditorAction[] = [
   simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
   simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),
   simple('label-op', 'OP…', 'Insert the next free operative paragraph label (OP)', ['Alt-o'], 'structure', insertNextLabel('OP')),
-  withDelegation('support', '+', 'Support the bracket at the cursor (again: take it back)', ['Alt-=', 'Alt-+'], (d) => togglePosition(d, '+')),
-  withDelegation('oppose', '−', 'Oppose the bracket at the cursor (again: take it back)', ['Alt--'], (d) => togglePosition(d, '-')),
+  withDelegation('support', '+', 'Support the bracket at the cursor, or the text before it (again: take it back)', ['Alt-=', 'Alt-+'], (d) => togglePosition(d, '+')),
+  withDelegation('oppose', '−', 'Oppose the bracket at the cursor, or the text before it (again: take it back)', ['Alt--'], (d) => togglePosition(d, '-')),
   {
     id: 'qualifier', short: 'Qualify…', label: 'Add or change the qualifier of your position ("with reservation")', keys: ['Alt-q'], group: 'position',
     enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && setQualifier(d, 'x')(state) },

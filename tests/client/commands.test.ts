@@ -76,9 +76,18 @@ describe('togglePosition', () => {
     const s = run(stateAt(d, find(d, '; next')), togglePosition('RUS', '+'))!
     expect(show(s.doc)).toBe('PP4. [shared future] (+CHN), (-ISR) (+RUS); next')
   })
-  it('fails outside a bracket', () => {
+  it('states a loose position at the cursor outside a bracket, after those already there, and takes it back', () => {
+    const plain = doc(p('PP4. convinced that security matters'))
+    const s1 = run(stateAt(plain, find(plain, ' matters')), togglePosition('IRAN', '+'))!
+    expect(show(s1.doc)).toBe('PP4. convinced that security (+IRAN) matters')
+    const s2 = run(stateAt(s1.doc, find(s1.doc, ' matters')), togglePosition('CHN', '+'))!
+    expect(show(s2.doc)).toBe('PP4. convinced that security (+IRAN) (+CHN) matters')
+    const s3 = run(stateAt(s2.doc, find(s2.doc, ' matters')), togglePosition('IRAN', '+'))!
+    expect(show(s3.doc)).toBe('PP4. convinced that security (+CHN) matters')
+  })
+  it('fails outside a bracket with a selection', () => {
     const d = base()
-    expect(run(stateAt(d, find(d, 'PP4')), togglePosition('IND', '+'))).toBeNull()
+    expect(run(stateAt(d, find(d, 'PP4'), find(d, 'PP4') + 3), togglePosition('IND', '+'))).toBeNull()
   })
   it('acts on a selected position mark of the delegation', () => {
     const d = base()
