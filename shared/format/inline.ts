@@ -15,13 +15,24 @@ export interface Unmatched {
   what: string
 }
 
+/** How deep brackets may nest; deeper pairs stay text (no negotiation nests more than a few levels). */
+export const MAX_BRACKET_DEPTH = 64
+
 /** Matches `[` with `]` (innermost first); unmatched ones become text and are reported. */
 export function matchBrackets(tokens: Token[], unmatched: Unmatched[]): Item[] {
   const root: Item[] = []
   const stack: { items: Item[]; at: number }[] = []
   let current = root
+  // Pairs opened beyond MAX_BRACKET_DEPTH: their "[" and "]" are text (deeper trees would overflow the stack).
+  let overflow = 0
   for (const t of tokens) {
-    if (t.k === 'open') {
+    if (t.k === 'open' && stack.length >= MAX_BRACKET_DEPTH) {
+      if (overflow++ === 0) unmatched.push({ at: t.at, what: `brackets nested deeper than ${MAX_BRACKET_DEPTH} levels kept as text` })
+      current.push({ k: 'text', s: '[', at: t.at })
+    } else if (t.k === 'close' && overflow > 0) {
+      overflow--
+      current.push({ k: 'text', s: ']', at: t.at })
+    } else if (t.k === 'open') {
       stack.push({ items: current, at: t.at })
       current = []
     } else if (t.k === 'close') {

@@ -103,6 +103,16 @@ describe('parsePodium', () => {
     expect(n).toBe(0)
   })
 
+  it('keeps brackets nested beyond 64 levels as text, without overflowing the stack', () => {
+    const text = '['.repeat(10_000) + 'x' + ']'.repeat(10_000)
+    const { doc: d, warnings } = read(text)
+    expect(serializePodium(d)).toBe(text + '\n')
+    expect(warnings).toEqual([{ line: 1, column: 65, message: 'brackets nested deeper than 64 levels kept as text' }])
+    let depth = 0
+    d.descendants((n) => { if (n.type.name === 'bracket') depth++ })
+    expect(depth).toBe(64)
+  })
+
   it('rejects a non-string with a RangeError', () => {
     expect(() => parsePodium(42 as never)).toThrow(RangeError)
   })
