@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { Node } from 'prosemirror-model'
-import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode, updateYFragment } from 'y-prosemirror'
+import { prosemirrorToYXmlFragment, yXmlFragmentToProsemirrorJSON, updateYFragment } from 'y-prosemirror'
 import { schema } from './schema.ts'
 
 /** The name of the Y.XmlFragment that holds the podium version, as y-prosemirror stores it. */
@@ -18,9 +18,42 @@ export function writeDocToY(doc: Node, ydoc: Y.Doc, origin: unknown = null): voi
   ydoc.transact(() => prosemirrorToYXmlFragment(doc, fragment), origin)
 }
 
-/** Reads the podium version out of a Y.Doc as a ProseMirror document of the podium schema. */
+type JsonNode = { type?: unknown; text?: unknown; content?: unknown }
+
+// A block as the schema accepts it, or null.
+function validNode(json: unknown): Node | null {
+  try {
+    const node = schema.nodeFromJSON(json)
+    node.check()
+    return node
+  } catch {
+    return null
+  }
+}
+
+// Every word of a JSON node, for a block the schema cannot take as it is.
+function textOf(json: unknown): string {
+  const j = json as JsonNode
+  if (typeof j?.text === 'string') return j.text
+  return Array.isArray(j?.content) ? j.content.map(textOf).join('') : ''
+}
+
+/**
+ * Reads the podium version out of a Y.Doc as a ProseMirror document of the podium schema. It only
+ * reads: a block the schema does not accept (sent by a faulty or hostile client) becomes a plain
+ * paragraph of its words, instead of being deleted from the Y.Doc as y-prosemirror's reader does.
+ */
 export function readDocFromY(ydoc: Y.Doc): Node {
-  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT_NAME), schema)
+  const json = yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(FRAGMENT_NAME)) as JsonNode
+  const whole = validNode(json)
+  if (whole) return whole
+  const blocks = (Array.isArray(json.content) ? json.content : []).map((b) => {
+    const node = validNode(b)
+    if (node && node.isBlock) return node
+    const text = textOf(b)
+    return schema.nodes.paragraph.create(null, text ? schema.text(text) : null)
+  })
+  return schema.nodes.doc.create(null, blocks.length ? blocks : [schema.nodes.paragraph.create()])
 }
 
 /**

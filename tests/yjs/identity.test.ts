@@ -24,6 +24,27 @@ describe('ProseMirror ↔ Yjs', () => {
     expect(serializePodium(readDocFromY(b))).toBe(serializePodium(doc))
   })
 
+  it('reads a document holding elements the schema does not know without changing the Y.Doc', () => {
+    const ydoc = newYDoc()
+    writeDocToY(parsePodium('PP1. Agreed.\n\nPP2. [Open] (+IND)').doc, ydoc)
+    const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
+    // What a faulty or hostile client could send: an unknown element, and a block inside a bracket.
+    const bad = new Y.XmlElement('script')
+    bad.insert(0, [new Y.XmlText('alert(1)')])
+    const nested = new Y.XmlElement('paragraph')
+    nested.insert(0, [new Y.XmlText('inner')])
+    const outer = new Y.XmlElement('paragraph')
+    const bracket = new Y.XmlElement('bracket')
+    bracket.insert(0, [nested])
+    outer.insert(0, [new Y.XmlText('PP3. '), bracket])
+    fragment.push([bad, outer])
+    const before = Y.encodeStateAsUpdate(ydoc)
+    const doc = readDocFromY(ydoc)
+    doc.check()
+    expect(Y.encodeStateAsUpdate(ydoc)).toEqual(before)
+    expect(serializePodium(doc)).toBe('PP1. Agreed.\n\nPP2. [Open] (+IND)\n\nalert(1)\n\nPP3. inner\n')
+  })
+
   it('refuses to write into a Y.Doc that already holds a document', () => {
     const ydoc = newYDoc()
     writeDocToY(parsePodium('PP1. x').doc, ydoc)
