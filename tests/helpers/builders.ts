@@ -72,6 +72,12 @@ export const pl = block('paragraph', 'line')
 /** A heading. */
 export const h = block('heading', 'blank')
 
+/** A paragraph with a given block id (null for none), for tests of ids. */
+export function pid(id: string | null, ...children: Child[]): Piece {
+  const built = p(...children)
+  return { nodes: [built.nodes[0].type.create({ ...built.nodes[0].attrs, id }, built.nodes[0].content)], tag: built.tag }
+}
+
 /** A bracket around its children. */
 export function br(...children: Child[]): Piece {
   const { nodes, tag } = collect(children)
