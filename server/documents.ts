@@ -9,11 +9,11 @@ import type { RosterEntry } from '../shared/roster.ts'
 import { parsePodium, serializePodium } from '../shared/format/index.ts'
 import { analyse } from '../shared/analysis/index.ts'
 import type { Attribution, Storage } from './storage/types.ts'
-import { STORAGE_ORIGIN } from './sync/origins.ts'
+import { SERVER_ACTOR, STORAGE_ORIGIN } from './sync/origins.ts'
 
 /** The attribution of updates the server writes itself (imports, new documents). */
 export function serverAttribution(clientIds: number[]): Attribution {
-  return { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
+  return { ...SERVER_ACTOR, clientIds }
 }
 
 /** Why a document could not be created. */

@@ -1,5 +1,6 @@
 import { cobLabel } from './cob.ts'
-import { SERVER_ACTOR, takeSnapshot, type SnapshotDeps } from './service.ts'
+import { SERVER_ACTOR } from '../sync/origins.ts'
+import { takeSnapshot, type SnapshotDeps } from './service.ts'
 
 /**
  * The COB job for local date `date`: every document that changed since its last snapshot gets a COB

@@ -51,6 +51,12 @@ export function nextCob(now: number, cobTime: string, timeZone: string): { date:
   return { date: tomorrow, at: cobInstant(tomorrow, cobTime, timeZone) }
 }
 
+/** The label of a snapshot taken by hand at `instant`, in the meeting's zone: "Podium version as of 17:42, 4 October 2022". */
+export function asOfLabel(instant: number, timeZone: string): string {
+  const w = wallClock(instant, timeZone)
+  return `Podium version as of ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}, ${w.day} ${MONTHS[w.month - 1]} ${w.year}`
+}
+
 /** The label of a COB snapshot, as secretariats write it: "Podium version as of COB, 4 October 2022". */
 export function cobLabel(date: string): string {
   const [y, m, d] = date.split('-').map(Number)

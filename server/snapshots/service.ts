@@ -19,8 +19,6 @@ export interface SnapshotDeps {
   live: { get(name: string): { ydoc: Y.Doc; applyLocal(update: Uint8Array, by: OnBehalfOf): void } | undefined }
 }
 
-/** The server itself, for snapshots taken at COB. */
-export const SERVER_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'server', delegation: null, identity: 'server' })
 
 /** The operator at a terminal (`podium snapshot`, `podium import --replace`): the secretariat, which runs the server. */
 export const CLI_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'secretariat', delegation: null, identity: 'cli' })

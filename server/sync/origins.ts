@@ -22,6 +22,9 @@ export interface OnBehalfOf {
   identity: string
 }
 
+/** The server itself, as the author of what it writes on no one's behalf (imports, COB snapshots). */
+export const SERVER_ACTOR: OnBehalfOf = Object.freeze({ tokenId: null, role: 'server', delegation: null, identity: 'server' })
+
 /** An update the server makes itself on a live document (persisted and broadcast to everyone). */
 export interface LocalOrigin {
   kind: 'local'

@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics.ts'
 import type { Attribution, Storage } from '../storage/types.ts'
 import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
 import type { Incoming } from './messages.ts'
-import { isOrigin, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
+import { isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
 import { inspectUpdate, updateClients } from './update-meta.ts'
 
@@ -226,7 +226,7 @@ export class Room {
       ? { tokenId: peer.principal.tokenId, role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity, clientIds }
       : origin.kind === 'local' && origin.by
         ? { ...origin.by, clientIds }
-        : { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds }
+        : { ...SERVER_ACTOR, clientIds }
     // Owners at once, so a later update in the same turn is checked against this one; if the append
     // fails the room is dropped with its owners and reloaded from storage.
     for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)

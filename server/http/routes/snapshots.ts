@@ -3,14 +3,13 @@
 import { renderComparisonHtml } from '../../../shared/history/index.ts'
 import { renderHtml } from '../../../shared/render/index.ts'
 import { serializePodium } from '../../../shared/format/index.ts'
-import { wallClock } from '../../snapshots/cob.ts'
+import { asOfLabel } from '../../snapshots/cob.ts'
 import { compare, displayName, restore, snapshotDoc, takeSnapshot } from '../../snapshots/service.ts'
 import type { OnBehalfOf } from '../../sync/origins.ts'
 import { identityOf, type Principal } from '../../tokens.ts'
 import type { ApiDeps, Route } from '../context.ts'
 import { error, type Reply } from '../respond.ts'
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 const LABEL_MAX = 200
 
 /** The principal as the one a server-made change is made for. */
@@ -21,12 +20,6 @@ export function actor(p: Principal): OnBehalfOf {
 /** The snapshot service's view of the API's dependencies. */
 export function snapshotDeps(deps: ApiDeps) {
   return { storage: deps.storage, live: deps.hub.rooms }
-}
-
-// The label a secretariat would write for a snapshot taken by hand now, in the meeting's time zone.
-function defaultLabel(timeZone: string): string {
-  const w = wallClock(Date.now(), timeZone)
-  return `Podium version as of ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}, ${w.day} ${MONTHS[w.month - 1]} ${w.year}`
 }
 
 function parseId(value: string | null, what: string): number | Reply {
@@ -66,7 +59,7 @@ export const snapshotRoutes: Route[] = [
       if (label !== undefined && (typeof label !== 'string' || !label.trim() || label.length > LABEL_MAX)) {
         return error(400, `label must be a non-empty string of at most ${LABEL_MAX} characters`)
       }
-      const r = takeSnapshot(snapshotDeps(deps), doc, { label: (label as string | undefined) ?? defaultLabel(deps.meeting.timeZone), by: actor(principal) })
+      const r = takeSnapshot(snapshotDeps(deps), doc, { label: (label as string | undefined) ?? asOfLabel(Date.now(), deps.meeting.timeZone), by: actor(principal) })
       if (!r.ok) return error(404, `no document named ${doc}`)
       return { status: 201, json: r.snapshot }
     }
