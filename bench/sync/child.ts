@@ -1,10 +1,12 @@
 // The side of a server child process that talks to the runner: its settings come in as JSON in
 // BENCH_SERVER, `READY {json}` goes out on stdout, `mem` on stdin answers `MEM {json}` after a
-// full GC, and stdin closing (the runner gone) stops it.
+// full GC, `pauses` answers `PAUSES {json}` (GC pauses and event-loop
+// delay since `pauses reset`), and stdin closing (the runner gone) stops it.
 
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { unpackUpdates } from './seed-doc.ts'
+import { PauseTracer } from './pauses.ts'
 
 /** What the runner passes to a server child. */
 export interface ChildSettings {
@@ -31,8 +33,11 @@ export function readUpdates(file: string): Uint8Array[] {
 /** Announces the server and serves the runner's commands until stdin closes, then calls `stop`. */
 export function announce(info: Record<string, unknown>, stop: () => Promise<void> | void): void {
   process.stdout.write(`READY ${JSON.stringify(info)}\n`)
+  const tracer = new PauseTracer()
   const lines = createInterface({ input: process.stdin })
   lines.on('line', (line) => {
+    if (line.trim() === 'pauses reset') tracer.reset()
+    if (line.trim() === 'pauses') process.stdout.write(`PAUSES ${JSON.stringify(tracer.read())}\n`)
     if (line.trim() === 'mem') {
       const gc = (globalThis as { gc?: () => void }).gc
       gc?.()

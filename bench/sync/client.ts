@@ -25,12 +25,10 @@ export interface Target {
 /** Options of a client. */
 export interface ClientOptions {
   /**
-   * What the client keeps: `all` — a Y.Doc with everything applied, as an editor does; `own` — a
-   * Y.Doc with the initial sync and its own edits only, so its edits are concurrent with what it
-   * has not applied (valid updates at a fraction of the load generator's CPU); `none` — no Y.Doc,
-   * frames are only counted (idle and join clients).
+   * What the client keeps: `all` — a Y.Doc with everything applied, as an editor does; `none` — no
+   * Y.Doc: frames are only counted, and edits, if any, come from a Typist through sendUpdate.
    */
-  apply: 'all' | 'own' | 'none'
+  apply: 'all' | 'none'
   /** Called for every update frame with the update and its arrival time (performance.now()). */
   onUpdate?: (update: Uint8Array, at: number) => void
 }
@@ -57,8 +55,8 @@ export class BenchClient {
   syncApplyMs = 0
   updatesReceived = 0
   closed = false
-  // Updates received but not applied yet: applied in one transaction before our next edit.
-  private pending: Uint8Array[] = []
+  // Waiting for the answer to resync().
+  private resyncWaiter: ((state: Uint8Array) => void) | null = null
   private readonly prefix: Uint8Array
 
   constructor (readonly target: Target, readonly options: ClientOptions) {
@@ -127,24 +125,41 @@ export class BenchClient {
         this.syncedAt = at
         this.syncBytes = update.byteLength
         this.syncApplyMs = performance.now() - t
+      } else if (this.resyncWaiter) {
+        const w = this.resyncWaiter
+        this.resyncWaiter = null
+        w(update.slice())
       }
     } else if (sub === syncProtocol.messageYjsUpdate) {
       const update = decoding.readVarUint8Array(d)
       this.updatesReceived++
       this.options.onUpdate?.(update, at)
-      if (this.options.apply === 'all') this.pending.push(update)
+      // On arrival, as y-websocket does.
+      if (this.ydoc) Y.applyUpdate(this.ydoc, update, this)
     }
   }
 
-  /** Applies every update received since the last call, in one transaction. */
-  catchUp(): void {
-    if (!this.ydoc || this.pending.length === 0) return
-    const updates = this.pending
-    this.pending = []
-    const doc = this.ydoc
-    doc.transact(() => {
-      for (const u of updates) Y.applyUpdate(doc, u, this)
-    }, this)
+  /**
+   * Asks the server for its whole document again (sync step 1 with an empty state vector) and
+   * resolves with its answer, or null when none came within `timeoutMs` or the socket is closed.
+   */
+  resync(timeoutMs: number): Promise<Uint8Array | null> {
+    if (this.ws.readyState !== WebSocket.OPEN || !this.synced || this.resyncWaiter) return Promise.resolve(null)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.resyncWaiter = null
+        resolve(null)
+      }, timeoutMs)
+      this.resyncWaiter = (state) => {
+        clearTimeout(timer)
+        resolve(state)
+      }
+      this.send((e) => {
+        encoding.writeVarUint(e, 0)
+        encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1)
+        encoding.writeVarUint8Array(e, new Uint8Array([0]))
+      })
+    })
   }
 
   /**
@@ -154,7 +169,6 @@ export class BenchClient {
   edit(edit: (ydoc: Y.Doc) => void): string | null {
     const doc = this.ydoc
     if (!doc || this.ws.readyState !== WebSocket.OPEN) return null
-    this.catchUp()
     let update: Uint8Array | null = null
     const capture = (u: Uint8Array, origin: unknown) => { if (origin === null) update = u }
     doc.on('update', capture)
@@ -170,6 +184,16 @@ export class BenchClient {
       syncProtocol.writeUpdate(e, u)
     })
     return firstStructKey(u)
+  }
+
+  /** Sends an update made elsewhere (a Typist's); returns its first struct key, or null when the socket is not open. */
+  sendUpdate(update: Uint8Array): string | null {
+    if (this.ws.readyState !== WebSocket.OPEN) return null
+    this.send((e) => {
+      encoding.writeVarUint(e, 0)
+      syncProtocol.writeUpdate(e, update)
+    })
+    return firstStructKey(update)
   }
 
   /** Closes the socket and frees the document. */

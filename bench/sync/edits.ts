@@ -22,6 +22,10 @@ export interface SentEdit {
 export class EditLog {
   private readonly byKey = new Map<string, SentEdit>()
   private readonly byClient = new Map<number, SentEdit[]>()
+  // The last few merged updates resolved: a server sends the same merged bytes to every peer, and
+  // decoding them once per receiver (parseUpdateMeta builds every struct) made most of the load
+  // generator's garbage, so its GC pauses, against servers that merge.
+  private readonly recent: { bytes: Uint8Array; edits: SentEdit[] }[] = []
   size = 0
 
   /** Records an edit whose update's first struct is `key` (`client:clock`). */
@@ -36,7 +40,7 @@ export class EditLog {
     return e
   }
 
-  /** The edits an update carries. */
+  /** The edits an update carries (the same array for the same bytes; do not change it). */
   resolve(update: Uint8Array): SentEdit[] {
     // Fast path: one client's structs, as a single edit is (reading the header only).
     if (update[0] === 1) {
@@ -44,12 +48,15 @@ export class EditLog {
       const e = key ? this.byKey.get(key) : undefined
       if (e) return [e]
     }
+    for (const r of this.recent) if (r.bytes.byteLength === update.byteLength && Buffer.compare(r.bytes, update) === 0) return r.edits
     const { from, to } = Y.parseUpdateMeta(update)
     const out: SentEdit[] = []
     for (const [client, start] of from) {
       const end = to.get(client) ?? start
       for (const e of this.byClient.get(client) ?? []) if (e.clock >= start && e.clock < end) out.push(e)
     }
+    this.recent.unshift({ bytes: update, edits: out })
+    if (this.recent.length > 4) this.recent.pop()
     return out
   }
 }

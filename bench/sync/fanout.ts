@@ -1,15 +1,17 @@
 // The live-session load: N clients on one document, each typing R edits a second into random
 // spots for T seconds; fan-out latency measured at each receiver against the sender's clock.
 
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { BenchClient } from './client.ts'
 import { EditLog } from './edits.ts'
 import { cpuSeconds, memory } from './proc.ts'
 import type { ServerChild } from './servers.ts'
 import { textNodes } from './seed-doc.ts'
-import { percentiles, sleep, until } from './stats.ts'
-import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
+import { findSpots, randomClientId, Typist } from './typist.ts'
+import { percentiles, quantile, sleep, until } from './stats.ts'
+import { overlapsPause, PauseTracer, type PauseReport } from './pauses.ts'
+import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 
 /** Parameters of one fan-out run. */
 export interface FanoutParams {
@@ -20,7 +22,7 @@ export interface FanoutParams {
   seconds: number
   /** Seconds of typing before measuring. */
   warmup: number
-  /** Clients that apply every update (the rest apply only their own; see ClientOptions.apply). */
+  /** Clients that apply every update, as editors; the rest type with a Typist and keep no document. */
   full: number
 }
 
@@ -40,9 +42,19 @@ export interface FanoutResult {
   serverPeakRssMB: number
   loadgenCpuShare: number
   loadgenLagMs: { p50: number; p99: number; max: number }
+  /** GC pauses and event-loop delay of the load generator and of the server over the typing span. */
+  loadgenPauses: Omit<PauseReport, 'gcPauses' | 'stalls'>
+  serverPauses: Omit<PauseReport, 'gcPauses' | 'stalls'>
+  /**
+   * Of the deliveries at or above the p99, the share whose span (edit → seen) overlaps a GC pause
+   * of ≥ 2 ms in the load generator, in the server, or in either.
+   */
+  tailInGc: { loadgen: number; server: number; either: number; n: number }
   /** Edits a server sent back to their own sender (the reference does). */
   echoes: number
   converged: boolean
+  /** Clients whose fresh copy of the document from the server, at the end, held every edit and matched the editors'. */
+  resynced: number
   distinctStates: number
   joinAllMs: number
 }
@@ -74,7 +86,12 @@ function randomEdit(doc: Y.Doc, texts: Y.XmlText[], who: number, t: number): voi
 /** Runs the fan-out load against `server` and returns its figures. Bounded by count and time. */
 export async function runFanout(server: ServerChild, p: FanoutParams): Promise<FanoutResult> {
   const sent = new EditLog()
-  const latencies: number[] = []
+  // Preallocated: growing arrays of a million samples made the load generator's own major GCs.
+  const capacity = Math.ceil(p.clients * p.rate * (p.warmup + p.seconds) * 1.2) * (p.clients - 1)
+  const latencies = new Float64Array(capacity)
+  // Edit and arrival times of every measured delivery (performance.now()), for the tail analysis.
+  const spans = new Float64Array(2 * capacity)
+  let samples = 0
   let delivered = 0
   let echoes = 0
   let measuring = false
@@ -87,20 +104,27 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
       }
       delivered++
       e.seen++
-      if (e.measured) latencies.push(at - e.t)
+      if (e.measured && samples < capacity) {
+        latencies[samples] = at - e.t
+        spans[2 * samples] = e.t
+        spans[2 * samples + 1] = at
+        samples++
+      }
     }
   }
   const joinStart = performance.now()
-  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i), { apply: i < p.full ? 'all' : 'own', onUpdate: onUpdate(i) }))
+  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i), { apply: i < p.full ? 'all' : 'none', onUpdate: onUpdate(i) }))
   try {
     if (!await until(() => clients.every((c) => c.synced), 120_000)) throw new Error(`${server.kind}: ${clients.filter((c) => !c.synced).length} clients not synced after 120 s`)
     const joinAllMs = Math.max(...clients.map((c) => c.syncedAt)) - joinStart
-    const texts = clients.map((c) => textNodes(c.ydoc!).filter((t) => t.length > 0))
+    const texts = clients.map((c) => (c.ydoc ? textNodes(c.ydoc).filter((t) => t.length > 0) : []))
+    const spots = findSpots(clients[0].ydoc!)
+    const typists = clients.map((c) => (c.ydoc ? null : new Typist(randomClientId(), spots)))
     delivered = 0
     echoes = 0
 
-    const lag = monitorEventLoopDelay({ resolution: 10 })
-    lag.enable()
+    const tracer = new PauseTracer()
+    server.resetPauses()
     const cpu0 = cpuSeconds(server.pid)
     const own0 = process.cpuUsage()
     const t0 = performance.now()
@@ -124,8 +148,9 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
           if (now < next[i]) continue
           // Regular typing with jitter; a late tick does not cause a burst of catch-up edits.
           next[i] = Math.max(next[i] + period * (0.5 + Math.random()), now)
+          const typist = typists[i]
           const t = performance.now()
-          const key = clients[i].edit((doc) => randomEdit(doc, texts[i], i, t))
+          const key = typist ? clients[i].sendUpdate(typist.next(i, t)) : clients[i].edit((doc) => randomEdit(doc, texts[i], i, t))
           if (key) {
             sent.add(i, key, t, measuring)
             editsSent++
@@ -139,16 +164,22 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
     const spanMs = performance.now() - t0
     const cpu = cpuSeconds(server.pid) - cpu0
     const own = process.cpuUsage(own0)
-    lag.disable()
+    const loadgenPauses = tracer.read()
+    tracer.stop()
+    const serverPauses = await server.pauses()
+    const measured = latencies.subarray(0, samples)
+    const tailInGc = tailAnalysis(measured, spans, loadgenPauses, serverPauses)
 
-    // Convergence: the fully applying clients hold the same document, and every edit sent.
+    // Convergence: the editors hold the same document with every edit sent, and so does what the
+    // server answers each of the clients when it asks for the whole document again.
     const full = clients.slice(0, p.full)
-    for (const c of full) c.catchUp()
-    const states = new Set(full.map((c) => c.ydoc!.getXmlFragment(FRAGMENT_NAME).toString() + JSON.stringify(c.ydoc!.getMap('bench').toJSON())))
-    const finalClocks = clients.map((c) => [c.ydoc!.clientID, Y.getState(c.ydoc!.store, c.ydoc!.clientID)] as const)
+    const contentOf = (d: Y.Doc) => d.getXmlFragment(FRAGMENT_NAME).toString() + JSON.stringify(d.getMap('bench').toJSON())
+    const states = new Set(full.map((c) => contentOf(c.ydoc!)))
+    const finalClocks = clients.map((c, i) => (typists[i] ? typists[i].state : [c.ydoc!.clientID, Y.getState(c.ydoc!.store, c.ydoc!.clientID)] as const))
     const complete = full.every((c) => finalClocks.every(([id, clock]) => Y.getState(c.ydoc!.store, id) >= clock))
+    const resync = await checkResync(clients, finalClocks, contentOf(full[0].ydoc!), contentOf)
     return {
-      latencyMs: percentiles(latencies),
+      latencyMs: percentiles(measured),
       editsSent,
       delivered,
       expected,
@@ -158,9 +189,13 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
       serverCpuShare: cpu / (typedMs / 1000),
       serverPeakRssMB: memory(server.pid).peak / 2 ** 20,
       loadgenCpuShare: (own.user + own.system) / 1000 / spanMs,
-      loadgenLagMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+      loadgenLagMs: { p50: loadgenPauses.lagP50Ms, p99: loadgenPauses.lagP99Ms, max: loadgenPauses.lagMaxMs },
+      loadgenPauses: withoutList(loadgenPauses),
+      serverPauses: withoutList(serverPauses),
+      tailInGc,
       echoes,
-      converged: states.size === 1 && complete,
+      converged: states.size === 1 && complete && resync === clients.length,
+      resynced: resync,
       distinctStates: states.size,
       joinAllMs
     }
@@ -169,4 +204,53 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
     for (const c of clients) c.close()
     await sleep(200)
   }
+}
+
+// Asks every client's server connection for the whole document, one client at a time (bounded by
+// count and a timeout each); identical answers are decoded once.
+async function checkResync(clients: BenchClient[], finalClocks: (readonly [number, number])[], expected: string, contentOf: (d: Y.Doc) => string): Promise<number> {
+  const good: Uint8Array[] = []
+  let ok = 0
+  for (const c of clients) {
+    const state = await c.resync(10_000)
+    if (!state) continue
+    if (good.some((g) => Buffer.compare(g, state) === 0)) {
+      ok++
+      continue
+    }
+    const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state))
+    if (!finalClocks.every(([id, clock]) => (sv.get(id) ?? 0) >= clock)) continue
+    const d = newYDoc()
+    Y.applyUpdate(d, state)
+    const same = contentOf(d) === expected
+    d.destroy()
+    if (!same) continue
+    good.push(state)
+    ok++
+  }
+  return ok
+}
+
+const withoutList = ({ gcPauses: _, stalls: __, ...rest }: PauseReport) => rest
+
+// Which slow deliveries a GC pause on either side stood in the way of.
+function tailAnalysis(latencies: Float64Array, spans: Float64Array, loadgen: PauseReport, server: PauseReport): FanoutResult['tailInGc'] {
+  const threshold = quantile(latencies.slice().sort(), 0.99)
+  const origin = performance.timeOrigin
+  let n = 0
+  let inLoadgen = 0
+  let inServer = 0
+  let either = 0
+  for (let i = 0; i < latencies.length; i++) {
+    if (!(latencies[i] >= threshold)) continue
+    n++
+    const from = origin + spans[2 * i]
+    const to = origin + spans[2 * i + 1]
+    const l = overlapsPause(loadgen.gcPauses, from, to)
+    const s = overlapsPause(server.gcPauses, from, to)
+    if (l) inLoadgen++
+    if (s) inServer++
+    if (l || s) either++
+  }
+  return { loadgen: n ? inLoadgen / n : 0, server: n ? inServer / n : 0, either: n ? either / n : 0, n }
 }

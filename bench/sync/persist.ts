@@ -6,7 +6,7 @@ import { BenchClient } from './client.ts'
 import { EditLog } from './edits.ts'
 import { cpuSeconds } from './proc.ts'
 import type { ServerChild } from './servers.ts'
-import { textNodes } from './seed-doc.ts'
+import { findSpots, randomClientId, Typist } from './typist.ts'
 import { percentiles, sleep, until } from './stats.ts'
 
 /** What one persistence run measured. */
@@ -24,21 +24,18 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
   let running = true
   let done = 0
   const writers: BenchClient[] = []
-  const texts: ReturnType<typeof textNodes>[] = []
+  const typists: Typist[] = []
   const fire = (i: number) => {
     if (!running || done > 1_000_000) return
     const t = performance.now()
-    const key = writers[i].edit(() => {
-      const text = texts[i][Math.floor(Math.random() * texts[i].length)]
-      text.insert(Math.floor(Math.random() * (text.length + 1)), 'x')
-    })
+    const key = writers[i].sendUpdate(typists[i].next(i, t))
     if (key) {
       log.add(i, key, t, true)
       waiting++
     }
   }
   const observer = new BenchClient(server.target('bench', 0), {
-    apply: 'none',
+    apply: 'all',
     onUpdate: (update, at) => {
       for (const e of log.resolve(update)) {
         if (e.seen++) continue
@@ -51,9 +48,10 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
     }
   })
   try {
-    for (let i = 0; i < p.writers; i++) writers.push(new BenchClient(server.target('bench', i + 1), { apply: 'own' }))
+    for (let i = 0; i < p.writers; i++) writers.push(new BenchClient(server.target('bench', i + 1), { apply: 'none' }))
     if (!await until(() => observer.synced && writers.every((w) => w.synced), 60_000)) throw new Error(`${server.kind}: persist clients not synced`)
-    for (const w of writers) texts.push(textNodes(w.ydoc!).filter((t) => t.length > 0))
+    const spots = findSpots(observer.ydoc!)
+    for (let i = 0; i < p.writers; i++) typists.push(new Typist(randomClientId(), spots))
     await sleep(300)
     const cpu0 = cpuSeconds(server.pid)
     const t0 = performance.now()

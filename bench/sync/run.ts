@@ -4,8 +4,9 @@
 //
 // Flags (or env BENCH_*): --scenario fanout|join|idle|persist|all  --servers podium,reference,hocuspocus
 //   --clients N (200) --rate R (2) --seconds T (20) --warmup W (2) --repeats K (3)
-//   --full F (10, clients applying every update)
+//   --full F (2, editors applying every update)
 //   --history H (50000) --joiners J (300) --idle I (1000) --writers W (20)  --prof (podium --cpu-prof)
+//   --synchronous full|normal (Podium's SQLite setting in the fan-out; persist runs both)
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,8 +34,9 @@ const { values: args } = parseArgs({
     joiners: { type: 'string', default: process.env.BENCH_JOINERS ?? '300' },
     idle: { type: 'string', default: process.env.BENCH_IDLE ?? '1000' },
     writers: { type: 'string', default: process.env.BENCH_WRITERS ?? '20' },
-    full: { type: 'string', default: process.env.BENCH_FULL ?? '10' },
-    prof: { type: 'boolean', default: false }
+    full: { type: 'string', default: process.env.BENCH_FULL ?? '2' },
+    prof: { type: 'boolean', default: false },
+    synchronous: { type: 'string', default: process.env.BENCH_SYNCHRONOUS ?? 'full' }
   }
 })
 const num = (s: string | undefined, name: string, max: number) => {
@@ -42,6 +44,8 @@ const num = (s: string | undefined, name: string, max: number) => {
   if (!(n > 0) || n > max) throw new RangeError(`--${name} ${s} is not a number in (0, ${max}]`)
   return n
 }
+if (args.synchronous !== 'full' && args.synchronous !== 'normal') throw new RangeError(`--synchronous ${args.synchronous} is not full or normal`)
+const synchronous = args.synchronous as 'full' | 'normal'
 const servers = args.servers!.split(',').map((s) => s.trim()) as ServerKind[]
 for (const s of servers) if (!SERVER_KINDS.includes(s)) throw new RangeError(`unknown server ${s} (${SERVER_KINDS.join(', ')})`)
 const scenarios = args.scenario === 'all' ? ['fanout', 'join', 'idle', 'persist'] : args.scenario!.split(',')
@@ -85,11 +89,11 @@ try {
     for (let r = 0; r < repeats; r++) {
       // Interleaved, so drift on a shared machine spreads over every server.
       for (const kind of servers) {
-        const server = await startChild(kind, { seedFile, nodeFlags: args.prof && kind === 'podium' ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [] })
+        const server = await startChild(kind, { seedFile, synchronous, nodeFlags: args.prof && kind === 'podium' ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [] })
         try {
           const res = await runFanout(server, fanoutParams)
           ;(runs[kind] ??= []).push(res)
-          console.log(`fanout ${kind} #${r + 1}: p50 ${res.latencyMs.p50.toFixed(1)} p99 ${res.latencyMs.p99.toFixed(1)} max ${res.latencyMs.max.toFixed(1)} ms, ${res.deliveredPerSec.toFixed(0)} upd/s, cpu ${res.serverCpuPer1000.toFixed(3)} s/1000, server ${(res.serverCpuShare * 100).toFixed(0)}% loadgen ${(res.loadgenCpuShare * 100).toFixed(0)}% lag p99 ${res.loadgenLagMs.p99.toFixed(1)} ms, ${res.delivered}/${res.expected} delivered, converged ${res.converged}`)
+          console.log(`fanout ${kind} #${r + 1}: p50 ${res.latencyMs.p50.toFixed(1)} p99 ${res.latencyMs.p99.toFixed(1)} max ${res.latencyMs.max.toFixed(1)} ms, ${res.deliveredPerSec.toFixed(0)} upd/s, cpu ${res.serverCpuPer1000.toFixed(3)} s/1000, server ${(res.serverCpuShare * 100).toFixed(0)}% loadgen ${(res.loadgenCpuShare * 100).toFixed(0)}% lag p99 ${res.loadgenLagMs.p99.toFixed(1)} ms, GC max loadgen ${res.loadgenPauses.gcMaxMs.toFixed(0)} server ${res.serverPauses.gcMaxMs.toFixed(0)} ms, server lag p99 ${res.serverPauses.lagP99Ms.toFixed(1)} max ${res.serverPauses.lagMaxMs.toFixed(0)} ms, p99 tail in GC: loadgen ${(res.tailInGc.loadgen * 100).toFixed(0)}% server ${(res.tailInGc.server * 100).toFixed(0)}%, ${res.delivered}/${res.expected} delivered, ${res.resynced}/${fanoutParams.clients} resynced, converged ${res.converged}`)
         } finally {
           await server.stop()
         }

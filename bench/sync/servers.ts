@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Target } from './client.ts'
 import type { ChildSettings } from './child.ts'
+import type { PauseReport } from './pauses.ts'
 
 /** The servers compared. */
 export const SERVER_KINDS = ['podium', 'reference', 'hocuspocus'] as const
@@ -22,6 +23,10 @@ export interface ServerChild {
   target(doc: string, n: number): Target
   /** Heap and RSS after a full GC, as the child reports it. */
   mem(): Promise<{ rss: number; heapUsed: number; external: number }>
+  /** Forgets the child's GC pauses and event-loop delay so far. */
+  resetPauses(): void
+  /** The child's GC pauses and event-loop delay since resetPauses. */
+  pauses(): Promise<PauseReport>
   stop(): Promise<void>
 }
 
@@ -84,6 +89,14 @@ export async function startChild(kind: ServerKind, options: StartOptions): Promi
     async mem() {
       const reply = next('MEM', 30_000)
       child.stdin!.write('mem\n')
+      return JSON.parse(await reply)
+    },
+    resetPauses() {
+      child.stdin!.write('pauses reset\n')
+    },
+    async pauses() {
+      const reply = next('PAUSES', 30_000)
+      child.stdin!.write('pauses\n')
       return JSON.parse(await reply)
     },
     async stop() {
