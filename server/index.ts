@@ -41,8 +41,10 @@ export interface ServerOptions {
   limits?: Partial<Limits>
   /** How long an empty document stays loaded, in ms. Default 30 000. */
   idleUnloadMs?: number
-  /** Compact a document's log after this many appends. Default 500. */
+  /** Compact a document's log after this many appends, even under steady typing. Default 5 000. */
   compactEvery?: number
+  /** Compact a document's log once nothing has been appended for this long, in ms. Default 2 000. */
+  compactIdleMs?: number
   /** How often open connections' tokens are re-checked for revocation, in ms. Default 5 000. */
   tokenRecheckMs?: number
   /** Take COB snapshots at the meeting's COB time (default true); tests pass a fake clock. */
@@ -113,7 +115,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     limits,
     idleUnloadMs: options.idleUnloadMs ?? 30_000,
-    compactEvery: options.compactEvery ?? 500,
+    compactEvery: options.compactEvery ?? 5_000,
+    compactIdleMs: options.compactIdleMs ?? 2_000,
     tokenRecheckMs: options.tokenRecheckMs ?? 5_000
   })
   const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name

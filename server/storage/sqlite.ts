@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import type { Attribution, AuditRecord, DocRecord, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
+import type { Attribution, AuditRecord, DocRecord, KnownState, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
 import type { Role } from '../../shared/protocol.ts'
 
 /** The database file name inside the data directory. */
@@ -201,16 +201,42 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     return true
   })
 
-  const compactTx = db.transaction((name: string): number => {
+  // One read transaction, so a compaction by another process cannot fall between the state and its log.
+  const loadTx = db.transaction((name: string): LoadedDoc | null => {
+    const row = q.getDoc.get(name)
+    if (!row) return null
     const state = q.state.get(name)
-    const rows = q.updatesAfter.all(name, state?.upto ?? 0)
-    if (rows.length === 0) return 0
-    const parts = state ? [state.data, ...rows.map((r) => r.data)] : rows.map((r) => r.data)
-    const merged = Y.mergeUpdates(parts.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)))
-    const upto = rows[rows.length - 1].id
-    q.upsertState.run(name, merged, upto)
-    q.deleteUpTo.run(name, upto)
-    return rows.length
+    const updates: Uint8Array[] = []
+    let upto = state?.upto ?? 0
+    if (state) updates.push(new Uint8Array(state.data))
+    for (const r of q.updatesAfter.all(name, state?.upto ?? 0)) {
+      updates.push(new Uint8Array(r.data))
+      upto = r.id
+    }
+    const owners = new Map<number, string>()
+    for (const o of q.owners.all(name)) owners.set(o.client_id, o.identity)
+    return { record: docRecord(row), updates, upto, owners }
+  })
+
+  const compactTx = db.transaction((name: string, known?: KnownState): number => {
+    const from = uptoOf(name)
+    const last = q.lastUpdate.get(name)?.id ?? null
+    if (last === null || last <= from) return 0
+    let merged: Uint8Array
+    // The holder's encoding costs about as much as one merge of the state with a few updates, and
+    // nothing more as the log grows, where merging thousands of rows takes hundreds of ms.
+    if (known && known.upto === last) {
+      merged = known.encode()
+    } else {
+      const state = q.state.get(name)
+      const rows = q.updatesAfter.all(name, from)
+      const parts = state ? [state.data, ...rows.map((r) => r.data)] : rows.map((r) => r.data)
+      merged = Y.mergeUpdates(parts.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)))
+    }
+    const rows = q.pending.get(name, from)?.n ?? 0
+    q.upsertState.run(name, merged, last)
+    q.deleteUpTo.run(name, last)
+    return rows
   })
 
   return {
@@ -221,20 +247,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     },
     listDocs: () => q.listDocs.all().map(docRecord),
     setTitle: (name, title) => q.setTitle.run(title, name).changes > 0,
-    load: (name) => {
-      const row = q.getDoc.get(name)
-      if (!row) return null
-      const state = q.state.get(name)
-      const updates: Uint8Array[] = []
-      if (state) updates.push(new Uint8Array(state.data))
-      for (const r of q.updatesAfter.all(name, state?.upto ?? 0)) updates.push(new Uint8Array(r.data))
-      const owners = new Map<number, string>()
-      for (const o of q.owners.all(name)) owners.set(o.client_id, o.identity)
-      return { record: docRecord(row), updates, owners }
-    },
+    load: (name) => loadTx(name),
     append: (name, update, attribution) => appendTx(name, update, attribution, new Date().toISOString()),
     appendMany: (name, items) => appendManyTx(name, items, new Date().toISOString()),
-    compact: (name) => compactTx(name),
+    compact: (name, known) => compactTx(name, known),
     pendingCount: (name) => q.pending.get(name, uptoOf(name))?.n ?? 0,
     insertToken: (t) => { q.insertToken.run(t.id, t.hash, t.role, t.delegation, t.label, t.doc, t.createdAt, t.revokedAt) },
     tokenByHash: (hash) => {

@@ -25,10 +25,21 @@ export interface DocRecord {
   lastChange: string | null
 }
 
+/**
+ * A document's full state as its holder has it: exactly the stored state and every update up to id
+ * `upto`. `encode` is called only if the state will be stored.
+ */
+export interface KnownState {
+  upto: number
+  encode(): Uint8Array
+}
+
 /** What `load` returns: the compacted state (if any) and the updates appended after it, in order. */
 export interface LoadedDoc {
   record: DocRecord
   updates: Uint8Array[]
+  /** The id of the newest update included in `updates` (merged into the state or listed); 0 when none. */
+  upto: number
   /** Client ID → identity, from every accepted update so far. */
   owners: Map<number, string>
 }
@@ -87,8 +98,12 @@ export interface Storage {
   load(name: string): LoadedDoc | null
   /** Appends one update to the document's log with its audit row, durably, and returns the update id. */
   append(name: string, update: Uint8Array, attribution: Attribution): number
-  /** Merges the document's log into one stored state. Updates appended later are kept. Returns how many rows were merged. */
-  compact(name: string): number
+  /**
+   * Merges the document's log into one stored state. Updates appended later are kept. Returns how
+   * many rows were merged. With `known`, the caller's encoding of the document is stored instead of
+   * merging the rows, but only when the log ends at `known.upto` (no other writer appended since).
+   */
+  compact(name: string, known?: KnownState): number
   /** How many log rows the document has since its last compaction. */
   pendingCount(name: string): number
   /** Stores a new token record. */

@@ -21,7 +21,10 @@ export interface HubOptions {
   log: Logger
   limits: Limits
   idleUnloadMs: number
+  /** Compact a document's log after this many appends, even under steady typing. */
   compactEvery: number
+  /** Compact a non-empty log after this many ms without an append. */
+  compactIdleMs: number
   /** How often open connections' tokens are re-checked (revocations made by the CLI), in ms. */
   tokenRecheckMs: number
 }
@@ -55,6 +58,7 @@ export class Hub {
       log: options.log,
       idleUnloadMs: options.idleUnloadMs,
       compactEvery: options.compactEvery,
+      compactIdleMs: options.compactIdleMs,
       onDrop: (room) => {
         for (const peer of room.peers.values()) peer.close(CloseCode.internalError, 'storage failed; reconnect')
       }

@@ -19,8 +19,10 @@ export interface RoomsOptions {
   log: Logger
   /** How long an empty room stays loaded, in ms. */
   idleUnloadMs: number
-  /** Compact after this many appends. */
+  /** Compact after this many appends, even under steady typing. */
   compactEvery: number
+  /** Compact a non-empty log after this many ms without an append. */
+  compactIdleMs: number
   /** Called for every peer of a room being dropped because storage failed. */
   onDrop(room: Room): void
 }
@@ -83,9 +85,10 @@ export class Rooms {
         metrics: this.options.metrics,
         log,
         compactEvery: this.options.compactEvery,
+        compactIdleMs: this.options.compactIdleMs,
         onEmpty: (r) => this.scheduleUnload(r),
         onBroken: (r) => this.drop(r)
-      }, lazy)
+      }, loaded.upto, lazy)
       this.rooms.set(name, room)
       log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')
       return { ok: true, room }
