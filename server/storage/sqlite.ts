@@ -142,11 +142,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   if (typeof dataDir !== 'string' || !dataDir) throw new RangeError(`data directory ${JSON.stringify(dataDir)} is not a path`)
   mkdirSync(dataDir, { recursive: true })
   const db = new Database(join(dataDir, DB_FILE))
+  // Another process (the `podium token` CLI, or a second command started at the same moment) may
+  // hold the lock, even while the first of them switches the file to WAL: wait rather than fail.
+  db.pragma('busy_timeout = 5000')
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   db.pragma('foreign_keys = ON')
-  // Another process (the `podium token` CLI) may write while the server runs.
-  db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
 
   const q = {
