@@ -5,7 +5,7 @@
 // Flags (or env BENCH_*): --scenario fanout|join|idle|persist|all  --servers podium,reference,hocuspocus
 //   --clients N (200) --rate R (2) --seconds T (20) --warmup W (2) --repeats K (3)
 //   --full F (2, editors applying every update)
-//   --history H (50000) --joiners J (300) --idle I (1000) --writers W (20)  --prof (podium --cpu-prof)
+//   --history H (50000) --joiners J (300) --idle I (1000) --idle-scale S (5) --writers W (20)  --prof (podium --cpu-prof)
 //   --synchronous full|normal (Podium's SQLite setting in the fan-out; persist runs both)
 
 import { execFileSync } from 'node:child_process'
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     history: { type: 'string', default: process.env.BENCH_HISTORY ?? '50000' },
     joiners: { type: 'string', default: process.env.BENCH_JOINERS ?? '300' },
     idle: { type: 'string', default: process.env.BENCH_IDLE ?? '1000' },
+    'idle-scale': { type: 'string', default: process.env.BENCH_IDLE_SCALE ?? '5' },
     writers: { type: 'string', default: process.env.BENCH_WRITERS ?? '20' },
     full: { type: 'string', default: process.env.BENCH_FULL ?? '2' },
     prof: { type: 'boolean', default: false },
@@ -139,9 +140,11 @@ try {
       for (const kind of servers) {
         const server = await startChild(kind, { seedFile })
         try {
-          const res = await runIdle(server, { connections: num(args.idle, 'idle', 10_000) })
+          const res = await runIdle(server, { connections: num(args.idle, 'idle', 10_000), scale: num(args['idle-scale'], 'idle-scale', 10) })
           ;(runs[kind] ??= []).push(res)
-          console.log(`idle ${kind} #${r + 1}: ${res.connections} connections, +${(res.rssDelta / 2 ** 20).toFixed(1)} MB RSS = ${(res.rssPerConn / 1024).toFixed(1)} KB each (heap ${(res.heapPerConn / 1024).toFixed(1)} KB)`)
+          const kb = (x: number) => (x / 1024).toFixed(1)
+          const mb = (x: number) => (x / 2 ** 20).toFixed(1)
+          console.log(`idle ${kind} #${r + 1}: RSS MB base ${mb(res.baseRss)}, ${res.connections} cold ${mb(res.coldRss)}, all closed ${mb(res.closedRss)}, ${res.connections} again ${mb(res.warmRss)}, ${res.scaledTo} ${mb(res.scaledRss)}; KB per connection: cold ${kb(res.coldPerConn)}, warm ${kb(res.warmPerConn)}, slope ${kb(res.slopePerConn)} (heap ${kb(res.heapPerConn)})`)
         } finally {
           await server.stop()
         }
@@ -150,9 +153,12 @@ try {
     results.idle = { runs }
     const col = (k: string, f: (x: IdleResult) => number, d = 1) => fmt((runs[k] ?? []).map(f), d)
     const ref = (f: (x: IdleResult) => number) => med((runs.reference ?? []).map(f))
-    table(`Idle: ${args.idle} synced, idle connections, median (min–max) of ${repeats}`,
-      ['server', 'baseline RSS MB', 'RSS with connections MB', 'RSS KB / connection', 'vs ref', 'heap + external KB / connection'],
-      servers.map((k) => [k, col(k, (x) => x.baseRss / 2 ** 20), col(k, (x) => x.loadedRss / 2 ** 20), col(k, (x) => x.rssPerConn / 1024), ratio(med(runs[k].map((x) => x.rssPerConn)), ref((x) => x.rssPerConn)), col(k, (x) => x.heapPerConn / 1024)]))
+    const mb = (f: (x: IdleResult) => number) => (x: IdleResult) => f(x) / 2 ** 20
+    const kb = (f: (x: IdleResult) => number) => (x: IdleResult) => f(x) / 1024
+    table(`Idle: synced, idle connections (N = ${args.idle}, then ${args['idle-scale']} × N), median (min–max) of ${repeats}`,
+      ['server', 'RSS MB: 1 client', 'N, cold', 'all closed', 'N again', `${args['idle-scale']} × N`, 'KB / connection: cold', 'warm', 'slope N → scale × N', 'slope vs ref', 'heap + external KB / connection'],
+      servers.map((k) => [k, col(k, mb((x) => x.baseRss)), col(k, mb((x) => x.coldRss)), col(k, mb((x) => x.closedRss)), col(k, mb((x) => x.warmRss)), col(k, mb((x) => x.scaledRss)),
+        col(k, kb((x) => x.coldPerConn)), col(k, kb((x) => x.warmPerConn)), col(k, kb((x) => x.slopePerConn)), ratio(med(runs[k].map((x) => x.slopePerConn)), ref((x) => x.slopePerConn)), col(k, kb((x) => x.heapPerConn))]))
   }
 
   if (scenarios.includes('persist')) {
