@@ -8,7 +8,7 @@ import { EditLog } from './edits.ts'
 import { cpuSeconds, memory } from './proc.ts'
 import type { ServerChild } from './servers.ts'
 import { textNodes } from './seed-doc.ts'
-import { findSpots, randomClientId, Typist } from './typist.ts'
+import { findSpots, randomClientId, Typist, WORDS } from './typist.ts'
 import { percentiles, quantile, sleep, until } from './stats.ts'
 import { overlapsPause, PauseTracer, type PauseReport } from './pauses.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
@@ -59,7 +59,6 @@ export interface FanoutResult {
   joinAllMs: number
 }
 
-const WORDS = ['shall', 'should', 'reaffirm', 'Member States', 'CICA', 'security', 'cooperation', 'the', 'and', 'of']
 
 // One edit as a delegate makes it: typing, deleting, or bracketing a word.
 function randomEdit(doc: Y.Doc, texts: Y.XmlText[], who: number, t: number): void {

@@ -29,6 +29,8 @@ export interface IdleResult {
   coldPerConn: number
   warmPerConn: number
   slopePerConn: number
+  /** RSS growth from one client to scaledTo connections, per connection. */
+  totalPerConn: number
   /** JS heap plus external (Buffers) per connection on the slope, after a full GC. */
   heapPerConn: number
 }
@@ -81,6 +83,7 @@ export async function runIdle(server: ServerChild, p: { connections: number; sca
       coldPerConn: (atCold.rss - base.rss) / n,
       warmPerConn: (warm.rss - closed.rss) / n,
       slopePerConn: extra ? (scaled.rss - warm.rss) / extra : NaN,
+      totalPerConn: (scaled.rss - base.rss) / (n + extra),
       heapPerConn: extra ? (scaled.heap - warm.heap) / extra : NaN
     }
   } finally {

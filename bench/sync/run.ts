@@ -156,9 +156,9 @@ try {
     const mb = (f: (x: IdleResult) => number) => (x: IdleResult) => f(x) / 2 ** 20
     const kb = (f: (x: IdleResult) => number) => (x: IdleResult) => f(x) / 1024
     table(`Idle: synced, idle connections (N = ${args.idle}, then ${args['idle-scale']} × N), median (min–max) of ${repeats}`,
-      ['server', 'RSS MB: 1 client', 'N, cold', 'all closed', 'N again', `${args['idle-scale']} × N`, 'KB / connection: cold', 'warm', 'slope N → scale × N', 'slope vs ref', 'heap + external KB / connection'],
+      ['server', 'RSS MB: 1 client', 'N, cold', 'all closed', 'N again', `${args['idle-scale']} × N`, 'KB / connection: cold', 'warm', `1 → ${args['idle-scale']} × N`, 'slope N → scale × N', 'slope vs ref', 'heap + external KB / connection'],
       servers.map((k) => [k, col(k, mb((x) => x.baseRss)), col(k, mb((x) => x.coldRss)), col(k, mb((x) => x.closedRss)), col(k, mb((x) => x.warmRss)), col(k, mb((x) => x.scaledRss)),
-        col(k, kb((x) => x.coldPerConn)), col(k, kb((x) => x.warmPerConn)), col(k, kb((x) => x.slopePerConn)), ratio(med(runs[k].map((x) => x.slopePerConn)), ref((x) => x.slopePerConn)), col(k, kb((x) => x.heapPerConn))]))
+        col(k, kb((x) => x.coldPerConn)), col(k, kb((x) => x.warmPerConn)), col(k, kb((x) => x.totalPerConn)), col(k, kb((x) => x.slopePerConn)), ratio(med(runs[k].map((x) => x.slopePerConn)), ref((x) => x.slopePerConn)), col(k, kb((x) => x.heapPerConn))]))
   }
 
   if (scenarios.includes('persist')) {

@@ -62,7 +62,8 @@ export function findSpots(ydoc: Y.Doc): Spots {
 /** A random client ID, as a browser's Y.Doc picks one. */
 export const randomClientId = () => Math.floor(Math.random() * 0xffffffff)
 
-const WORDS = ['shall', 'should', 'reaffirm', 'Member States', 'CICA', 'security', 'cooperation', 'the', 'and', 'of']
+/** The words delegates type in the benchmarks. */
+export const WORDS = ['shall', 'should', 'reaffirm', 'Member States', 'CICA', 'security', 'cooperation', 'the', 'and', 'of']
 const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand() * xs.length)]
 const writeId = (e: encoding.Encoder, [client, clock]: Id) => {
   encoding.writeVarUint(e, client)
