@@ -76,6 +76,8 @@ if (scenarios.includes('join')) {
 }
 
 const results: Record<string, unknown> = { machine, args }
+// --prof: a --cpu-prof of every Podium server child, in bench/results/.
+const profFlags = (kind: ServerKind) => (args.prof && kind === 'podium' ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [])
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—')
 const med = (xs: number[]) => summary(xs).median
 
@@ -90,7 +92,7 @@ try {
     for (let r = 0; r < repeats; r++) {
       // Interleaved, so drift on a shared machine spreads over every server.
       for (const kind of servers) {
-        const server = await startChild(kind, { seedFile, synchronous, nodeFlags: args.prof && kind === 'podium' ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [] })
+        const server = await startChild(kind, { seedFile, synchronous, nodeFlags: profFlags(kind) })
         try {
           const res = await runFanout(server, fanoutParams)
           ;(runs[kind] ??= []).push(res)
@@ -115,7 +117,7 @@ try {
     const runs: Record<string, JoinResult[]> = {}
     for (let r = 0; r < repeats; r++) {
       for (const kind of servers) {
-        const server = await startChild(kind, { seedFile, historyFile })
+        const server = await startChild(kind, { seedFile, historyFile, nodeFlags: profFlags(kind) })
         try {
           const res = await runJoin(server, { joiners: num(args.joiners, 'joiners', 5000) })
           ;(runs[kind] ??= []).push(res)
@@ -138,7 +140,7 @@ try {
     const runs: Record<string, IdleResult[]> = {}
     for (let r = 0; r < repeats; r++) {
       for (const kind of servers) {
-        const server = await startChild(kind, { seedFile })
+        const server = await startChild(kind, { seedFile, nodeFlags: profFlags(kind) })
         try {
           const res = await runIdle(server, { connections: num(args.idle, 'idle', 10_000), scale: num(args['idle-scale'], 'idle-scale', 10) })
           ;(runs[kind] ??= []).push(res)
@@ -170,7 +172,7 @@ try {
     }
     for (let r = 0; r < repeats; r++) {
       for (const v of variants) {
-        const server = await startChild(v.kind, { seedFile, synchronous: v.synchronous })
+        const server = await startChild(v.kind, { seedFile, synchronous: v.synchronous, nodeFlags: profFlags(v.kind) })
         try {
           const res = await runPersist(server, { writers: num(args.writers, 'writers', 1000), seconds: Math.min(10, fanoutParams.seconds) })
           ;(runs[v.name] ??= []).push(res)

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
+import { deletionsOfUpdate } from './deletions.ts'
 import type { Attribution, AuditRecord, DocRecord, KnownState, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
 import type { Role } from '../../shared/protocol.ts'
 
@@ -107,14 +108,6 @@ function snapshotMeta(r: SnapshotRow): SnapshotMeta {
   return { id: r.id, doc: r.doc, label: r.label, createdAt: r.created_at, takenBy: r.taken_by, role: r.role, cobDate: r.cob_date, sha256: r.sha256, upto: r.upto, totals: JSON.parse(r.totals) }
 }
 
-// What an update deletes, kept per update so a comparison can say who deleted what even after the
-// log is compacted. Stored as an encoded Yjs snapshot with an empty state vector.
-function encodedDeleteSet(update: Uint8Array): Uint8Array | null {
-  const { ds } = Y.decodeUpdate(update)
-  if (ds.clients.size === 0) return null
-  return Y.encodeSnapshot(Y.createSnapshot(ds, new Map()))
-}
-
 function tokenRecord(r: TokenRow): TokenRecord {
   return { id: r.id, hash: r.hash, role: r.role as Role, delegation: r.delegation, label: r.label, doc: r.doc, createdAt: r.created_at, revokedAt: r.revoked_at }
 }
@@ -123,6 +116,11 @@ function tokenRecord(r: TokenRow): TokenRecord {
 export interface PendingAppend {
   update: Uint8Array
   attribution: Attribution
+  /**
+   * The update's deletion record (`encodeDeletions` of its delete set) when the caller already has
+   * it, as a room does from its Yjs transaction; otherwise storage decodes the update for it.
+   */
+  deletions?: Uint8Array | null
 }
 
 /**
@@ -182,10 +180,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
 
   const uptoOf = (name: string): number => q.state.get(name)?.upto ?? 0
 
-  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
+  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string, deletions?: Uint8Array | null): number => {
     const id = Number(q.insertUpdate.run(name, update).lastInsertRowid)
     q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, JSON.stringify(a.clientIds), update.byteLength)
-    const ds = encodedDeleteSet(update)
+    const ds = deletions === undefined ? deletionsOfUpdate(update) : deletions
     if (ds) q.insertDeletion.run(id, name, a.identity, ds)
     for (const client of a.clientIds) q.insertOwner.run(name, client, a.identity)
     q.touch.run(at, name)
@@ -193,7 +191,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   })
 
   const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string): number[] =>
-    items.map((item) => appendTx(name, item.update, item.attribution, at)))
+    items.map((item) => appendTx(name, item.update, item.attribution, at, item.deletions)))
 
   const createTx = db.transaction((name: string, title: string, initial: Uint8Array, a: Attribution): boolean => {
     const now = new Date().toISOString()

@@ -11,10 +11,11 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Attribution, Storage } from '../storage/types.ts'
 import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
+import { encodeDeletions } from '../storage/deletions.ts'
 import type { Incoming } from './messages.ts'
 import { isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
-import { inspectUpdate, updateClients } from './update-meta.ts'
+import { inspectUpdate } from './update-meta.ts'
 
 /** What a room needs from the server around it. */
 export interface RoomDeps {
@@ -44,6 +45,15 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
   encoding.writeVarUint(encoder, MessageType.awareness)
   encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
   return encoding.toUint8Array(encoder)
+}
+
+// The clients a transaction added structs for, in ascending order (as updateClients gives them).
+function newClientsOf(tr: Y.Transaction): number[] {
+  const out: number[] = []
+  tr.afterState.forEach((clock, client) => {
+    if (clock > (tr.beforeState.get(client) ?? 0)) out.push(client)
+  })
+  return out.sort((a, b) => a - b)
 }
 
 function canAppendMany(storage: Storage): storage is Storage & BatchAppend {
@@ -225,11 +235,12 @@ export class Room {
     }
   }
 
-  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     this.freshAnswer = null
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
     const peer = origin.kind === 'connection' ? this.peers.get(origin.connId) : undefined
-    const clientIds = updateClients(update)
+    // From the transaction the update was encoded from, rather than decoding the update again.
+    const clientIds = newClientsOf(tr)
     const attribution: Attribution = peer
       ? { tokenId: peer.principal.tokenId, role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity, clientIds }
       : origin.kind === 'local' && origin.by
@@ -238,7 +249,7 @@ export class Room {
     // Owners at once, so a later update in the same turn is checked against this one; if the append
     // fails the room is dropped with its owners and reloaded from storage.
     for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
-    this.queue.push({ update, attribution, from: peer })
+    this.queue.push({ update, attribution, deletions: encodeDeletions(tr.deleteSet), from: peer })
     // A server-made change (a restore) is on disk before its caller goes on; client updates are
     // group-committed: every update read in one event-loop turn shares one transaction (one fsync).
     if (origin.kind === 'local') this.flush()
@@ -263,7 +274,7 @@ export class Room {
     if (this.broken) return
     const { storage } = this.deps
     try {
-      if (batch.length > 1 && canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch).at(-1)!
+      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch).at(-1)!
       else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution)
     } catch (err) {
       // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
