@@ -41,13 +41,13 @@ export interface StartOptions {
   nodeFlags?: string[]
 }
 
-/** Starts `kind` pinned to a core and resolves once it listens. */
+/** Starts `kind` pinned to a core and resolves once it listens. Env BENCH_SERVER_FLAGS: extra node flags for every server. */
 export async function startChild(kind: ServerKind, options: StartOptions): Promise<ServerChild> {
   const dataDir = mkdtempSync(join(tmpdir(), `podium-bench-${kind}-`))
   const settings: ChildSettings = { seedFile: options.seedFile, historyFile: options.historyFile, dataDir, synchronous: options.synchronous }
   const script = new URL(`./server-${kind}.ts`, import.meta.url).pathname
   const runTs = new URL('../../bin/run-ts.js', import.meta.url).pathname
-  const child: ChildProcess = spawn('taskset', ['-c', String(options.core ?? 0), process.execPath, '--expose-gc', ...(options.nodeFlags ?? []), runTs, script], {
+  const child: ChildProcess = spawn('taskset', ['-c', String(options.core ?? 0), process.execPath, '--expose-gc', ...(process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : []), ...(options.nodeFlags ?? []), runTs, script], {
     env: { ...process.env, BENCH_SERVER: JSON.stringify(settings), NODE_ENV: 'production' },
     stdio: ['pipe', 'pipe', 'inherit']
   })
