@@ -8,7 +8,7 @@ import { EditLog } from './edits.ts'
 import { cpuSeconds, memory } from './proc.ts'
 import type { ServerChild } from './servers.ts'
 import { textNodes } from './seed-doc.ts'
-import { findSpots, randomClientId, Typist, WORDS } from './typist.ts'
+import { CODES, findSpots, randomClientId, Typist, WORDS } from './typist.ts'
 import { percentiles, quantile, sleep, until } from './stats.ts'
 import { overlapsPause, PauseTracer, type PauseReport } from './pauses.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
@@ -60,23 +60,27 @@ export interface FanoutResult {
 }
 
 
-// One edit as a delegate makes it: typing, deleting, or bracketing a word.
+// One edit as a delegate makes it: typing, deleting, bracketing a word or stating a position (as a Typist does).
 function randomEdit(doc: Y.Doc, texts: Y.XmlText[], who: number, t: number): void {
   const text = texts[Math.floor(Math.random() * texts.length)]
   const len = text.length
   const r = Math.random()
-  if (r < 0.6 || len < 4) {
+  const parent = text.parent
+  const inline = parent instanceof Y.XmlElement ? parent : null
+  if (r < 0.55 || len < 4 || (r >= 0.8 && !inline)) {
     const word = WORDS[Math.floor(Math.random() * WORDS.length)]
     text.insert(Math.floor(Math.random() * (len + 1)), Math.random() < 0.5 ? word.slice(0, 1 + Math.floor(Math.random() * 3)) : ` ${word}`)
-  } else if (r < 0.85) {
+  } else if (r < 0.8) {
     text.delete(Math.floor(Math.random() * (len - 3)), 1 + Math.floor(Math.random() * 3))
+  } else if (r < 0.9) {
+    const bracket = new Y.XmlElement('bracket')
+    bracket.insert(0, [new Y.XmlText(WORDS[Math.floor(Math.random() * WORDS.length)])])
+    inline!.insert(Math.floor(Math.random() * (inline!.length + 1)), [bracket])
   } else {
-    const parent = text.parent
-    if (parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment) {
-      const bracket = new Y.XmlElement('bracket')
-      bracket.insert(0, [new Y.XmlText(WORDS[Math.floor(Math.random() * WORDS.length)])])
-      parent.insert(Math.floor(Math.random() * (parent.length + 1)), [bracket])
-    }
+    const mark = new Y.XmlElement('delegation_mark')
+    mark.setAttribute('delegation', CODES[Math.floor(Math.random() * CODES.length)])
+    mark.setAttribute('stance', Math.random() < 0.7 ? '+' : '-')
+    inline!.insert(Math.floor(Math.random() * (inline!.length + 1)), [mark])
   }
   // The side channel: who sent it and when, inside the same update.
   doc.getMap('bench').set(String(who), t)

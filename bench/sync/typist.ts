@@ -4,7 +4,8 @@
 // its major GCs last 40–60 ms, and those pauses, not the servers, were most of the measured p99
 // (`tailInGc` in the fan-out results). A Typist holds no document: it picks spots in the initial
 // state (read once from one synced Y.Doc) and encodes each edit itself — an insertion between two
-// characters, a deletion of a few characters, or a new bracket element holding a word — always with
+// characters, a deletion of a few characters, a new bracket element holding a word, or a
+// delegation's position (`delegation_mark` with its attributes) — always with
 // the `bench` map entry that says who typed it. The server integrates these exactly as an editor's
 // updates: each is a valid update whose every reference is in the initial state or the typist's own
 // earlier structs.
@@ -62,6 +63,9 @@ export function findSpots(ydoc: Y.Doc): Spots {
 /** A random client ID, as a browser's Y.Doc picks one. */
 export const randomClientId = () => Math.floor(Math.random() * 0xffffffff)
 
+/** Delegations whose positions the benchmarks state. */
+export const CODES = ['CHN', 'IND', 'RUS', 'ISR', 'TUR', 'IRAN', 'KAZ', 'PAK']
+
 /** The words delegates type in the benchmarks. */
 export const WORDS = ['shall', 'should', 'reaffirm', 'Member States', 'CICA', 'security', 'cooperation', 'the', 'and', 'of']
 const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand() * xs.length)]
@@ -85,8 +89,9 @@ export class Typist {
   }
 
   /**
-   * The next edit as a v1 update: typing (60 %), deleting 1–3 characters (25 %) or a new bracket
-   * with a word (15 %), and `bench[who] = t`. Its first struct is `client:clock` before the call.
+   * The next edit as a v1 update: typing (55 %), deleting 1–3 characters (25 %), a new bracket
+   * with a word (10 %) or a position such as (+CHN) (10 %), and `bench[who] = t`. Its first struct
+   * is `client:clock` before the call.
    */
   next(who: number, t: number): Uint8Array {
     const e = encoding.createEncoder()
@@ -95,7 +100,7 @@ export class Typist {
     let count = 0
     let deletion: readonly [number, number, number] | null = null
     const r = this.rand()
-    if (r < 0.6) {
+    if (r < 0.55) {
       const [client, clock, length] = pick(this.spots.runs, this.rand)
       const at = clock + Math.floor(this.rand() * (length - 1))
       const word = pick(WORDS, this.rand)
@@ -106,11 +111,11 @@ export class Typist {
       encoding.writeVarString(structs, text)
       this.clock += text.length
       count++
-    } else if (r < 0.85) {
+    } else if (r < 0.8) {
       const [client, clock, length] = pick(this.spots.runs, this.rand)
       const len = Math.min(length, 1 + Math.floor(this.rand() * 3))
       deletion = [client, clock + Math.floor(this.rand() * (length - len + 1)), len]
-    } else {
+    } else if (r < 0.9) {
       const [left, right] = pick(this.spots.gaps, this.rand)
       const bracket: Id = [this.client, this.clock]
       encoding.writeUint8(structs, CONTENT_TYPE | HAS_ORIGIN | HAS_RIGHT_ORIGIN)
@@ -129,6 +134,25 @@ export class Typist {
       writeId(structs, [this.client, this.clock + 1])
       encoding.writeVarString(structs, word)
       this.clock += 2 + word.length
+      count += 3
+    } else {
+      // A position: the element, then its attributes as map entries of it (as y-prosemirror writes them).
+      const [left, right] = pick(this.spots.gaps, this.rand)
+      const mark: Id = [this.client, this.clock]
+      encoding.writeUint8(structs, CONTENT_TYPE | HAS_ORIGIN | HAS_RIGHT_ORIGIN)
+      writeId(structs, left)
+      writeId(structs, right)
+      encoding.writeVarUint(structs, TYPE_XML_ELEMENT)
+      encoding.writeVarString(structs, 'delegation_mark')
+      for (const [key, value] of [['delegation', pick(CODES, this.rand)], ['stance', this.rand() < 0.7 ? '+' : '-']]) {
+        encoding.writeUint8(structs, CONTENT_ANY | HAS_PARENT_SUB)
+        encoding.writeVarUint(structs, 0)
+        writeId(structs, mark)
+        encoding.writeVarString(structs, key)
+        encoding.writeVarUint(structs, 1)
+        encoding.writeAny(structs, value)
+      }
+      this.clock += 3
       count += 3
     }
     // bench[who] = t, after this typist's previous entry for the key (so the newest wins).

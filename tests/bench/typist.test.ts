@@ -1,7 +1,7 @@
 import * as prng from 'lib0/prng'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { findSpots, Typist } from '../../bench/sync/typist.ts'
+import { CODES, findSpots, Typist } from '../../bench/sync/typist.ts'
 import { seedUpdate } from '../../bench/sync/seed-doc.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 
@@ -16,17 +16,19 @@ function seeded(): Y.Doc {
   return d
 }
 
-const brackets = (d: Y.Doc) => d.getXmlFragment(FRAGMENT_NAME).createTreeWalker((n) => n instanceof Y.XmlElement && n.nodeName === 'bracket')
+const elements = (d: Y.Doc, name: string) => [...d.getXmlFragment(FRAGMENT_NAME).createTreeWalker((n) => n instanceof Y.XmlElement && n.nodeName === name)] as Y.XmlElement[]
+const brackets = (d: Y.Doc) => elements(d, 'bracket')
 const count = (it: Iterable<unknown>) => [...it].length
 
 describe('Typist (bench load generator)', () => {
-  it('writes updates that integrate completely: inserts, deletions, brackets and the map entry', () => {
+  it('writes updates that integrate completely: inserts, deletions, brackets, positions and the map entry', () => {
     const doc = seeded()
     const spots = findSpots(doc)
     const gen = prng.create(7)
     const typist = new Typist(424242, spots, () => prng.real53(gen))
     const before = doc.getXmlFragment(FRAGMENT_NAME).toString()
     const bracketsBefore = count(brackets(doc))
+    const marksBefore = elements(doc, 'delegation_mark').length
     let textChanges = 0
     for (let i = 0; i < 300; i++) {
       const prevText = doc.getXmlFragment(FRAGMENT_NAME).toString()
@@ -42,7 +44,14 @@ describe('Typist (bench load generator)', () => {
     const last = typist.next(5, 9999)
     expect(Y.decodeUpdate(last).structs[0].id).toEqual({ client: 424242, clock: state })
     expect(textChanges).toBeGreaterThan(250)
-    expect(count(brackets(doc))).toBeGreaterThan(bracketsBefore + 20)
+    expect(count(brackets(doc))).toBeGreaterThan(bracketsBefore + 15)
+    const newMarks = elements(doc, 'delegation_mark').filter((m) => m._item!.id.client === 424242)
+    expect(newMarks.length).toBeGreaterThan(15)
+    expect(elements(doc, 'delegation_mark').length).toBe(marksBefore + newMarks.length)
+    for (const m of newMarks) {
+      expect(CODES).toContain(m.getAttribute('delegation'))
+      expect(['+', '-']).toContain(m.getAttribute('stance'))
+    }
     expect(doc.getXmlFragment(FRAGMENT_NAME).toString()).not.toBe(before)
   })
 
