@@ -180,23 +180,34 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
 
   const uptoOf = (name: string): number => q.state.get(name)?.upto ?? 0
 
-  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string, deletions?: Uint8Array | null): number => {
+  // One update's rows; callers run it inside their transaction (a nested db.transaction would add
+  // a SAVEPOINT and its RELEASE per update to a batch).
+  const appendRow = (name: string, update: Uint8Array, a: Attribution, at: string, deletions?: Uint8Array | null): number => {
     const id = Number(q.insertUpdate.run(name, update).lastInsertRowid)
     q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, JSON.stringify(a.clientIds), update.byteLength)
     const ds = deletions === undefined ? deletionsOfUpdate(update) : deletions
     if (ds) q.insertDeletion.run(id, name, a.identity, ds)
     for (const client of a.clientIds) q.insertOwner.run(name, client, a.identity)
+    return id
+  }
+
+  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
+    const id = appendRow(name, update, a, at)
     q.touch.run(at, name)
     return id
   })
 
-  const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string): number[] =>
-    items.map((item) => appendTx(name, item.update, item.attribution, at, item.deletions)))
+  const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string): number[] => {
+    const ids = items.map((item) => appendRow(name, item.update, item.attribution, at, item.deletions))
+    q.touch.run(at, name)
+    return ids
+  })
 
   const createTx = db.transaction((name: string, title: string, initial: Uint8Array, a: Attribution): boolean => {
     const now = new Date().toISOString()
     if (q.insertDoc.run(name, title, now).changes === 0) return false
-    appendTx(name, initial, a, now)
+    appendRow(name, initial, a, now)
+    q.touch.run(now, name)
     return true
   })
 
