@@ -64,6 +64,7 @@ export class PauseTracer {
     return { ...this.report, lagP50Ms: this.lag.percentile(50) / 1e6, lagP99Ms: this.lag.percentile(99) / 1e6, lagMaxMs: this.lag.max / 1e6 }
   }
 
+  /** Stops recording (the observer, the histogram and the stall timer). */
   stop(): void {
     clearInterval(this.ticker)
     this.observer.disconnect()
