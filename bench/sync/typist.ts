@@ -88,6 +88,18 @@ export class Typist {
     return [this.client, this.clock]
   }
 
+  // Writes an XmlElement `name` at a random gap between inline children; returns its ID (the clock is
+  // not advanced here: the caller counts the element with whatever it writes inside it).
+  private newElement(structs: encoding.Encoder, name: string): Id {
+    const [left, right] = pick(this.spots.gaps, this.rand)
+    encoding.writeUint8(structs, CONTENT_TYPE | HAS_ORIGIN | HAS_RIGHT_ORIGIN)
+    writeId(structs, left)
+    writeId(structs, right)
+    encoding.writeVarUint(structs, TYPE_XML_ELEMENT)
+    encoding.writeVarString(structs, name)
+    return [this.client, this.clock]
+  }
+
   /**
    * The next edit as a v1 update: typing (55 %), deleting 1–3 characters (25 %), a new bracket
    * with a word (10 %) or a position such as (+CHN) (10 %), and `bench[who] = t`. Its first struct
@@ -116,13 +128,7 @@ export class Typist {
       const len = Math.min(length, 1 + Math.floor(this.rand() * 3))
       deletion = [client, clock + Math.floor(this.rand() * (length - len + 1)), len]
     } else if (r < 0.9) {
-      const [left, right] = pick(this.spots.gaps, this.rand)
-      const bracket: Id = [this.client, this.clock]
-      encoding.writeUint8(structs, CONTENT_TYPE | HAS_ORIGIN | HAS_RIGHT_ORIGIN)
-      writeId(structs, left)
-      writeId(structs, right)
-      encoding.writeVarUint(structs, TYPE_XML_ELEMENT)
-      encoding.writeVarString(structs, 'bracket')
+      const bracket = this.newElement(structs, 'bracket')
       // Its XmlText child and the child's words: parent given by ID, as items without neighbours are.
       encoding.writeUint8(structs, CONTENT_TYPE)
       encoding.writeVarUint(structs, 0)
@@ -137,13 +143,7 @@ export class Typist {
       count += 3
     } else {
       // A position: the element, then its attributes as map entries of it (as y-prosemirror writes them).
-      const [left, right] = pick(this.spots.gaps, this.rand)
-      const mark: Id = [this.client, this.clock]
-      encoding.writeUint8(structs, CONTENT_TYPE | HAS_ORIGIN | HAS_RIGHT_ORIGIN)
-      writeId(structs, left)
-      writeId(structs, right)
-      encoding.writeVarUint(structs, TYPE_XML_ELEMENT)
-      encoding.writeVarString(structs, 'delegation_mark')
+      const mark = this.newElement(structs, 'delegation_mark')
       for (const [key, value] of [['delegation', pick(CODES, this.rand)], ['stance', this.rand() < 0.7 ? '+' : '-']]) {
         encoding.writeUint8(structs, CONTENT_ANY | HAS_PARENT_SUB)
         encoding.writeVarUint(structs, 0)
