@@ -42,6 +42,18 @@ CREATE TABLE IF NOT EXISTS audit (
   bytes INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc, id);
+CREATE TABLE IF NOT EXISTS refusals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL,
+  token_id TEXT,
+  role TEXT NOT NULL,
+  delegation TEXT,
+  at TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refusals_doc ON refusals(doc, id);
 CREATE TABLE IF NOT EXISTS client_owners (
   doc TEXT NOT NULL,
   client_id INTEGER NOT NULL,
@@ -88,6 +100,8 @@ CREATE TRIGGER IF NOT EXISTS snapshots_no_delete BEFORE DELETE ON snapshots BEGI
 -- The audit trail is append-only: the database itself refuses changes to it.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS refusals_no_update BEFORE UPDATE ON refusals BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS refusals_no_delete BEFORE DELETE ON refusals BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `
 
 /** Options of the SQLite storage. */
@@ -169,6 +183,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
     revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
+    insertRefusal: db.prepare('INSERT INTO refusals (doc, token_id, role, delegation, at, rule, reason, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    refusals: db.prepare<[string, number], { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number }>('SELECT * FROM refusals WHERE doc = ? ORDER BY id DESC LIMIT ?'),
     insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
     deletions: db.prepare<[string], { update_id: number; identity: string; ds: Buffer }>('SELECT update_id, identity, ds FROM deletions WHERE doc = ? ORDER BY update_id'),
     insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -275,6 +291,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     revokeToken: (id) => q.revoke.run(new Date().toISOString(), id).changes > 0,
     audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
       id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
+    })),
+    recordRefusal: (r) => { q.insertRefusal.run(r.doc, r.tokenId, r.role, r.delegation, r.at, r.rule, r.reason, r.bytes) },
+    refusals: (doc, limit = 100) => q.refusals.all(doc, limit).map((r) => ({
+      id: r.id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, rule: r.rule, reason: r.reason, bytes: r.bytes
     })),
     insertSnapshot: (r) => {
       const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, JSON.stringify(r.totals), r.snapshot, r.state)

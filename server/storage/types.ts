@@ -69,6 +69,21 @@ export interface AuditRecord {
   bytes: number
 }
 
+/** A refused update, as recorded in the audit: who sent it, which rule refused it and why, in words. */
+export interface RefusalRecord {
+  id: number
+  doc: string
+  tokenId: string | null
+  role: string
+  delegation: string | null
+  at: string
+  /** The rule's short name, e.g. `position-owner`, `agreed-locked`, `pending-structs`. */
+  rule: string
+  /** The explanation shown to the sender ("Only India can withdraw India's position"). */
+  reason: string
+  bytes: number
+}
+
 /** A snapshot with its Yjs snapshot (state vector and delete set) and its full encoded state. */
 export interface SnapshotRecord extends SnapshotMeta {
   /** `Y.encodeSnapshot` of the document at that moment. */
@@ -118,6 +133,10 @@ export interface Storage {
   revokeToken(id: string): boolean
   /** The newest audit rows of a document, newest first (at most `limit`). */
   audit(doc: string, limit?: number): AuditRecord[]
+  /** Records a refused update in the audit (nothing of the update itself is stored). */
+  recordRefusal(record: Omit<RefusalRecord, 'id'>): void
+  /** The newest refusals of a document, newest first (at most `limit`). */
+  refusals(doc: string, limit?: number): RefusalRecord[]
   /** Stores a snapshot; returns its id, or null when a snapshot for the same document and COB date exists (another process took it). */
   insertSnapshot(record: Omit<SnapshotRecord, 'id'>): number | null
   /** The document's snapshots, oldest first, without their states. */
