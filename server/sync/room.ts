@@ -16,6 +16,8 @@ import type { Incoming } from './messages.ts'
 import { isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
 import { inspectUpdate } from './update-meta.ts'
+import { receiveAwareness } from './awareness-guard.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
 
 /** What a room needs from the server around it. */
 export interface RoomDeps {
@@ -30,6 +32,8 @@ export interface RoomDeps {
   onEmpty(room: Room): void
   /** Called when an append failed: the room must be dropped and reloaded from storage. */
   onBroken(room: Room): void
+  /** The meeting's roster: presence colours (awareness-guard.ts). DEFAULT_ROSTER when not given. */
+  roster?: readonly RosterEntry[]
 }
 
 /** Encodes a y-websocket sync-update message. */
@@ -156,12 +160,8 @@ export class Room {
         this.receiveUpdate(peer, message.update)
         return
       case 'awareness':
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer)
-        } catch (err) {
-          this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'malformed awareness update')
-          peer.close(CloseCode.protocolError, 'malformed awareness update')
-        }
+        // Bound to the connection's identity, size- and rate-limited (awareness-guard.ts).
+        receiveAwareness(this, peer, message.update, this.deps)
         return
       case 'query-awareness':
         peer.send(awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]))

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.ts'
 import type { Storage } from '../storage/types.ts'
 import { STORAGE_ORIGIN } from './origins.ts'
 import { Room } from './room.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
 
 /** Why a document could not be opened. */
 export type OpenResult = { ok: true; room: Room } | { ok: false; reason: 'missing' | 'load-failed' }
@@ -25,6 +26,8 @@ export interface RoomsOptions {
   compactIdleMs: number
   /** Called for every peer of a room being dropped because storage failed. */
   onDrop(room: Room): void
+  /** The meeting's roster (presence colours). */
+  roster?: readonly RosterEntry[]
 }
 
 /** Every loaded document by name. */
@@ -87,7 +90,8 @@ export class Rooms {
         compactEvery: this.options.compactEvery,
         compactIdleMs: this.options.compactIdleMs,
         onEmpty: (r) => this.scheduleUnload(r),
-        onBroken: (r) => this.drop(r)
+        onBroken: (r) => this.drop(r),
+        roster: this.options.roster
       }, loaded.upto, lazy)
       this.rooms.set(name, room)
       log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')

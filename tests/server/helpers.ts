@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/index.ts'
@@ -106,4 +107,19 @@ export function destroyAll(...providers: WebsocketProvider[]): void {
     p.destroy()
     p.doc.destroy()
   }
+}
+
+/** A hand-made y-websocket awareness frame: entries of [clientID, clock, state JSON as sent]. */
+export function awarenessFrame(entries: [number, number, string][]): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, entries.length)
+  for (const [client, clock, json] of entries) {
+    encoding.writeVarUint(inner, client)
+    encoding.writeVarUint(inner, clock)
+    encoding.writeVarString(inner, json)
+  }
+  const outer = encoding.createEncoder()
+  encoding.writeVarUint(outer, 1) // MessageType.awareness
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(outer)
 }
