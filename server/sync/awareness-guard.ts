@@ -186,11 +186,31 @@ function encodeEntries(entries: { clientID: number; clock: number; json: string 
  * Handles one awareness message from `peer` in `room`: drops what breaks the rules (closing the
  * connection 1008 after repeated breaches, 1002 for bytes that are not an awareness update) and
  * applies the cleaned rest through y-protocols with the peer as origin. Returns what was dropped.
+ *
+ * y-websocket's client sends back every awareness change it receives (its update handler does not
+ * look at the origin), so honest clients echo the others' entries all the time. An entry for
+ * another client at a clock the room already has is such an echo: ignored, not counted against the
+ * rate, never a breach. Only entries that would change the room's presence count.
  */
 export function receiveAwareness(room: GuardedRoom, peer: Peer, update: Uint8Array, deps: GuardDeps): AwarenessDrop[] {
+  let entries: Entry[]
+  try {
+    entries = decodeEntries(update)
+  } catch (err) {
+    deps.log.warn({ doc: room.name, peer: peer.id, err: (err as Error).message }, 'malformed awareness update')
+    peer.close(CloseCode.protocolError, 'malformed awareness update')
+    return []
+  }
   const now = (deps.now ?? (() => performance.now()))()
   const s = stateOf(peer, now)
+  // Echoes of what the room already has (y-protocols would ignore them too): dropped before any counting.
+  const fresh = entries.filter((e) => {
+    if (e.clientID === s.bound) return true
+    const meta = room.awareness.meta.get(e.clientID)
+    return meta === undefined || e.clock > meta.clock
+  })
   const dropped: AwarenessDrop[] = []
+  if (fresh.length === 0) return dropped
   const breach = (why: AwarenessDrop): boolean => {
     dropped.push(why)
     if (strike(s, now, why === 'rate' ? RATE_STRIKE : 1)) {
@@ -204,17 +224,9 @@ export function receiveAwareness(room: GuardedRoom, peer: Peer, update: Uint8Arr
     breach('rate')
     return dropped
   }
-  let entries: Entry[]
-  try {
-    entries = decodeEntries(update)
-  } catch (err) {
-    deps.log.warn({ doc: room.name, peer: peer.id, err: (err as Error).message }, 'malformed awareness update')
-    peer.close(CloseCode.protocolError, 'malformed awareness update')
-    return dropped
-  }
   const map = ownersOf(room)
   const clean: { clientID: number; clock: number; json: string }[] = []
-  for (const e of entries) {
+  for (const e of fresh) {
     if (e.clientID === room.awareness.clientID) {
       if (breach('server-client')) return dropped
       continue
@@ -222,17 +234,6 @@ export function receiveAwareness(room: GuardedRoom, peer: Peer, update: Uint8Arr
     if (e.bytes > AWARENESS_MAX_BYTES) {
       if (breach('too-large')) return dropped
       continue
-    }
-    if (s.bound !== null && e.clientID !== s.bound) {
-      if (breach('foreign-client')) return dropped
-      continue
-    }
-    if (s.bound === null) {
-      const owner = map.get(e.clientID)
-      if (owner && owner !== peer && room.peers.get(owner.id) === owner) {
-        if (breach('foreign-client')) return dropped
-        continue
-      }
     }
     let parsed: unknown
     try {
@@ -242,8 +243,15 @@ export function receiveAwareness(room: GuardedRoom, peer: Peer, update: Uint8Arr
       continue
     }
     if (parsed === null) {
-      // A removal: only of this connection's own entry (one it never set has nothing to remove).
+      // A removal: only of this connection's own entry (removing what nobody set changes nothing).
       if (s.bound === e.clientID) clean.push({ clientID: e.clientID, clock: e.clock, json: 'null' })
+      else if (s.bound !== null || isLiveOwner(room, map.get(e.clientID), peer)) {
+        if (breach('foreign-client')) return dropped
+      }
+      continue
+    }
+    if (s.bound !== null ? e.clientID !== s.bound : isLiveOwner(room, map.get(e.clientID), peer)) {
+      if (breach('foreign-client')) return dropped
       continue
     }
     if (!isObject(parsed)) {
@@ -262,4 +270,9 @@ export function receiveAwareness(room: GuardedRoom, peer: Peer, update: Uint8Arr
   }
   if (clean.length > 0) awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeEntries(clean), peer)
   return dropped
+}
+
+// Whether `owner` is another peer still in the room (its client ID is taken).
+function isLiveOwner(room: GuardedRoom, owner: Peer | undefined, peer: Peer): boolean {
+  return owner !== undefined && owner !== peer && room.peers.get(owner.id) === owner
 }
