@@ -41,7 +41,8 @@ export function seedDemo(storage: Storage, meeting: MeetingConfig, textFile: URL
     { role: 'observer', delegation: null, label: 'Podium screen' }
   ]
   return wanted.map((w) => {
-    const { token } = createToken(storage, { ...w, doc: DEMO_DOC.name }, meeting.roster)
+    // Meeting-wide (doc null): the demo's people may open every document of the meeting; the link opens the demo text.
+    const { token } = createToken(storage, { ...w, doc: null }, meeting.roster)
     return { role: w.role, delegation: w.delegation, label: w.label, token, path: signInPath(DEMO_DOC.name, token) }
   })
 }

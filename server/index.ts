@@ -45,8 +45,10 @@ export interface ServerOptions {
   compactEvery?: number
   /** Compact a document's log once nothing has been appended for this long, in ms. Default 2 000. */
   compactIdleMs?: number
-  /** How often open connections' tokens are re-checked for revocation, in ms. Default 5 000. */
+  /** How often every open connection's token is re-checked, in ms. Default 5 000. */
   tokenRecheckMs?: number
+  /** How often the revocation stamp and open connections' expiries are checked, in ms. Default 250. */
+  revocationPollMs?: number
   /** Take COB snapshots at the meeting's COB time (default true); tests pass a fake clock. */
   cob?: boolean | { clock: Clock }
   /** SQLite synchronous mode: `full` (default) or `normal`. */
@@ -117,7 +119,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     idleUnloadMs: options.idleUnloadMs ?? 30_000,
     compactEvery: options.compactEvery ?? 5_000,
     compactIdleMs: options.compactIdleMs ?? 2_000,
-    tokenRecheckMs: options.tokenRecheckMs ?? 5_000
+    tokenRecheckMs: options.tokenRecheckMs ?? 5_000,
+    revocationPollMs: options.revocationPollMs ?? 250,
+    roster: meeting.roster
   })
   const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name
   const deps = { storage, meeting, hub, defaultDoc }

@@ -1,5 +1,5 @@
 // `podium token create|list|revoke`: sign-in tokens, straight on the data directory's database
-// (safe while the server runs; it re-checks open connections' tokens every few seconds).
+// (safe while the server runs: it notices a revocation within half a second and closes the token's connections).
 
 import { loadMeeting } from '../config.ts'
 import { DEMO_DOC } from '../demo.ts'
@@ -10,7 +10,8 @@ import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 
 const USAGE = `usage:
-  podium token create --role secretariat|chair|delegation|observer [--delegation CODE] [--label TEXT] [--doc NAME] [--data DIR] [--config FILE]
+  podium token create --role secretariat|chair|delegation|observer [--delegation CODE] [--label TEXT] [--doc NAME] [--expires 8h|2026-12-05T18:00Z] [--data DIR] [--config FILE]
+      without --doc the token is meeting-wide (every document); with it, that document only
   podium token list [--data DIR]
   podium token revoke TOKEN|ID [--data DIR]`
 
@@ -30,7 +31,7 @@ export async function token(args: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return sub ? 0 : 2
   }
-  const parsed = parseFlags(rest, ['role', 'delegation', 'label', 'doc', 'data', 'config'])
+  const parsed = parseFlags(rest, ['role', 'delegation', 'label', 'doc', 'expires', 'data', 'config'])
   if (parsed.flags.has('help')) {
     process.stdout.write(USAGE + '\n')
     return 0
@@ -42,15 +43,18 @@ export async function token(args: string[]): Promise<number> {
       const role = stringFlag(parsed, 'role')
       if (!role) throw new CliError('--role is required (secretariat, chair, delegation or observer)')
       const meeting = loadMeeting(stringFlag(parsed, 'config'))
-      const doc = stringFlag(parsed, 'doc', DEMO_DOC.name)!
-      const created = withStorage(dataDir, (s) => createToken(s, { role, delegation: stringFlag(parsed, 'delegation') ?? null, label: stringFlag(parsed, 'label') ?? null, doc }, meeting.roster))
-      process.stdout.write(JSON.stringify({ token: created.token, role: created.record.role, delegation: created.record.delegation, link: signInPath(doc, created.token) }) + '\n')
+      const doc = stringFlag(parsed, 'doc') ?? null
+      const expires = stringFlag(parsed, 'expires') ?? null
+      const created = withStorage(dataDir, (s) => createToken(s, { role, delegation: stringFlag(parsed, 'delegation') ?? null, label: stringFlag(parsed, 'label') ?? null, doc, expires }, meeting.roster))
+      const out: Record<string, unknown> = { token: created.token, role: created.record.role, delegation: created.record.delegation, link: signInPath(doc ?? DEMO_DOC.name, created.token) }
+      if (created.record.expiresAt) out.expiresAt = created.record.expiresAt
+      process.stdout.write(JSON.stringify(out) + '\n')
       return 0
     }
     case 'list': {
       const tokens = withStorage(dataDir, (s) => s.listTokens())
       for (const t of tokens) {
-        process.stdout.write(JSON.stringify({ id: t.id, role: t.role, delegation: t.delegation, label: t.label, doc: t.doc, createdAt: t.createdAt, revoked: t.revokedAt !== null }) + '\n')
+        process.stdout.write(JSON.stringify({ id: t.id, role: t.role, delegation: t.delegation, label: t.label, doc: t.doc, createdAt: t.createdAt, expiresAt: t.expiresAt ?? null, revoked: t.revokedAt !== null }) + '\n')
       }
       return 0
     }

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { deletionsOfUpdate } from './deletions.ts'
+import { tokenExpiryStorage } from './token-expiry.ts'
 import type { Attribution, AuditRecord, DocRecord, KnownState, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
 import type { Role } from '../../shared/protocol.ts'
 
@@ -112,7 +113,7 @@ export interface SqliteOptions {
 
 type DocRow = { name: string; title: string; created_at: string; last_change: string | null }
 type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
-type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null }
+type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null; expires_at?: string | null }
 
 function docRecord(r: DocRow): DocRecord {
   return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change }
@@ -123,7 +124,7 @@ function snapshotMeta(r: SnapshotRow): SnapshotMeta {
 }
 
 function tokenRecord(r: TokenRow): TokenRecord {
-  return { id: r.id, hash: r.hash, role: r.role as Role, delegation: r.delegation, label: r.label, doc: r.doc, createdAt: r.created_at, revokedAt: r.revoked_at }
+  return { id: r.id, hash: r.hash, role: r.role as Role, delegation: r.delegation, label: r.label, doc: r.doc, createdAt: r.created_at, revokedAt: r.revoked_at, expiresAt: r.expires_at ?? null }
 }
 
 /** One update to append with its attribution. */
@@ -161,6 +162,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   db.pragma('foreign_keys = ON')
   db.exec(SCHEMA)
+  const tokenExpiry = tokenExpiryStorage(db)
 
   const q = {
     insertDoc: db.prepare('INSERT OR IGNORE INTO docs (name, title, created_at, last_change) VALUES (?, ?, ?, NULL)'),
@@ -289,6 +291,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     },
     listTokens: () => q.listTokens.all().map(tokenRecord),
     revokeToken: (id) => q.revoke.run(new Date().toISOString(), id).changes > 0,
+    ...tokenExpiry,
     audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
       id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
     })),

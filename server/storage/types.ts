@@ -54,6 +54,8 @@ export interface TokenRecord {
   doc: string | null
   createdAt: string
   revokedAt: string | null
+  /** When the token stops being valid (ISO 8601), or null: never. */
+  expiresAt?: string | null
 }
 
 /** One audit row: an accepted update and who sent it. */
@@ -131,6 +133,13 @@ export interface Storage {
   listTokens(): TokenRecord[]
   /** Marks a token revoked. Returns false when there is no such token or it was already revoked. */
   revokeToken(id: string): boolean
+  /** Sets when a token expires (ISO 8601), or null for never. Returns false when there is no such token. */
+  setTokenExpiry(id: string, expiresAt: string | null): boolean
+  /**
+   * A value that changes whenever a token is revoked or given an expiry, by this process or another
+   * (the CLI): polled by the sync hub, which re-checks its connections' tokens only when it changed.
+   */
+  tokenRevision(): string
   /** The newest audit rows of a document, newest first (at most `limit`). */
   audit(doc: string, limit?: number): AuditRecord[]
   /** Records a refused update in the audit (nothing of the update itself is stored). */

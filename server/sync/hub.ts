@@ -9,10 +9,12 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { RateLimiter, type Limits } from '../limits.ts'
 import type { Storage } from '../storage/types.ts'
-import { authenticate, stillValid } from '../tokens.ts'
+import { authenticate, mayOpen, stillValid, type Principal } from '../tokens.ts'
+import { sameOrigin, SESSION_PARAM, sessionPrincipal } from '../http/session.ts'
 import { attachConnection, closeSocket } from './connection.ts'
 import type { Peer } from './peer.ts'
 import { Rooms } from './rooms.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
 
 // Not a closure: an arrow here would share handleUpgrade's scope and keep the upgrade request and
 // its URL alive as long as the socket (1.5 KB per connection).
@@ -31,8 +33,16 @@ export interface HubOptions {
   compactEvery: number
   /** Compact a non-empty log after this many ms without an append. */
   compactIdleMs: number
-  /** How often open connections' tokens are re-checked (revocations made by the CLI), in ms. */
+  /** How often every open connection's token is re-checked regardless of the revocation poll, in ms. */
   tokenRecheckMs: number
+  /**
+   * How often the token table's revocation stamp is polled (one cheap query; tokens are re-checked
+   * only when it changed) and open connections' expiries are checked, in ms. Default 250: a
+   * revocation by another process (the CLI) closes the token's connections within about that long.
+   */
+  revocationPollMs?: number
+  /** The meeting's roster (presence colours); DEFAULT_ROSTER when not given. */
+  roster?: readonly RosterEntry[]
 }
 
 /** Who is connected to a document. */
@@ -51,6 +61,8 @@ export class Hub {
   private readonly upgrades: RateLimiter
   private readonly messages: RateLimiter
   private readonly sweeper: NodeJS.Timeout
+  private readonly poller: NodeJS.Timeout
+  private tokenRevision: string | null = null
   private accepting = true
 
   constructor (private readonly options: HubOptions) {
@@ -65,12 +77,16 @@ export class Hub {
       idleUnloadMs: options.idleUnloadMs,
       compactEvery: options.compactEvery,
       compactIdleMs: options.compactIdleMs,
+      roster: options.roster,
       onDrop: (room) => {
         for (const peer of room.peers.values()) peer.close(CloseCode.internalError, 'storage failed; reconnect')
       }
     })
     this.sweeper = setInterval(() => this.sweep(), options.tokenRecheckMs)
     this.sweeper.unref()
+    this.tokenRevision = this.readRevision()
+    this.poller = setInterval(() => this.pollTokens(), options.revocationPollMs ?? 250)
+    this.poller.unref()
   }
 
   /** Open websocket connections. */
@@ -104,8 +120,9 @@ export class Hub {
       name = ''
     }
     if (!DOC_NAME_PATTERN.test(name)) return closeSocket(ws, CloseCode.badDocumentName, 'document names are [A-Za-z0-9._-]{1,100}', metrics)
-    const principal = authenticate(storage, url.searchParams.get('token'))
-    if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown or revoked token', metrics)
+    const principal = this.authenticate(req, url)
+    if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown, revoked or expired token', metrics)
+    if (!mayOpen(principal, name)) return closeSocket(ws, CloseCode.forbidden, `this sign-in link is for document ${principal.doc} only`, metrics)
     const peers = this.peersByToken.get(principal.tokenId) ?? new Set<Peer>()
     if (peers.size >= limits.connectionsPerToken) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connections for this token', metrics)
     const opened = this.rooms.open(name)
@@ -133,9 +150,57 @@ export class Hub {
     log.info({ doc: name, peer: peer.id, role: principal.role, delegation: principal.delegation }, 'connected')
   }
 
-  /** Closes every connection of a token with 4401 (it was revoked). */
-  revoke(tokenId: string): void {
-    for (const peer of this.peersByToken.get(tokenId) ?? []) peer.close(CloseCode.unauthorized, 'token revoked')
+  // `?token=` (non-browser clients, y-websocket as stock) or `?session=<id>` with the session's
+  // httpOnly cookie (the browser client, see http/session.ts), from a page of this server only.
+  private authenticate(req: IncomingMessage, url: URL): Principal | null {
+    const token = url.searchParams.get('token')
+    if (token !== null) return authenticate(this.options.storage, token)
+    const session = url.searchParams.get(SESSION_PARAM)
+    if (session === null || !sameOrigin(req)) return null
+    return sessionPrincipal(this.options.storage, req, session)
+  }
+
+  /**
+   * Closes every connection of a token with 4401 (it was revoked). Each peer is marked closed at
+   * once, so nothing more it sends is accepted, even before the close handshake ends.
+   */
+  revoke(tokenId: string, reason = 'token revoked'): void {
+    for (const peer of this.peersByToken.get(tokenId) ?? []) peer.close(CloseCode.unauthorized, reason)
+  }
+
+  private readRevision(): string | null {
+    try {
+      return this.options.storage.tokenRevision()
+    } catch (err) {
+      this.options.log.error({ err: (err as Error).message }, 'token revision poll failed')
+      return null
+    }
+  }
+
+  // Every revocationPollMs: expired tokens' connections are closed; when the revocation stamp
+  // changed (a revocation here or in another process), every connected token is re-checked.
+  private pollTokens(): void {
+    if (this.peersByToken.size === 0) {
+      this.tokenRevision = this.readRevision()
+      return
+    }
+    const now = Date.now()
+    const revision = this.readRevision()
+    const changed = revision !== null && revision !== this.tokenRevision
+    this.tokenRevision = revision
+    for (const [tokenId, peers] of [...this.peersByToken]) {
+      const expiresAt = peers.values().next().value?.principal.expiresAt
+      if (expiresAt && Date.parse(expiresAt) <= now) {
+        this.revoke(tokenId, 'token expired')
+        continue
+      }
+      if (!changed) continue
+      try {
+        if (!stillValid(this.options.storage, tokenId, now)) this.revoke(tokenId)
+      } catch (err) {
+        this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
+      }
+    }
   }
 
   /** Who is connected to document `name`. */
@@ -161,6 +226,7 @@ export class Hub {
   async close(graceMs = 2000): Promise<void> {
     this.accepting = false
     clearInterval(this.sweeper)
+    clearInterval(this.poller)
     const closing = [...this.sockets].map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) return resolve()
       ws.once('close', () => resolve())

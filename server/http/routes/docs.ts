@@ -23,9 +23,10 @@ export const docRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/docs$/,
     roles: 'any',
-    handle: (_req, deps) => ({
+    handle: ({ principal }, deps) => ({
       status: 200,
-      json: deps.storage.listDocs().map((d) => {
+      // A token issued for one document sees only that one (docs/server.md, "Tokens").
+      json: deps.storage.listDocs().filter((d) => principal.doc === null || d.name === principal.doc).map((d) => {
         let counts = { paragraphs: 0, open: 0, brackets: 0 }
         let failed = false
         try {

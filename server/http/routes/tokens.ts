@@ -12,7 +12,7 @@ export const tokenRoutes: Route[] = [
     roles: ['secretariat'],
     handle: (_req, { storage }) => ({
       status: 200,
-      json: storage.listTokens().map((t) => ({ id: t.id, role: t.role, delegation: t.delegation, label: t.label, doc: t.doc, createdAt: t.createdAt, revoked: t.revokedAt !== null }))
+      json: storage.listTokens().map((t) => ({ id: t.id, role: t.role, delegation: t.delegation, label: t.label, doc: t.doc, createdAt: t.createdAt, expiresAt: t.expiresAt ?? null, revoked: t.revokedAt !== null }))
     })
   },
   {
@@ -20,16 +20,16 @@ export const tokenRoutes: Route[] = [
     pattern: /^\/tokens$/,
     roles: ['secretariat'],
     handle: ({ body }, { storage, meeting, defaultDoc }) => {
-      const b = (body ?? {}) as { role?: unknown; delegation?: unknown; label?: unknown; doc?: unknown }
+      const b = (body ?? {}) as { role?: unknown; delegation?: unknown; label?: unknown; doc?: unknown; expires?: unknown }
       let created
       try {
-        created = createToken(storage, { role: b.role as string, delegation: b.delegation as string | null, label: b.label as string | null, doc: b.doc as string | null }, meeting.roster)
+        created = createToken(storage, { role: b.role as string, delegation: b.delegation as string | null, label: b.label as string | null, doc: b.doc as string | null, expires: b.expires as string | null }, meeting.roster)
       } catch (err) {
         if (err instanceof RangeError) return error(400, err.message)
         throw err
       }
       const { token, record } = created
-      return { status: 201, json: { id: record.id, token, role: record.role, delegation: record.delegation, label: record.label, link: signInPath(record.doc ?? defaultDoc, token) } }
+      return { status: 201, json: { id: record.id, token, role: record.role, delegation: record.delegation, label: record.label, doc: record.doc, expiresAt: record.expiresAt ?? null, link: signInPath(record.doc ?? defaultDoc, token) } }
     }
   },
   {
