@@ -1,7 +1,7 @@
 // Entry point: picks the page from the address. `/` is the meeting home, `/d/<doc>` a document.
 import './styles/app.css'
 import './styles/editor.css'
-import { captureToken, forgetToken } from './session/token.ts'
+import { captureSession, forgetSession } from './session/token.ts'
 import { ApiError } from './session/api.ts'
 import { showHome } from './pages/home.ts'
 import { showDocument, type DocumentHandle } from './pages/document.ts'
@@ -17,16 +17,24 @@ declare global {
 
 async function main() {
   const root = document.getElementById('app')!
-  const token = captureToken()
+  const refusedLink = 'This sign-in link is not valid (any more). Ask the secretariat for a new one.'
+  let captured
+  try {
+    captured = await captureSession()
+  } catch (e) {
+    root.textContent = `Podium could not reach the server: ${e instanceof Error ? e.message : String(e)}`
+    throw e
+  }
+  const { session, refused } = captured
   const path = location.pathname
   const docMatch = new RegExp(`^${Paths.document}/([^/]+)/?$`).exec(path)
-  if (!token) return showSignIn(root)
+  if (!session) return showSignIn(root, refused ? refusedLink : undefined)
   try {
-    if (docMatch) window.podium = await showDocument(root, decodeURIComponent(docMatch[1]), token)
-    else await showHome(root, token)
+    if (docMatch) window.podium = await showDocument(root, decodeURIComponent(docMatch[1]), session)
+    else await showHome(root, session)
   } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-      forgetToken()
+    if (e instanceof ApiError && e.status === 401) {
+      forgetSession()
       return showSignIn(root, 'This sign-in link is not valid (any more). Ask the secretariat for a new one.')
     }
     root.textContent = `Podium could not start: ${e instanceof Error ? e.message : String(e)}`

@@ -12,7 +12,7 @@ import { analysisPlugin } from './analysis-plugin.ts'
 import { bracketHighlightPlugin } from './bracket-highlight.ts'
 import { positionView, noteView, rosterLookup } from './node-views.ts'
 import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
-import { cursorBuilder, showCursorOf } from './cursors.ts'
+import { cursorBuilder, selectionBuilder, showCursorOf } from './cursors.ts'
 import { stickyCursorPlugin } from './sticky-cursor.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
 
@@ -50,6 +50,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     ySyncPlugin(opts.fragment),
     yCursorPlugin(opts.awareness, {
       cursorBuilder: cursorBuilder as never,
+      selectionBuilder: selectionBuilder as never,
       awarenessStateFilter: ((local: number, client: number, state: { user?: { role?: string } }) =>
         showCursorOf(local, client, state as never) && (opts.showCursor?.(state.user) ?? true)) as never
     }),

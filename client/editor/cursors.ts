@@ -1,4 +1,10 @@
+import { FALLBACK_COLOUR, isHexColour } from '../../shared/presence.ts'
 import type { Identity } from '../sync/connection.ts'
+
+/** A presence colour safe to put into CSS: `#rrggbb`, else the fallback. */
+export function safeColour(c: unknown): string {
+  return isHexColour(c) ? c : FALLBACK_COLOUR
+}
 
 /**
  * A remote cursor: a caret in the person's colour with a small label (delegation code, or
@@ -7,14 +13,20 @@ import type { Identity } from '../sync/connection.ts'
 export function cursorBuilder(user: Identity): HTMLElement {
   const caret = document.createElement('span')
   caret.className = 'ProseMirror-yjs-cursor'
-  caret.style.borderColor = user.color
+  const colour = safeColour(user.color)
+  caret.style.borderColor = colour
   caret.setAttribute('aria-hidden', 'true')
   const label = document.createElement('span')
   label.className = 'pm-cursor-label'
-  label.style.backgroundColor = user.color
-  label.textContent = user.name
+  label.style.backgroundColor = colour
+  label.textContent = String(user.name)
   caret.append('\u2060', label, '\u2060')
   return caret
+}
+
+/** A remote selection's highlight: the person's colour, translucent (y-prosemirror's default puts the raw string into CSS). */
+export function selectionBuilder(user: Identity): { style: string; class: string } {
+  return { style: `background-color: ${safeColour(user.color)}70`, class: 'ProseMirror-yjs-selection' }
 }
 
 /** Observers are never shown as cursors; everyone else but oneself is. */

@@ -33,8 +33,8 @@ export interface DocumentHandle {
  * side panels (outline, positions, presence). Observers (and `#podium`) get the podium screen:
  * large type, read-only, following the secretariat's cursor.
  */
-export async function showDocument(root: HTMLElement, docName: string, token: string): Promise<DocumentHandle> {
-  const api = new Api(token)
+export async function showDocument(root: HTMLElement, docName: string, session: string): Promise<DocumentHandle> {
+  const api = new Api(session)
   const me = await api.me()
   const editing = canEdit(me.role)
   const identity = identityOf(me)
@@ -44,7 +44,8 @@ export async function showDocument(root: HTMLElement, docName: string, token: st
 
   // The document list gives the title and the creation time (which keys the local copy).
   const summary = await api.docs().then((docs) => docs.find((x) => x.name === docName) ?? null).catch(() => null)
-  const connection = connect({ docName, token, identity, incarnation: summary?.createdAt ?? null })
+  // The websocket names the session; the browser adds its cookie (never the token in the URL).
+  const connection = connect({ docName, token: session, identity, incarnation: summary?.createdAt ?? null })
   let ready = false
   let view: EditorView | null = null
 

@@ -27,8 +27,8 @@ function connectedChips(d: DocSummary, me: Me): HTMLElement {
  * The meeting home `/`: meeting name and dates, its documents with status and who is connected.
  * The secretariat also creates and renames documents and issues, lists and revokes sign-in links.
  */
-export async function showHome(root: HTMLElement, token: string): Promise<void> {
-  const api = new Api(token)
+export async function showHome(root: HTMLElement, session: string): Promise<void> {
+  const api = new Api(session)
   const me = await api.me()
   const isSecretariat = me.role === 'secretariat'
   document.title = `${me.meeting.name} — Podium`

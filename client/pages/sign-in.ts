@@ -1,5 +1,5 @@
 import { h } from '../ui/dom.ts'
-import { rememberToken, tokenFromPaste } from '../session/token.ts'
+import { signInWith, tokenFromPaste } from '../session/token.ts'
 
 /** The page for a tab without a token: paste the sign-in link you were sent. */
 export function showSignIn(root: HTMLElement, problem?: string): void {
@@ -13,8 +13,11 @@ export function showSignIn(root: HTMLElement, problem?: string): void {
     e.preventDefault()
     const got = tokenFromPaste(input.value)
     if (!got) return
-    rememberToken(got.token)
-    location.assign(got.path && got.path !== '/' ? got.path : '/')
+    input.value = ''
+    void signInWith(got.token).then((ok) => {
+      if (ok) location.assign(got.path && got.path !== '/' ? got.path : '/')
+      else showSignIn(root, 'This sign-in link is not valid (any more). Ask the secretariat for a new one.')
+    }, (err: unknown) => showSignIn(root, `The server could not be reached: ${err instanceof Error ? err.message : String(err)}`))
   })
   root.replaceChildren(h('main', { class: 'home' }, form))
   input.focus()

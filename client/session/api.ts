@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/protocol.ts'
+import { SESSION_HEADER } from './token.ts'
 import type { ComparisonInfo, DocSummary, ImportPreview, ImportSource, IssuedToken, Me, SnapshotInfo, SnapshotWithDoc, TokenInfo } from './types.ts'
 
 /** An error answer from the REST API, with its HTTP status and the server's reason. */
@@ -27,15 +28,19 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s)
 }
 
-/** The REST API under `/api`, called with the tab's bearer token. Every method rejects with ApiError on a non-2xx answer. */
+/**
+ * The REST API under `/api`, called with the tab's session: its id in a header, the token in the
+ * httpOnly cookie the browser adds (see session/token.ts). Every method rejects with ApiError on a non-2xx answer.
+ */
 export class Api {
-  constructor(private readonly token: string, private readonly base = '') {}
+  constructor(private readonly session: string, private readonly base = '') {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.base}/api${path}`, {
       method,
+      credentials: 'same-origin',
       headers: {
-        Authorization: `Bearer ${this.token}`,
+        [SESSION_HEADER]: this.session,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
       },
       body: body === undefined ? undefined : JSON.stringify(body)
@@ -81,7 +86,7 @@ export class Api {
   async exportFile(name: string, format: string, snapshot?: number): Promise<{ blob: Blob; filename: string }> {
     const q = new URLSearchParams({ format })
     if (snapshot !== undefined) q.set('snapshot', String(snapshot))
-    const res = await fetch(`${this.base}/api/docs/${encodeURIComponent(name)}/export?${q}`, { headers: { Authorization: `Bearer ${this.token}` } })
+    const res = await fetch(`${this.base}/api/docs/${encodeURIComponent(name)}/export?${q}`, { credentials: 'same-origin', headers: { [SESSION_HEADER]: this.session } })
     if (!res.ok) throw await failure(res)
     const disposition = res.headers.get('content-disposition') ?? ''
     const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition) ?? /filename="?([^";]+)"?/i.exec(disposition)

@@ -65,7 +65,8 @@ export function connect(opts: ConnectOptions): Connection {
   const who = opts.identity.delegation ?? opts.identity.role
   const persistence = new IndexeddbPersistence(`podium:${opts.docName}:${who}${opts.incarnation ? ':' + opts.incarnation : ''}`, ydoc)
   const provider = new WebsocketProvider((opts.wsBase ?? pageWsBase()) + Paths.sync, opts.docName, ydoc, {
-    params: { token: opts.token },
+    // `opts.token` is the tab's session id (session/token.ts): the server reads the token from its httpOnly cookie.
+    params: { session: opts.token },
     // Tabs of one browser could be different people: every edit goes through the server, which checks who sent it.
     disableBc: true,
     maxBackoffTime: 2000

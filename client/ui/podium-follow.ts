@@ -1,23 +1,30 @@
 import type { EditorView } from 'prosemirror-view'
 import type { Awareness } from 'y-protocols/awareness'
-import type { Identity } from '../sync/connection.ts'
+import { holdsPen } from '../../shared/presence.ts'
 import { cursorPos } from './remote-cursor.ts'
 
 /**
- * Podium screen: keeps the secretariat's cursor (the pen) in view, about a third from the top,
+ * Podium screen: keeps the pen's cursor in view, about a third from the top,
  * whenever it moves out of the middle half of the screen. The jump is instant: smooth scrolling
  * is throttled (or never finishes) in background and headless windows. Returns a function that stops following.
+ * The pen is the secretariat's cursor, else the chair's: their role in presence is set by the server
+ * from their token (server/sync/awareness-guard.ts), so a delegation cannot pose as the pen.
  */
 export function followSecretariat(view: () => EditorView | null, awareness: Awareness): () => void {
   let last: number | null = null
   const onChange = () => {
     const v = view()
     if (!v) return
-    let pos: number | null = null
-    awareness.getStates().forEach((state) => {
-      if (pos !== null) return
-      if ((state as { user?: Identity }).user?.role === 'secretariat') pos = cursorPos(v, state as never)
+    let secretariat: number | null = null
+    let chair: number | null = null
+    awareness.getStates().forEach((state, client) => {
+      if (client === awareness.clientID || !holdsPen(state)) return
+      const at = cursorPos(v, state as never)
+      if (at === null) return
+      if ((state as { user: { role: string } }).user.role === 'secretariat') secretariat ??= at
+      else chair ??= at
     })
+    const pos = secretariat ?? chair
     if (pos === null || pos === last) return
     last = pos
     try {
