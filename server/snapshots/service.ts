@@ -6,6 +6,7 @@ import { serializePodium } from '../../shared/format/index.ts'
 import { carryIds, compareSnapshots, recordsAttributor, type Comparison } from '../../shared/history/index.ts'
 import { newYDoc, readDocFromY, updateYFromDoc } from '../../shared/ydoc.ts'
 import { withYDoc } from '../documents.ts'
+import { IntegrityError } from '../storage/chain.ts'
 import type { SnapshotMeta, SnapshotRecord, Storage } from '../storage/types.ts'
 import type { OnBehalfOf } from '../sync/origins.ts'
 
@@ -60,13 +61,29 @@ export function takeSnapshot(deps: SnapshotDeps, name: string, options: { label:
   return result ?? { ok: false, reason: 'missing' }
 }
 
-/** The document as it was in a stored snapshot (rebuilt from the snapshot's own encoded state). */
+/**
+ * The document as it was in a stored snapshot (rebuilt from the snapshot's own encoded state). Its
+ * podium text is re-hashed: an IntegrityError when it no longer matches the SHA-256 taken with it.
+ */
 export function snapshotDoc(record: SnapshotRecord): Node {
+  const doc = docOfState(record.state)
+  if (sha256(serializePodium(doc)) !== record.sha256) {
+    throw new IntegrityError(`${record.doc}: snapshot ${record.id}'s text does not match its SHA-256 (changed after it was written)`)
+  }
+  return doc
+}
+
+function docOfState(state: Uint8Array): Node {
   const ydoc = newYDoc()
-  Y.applyUpdate(ydoc, record.state)
+  Y.applyUpdate(ydoc, state)
   const doc = readDocFromY(ydoc)
   ydoc.destroy()
   return doc
+}
+
+/** The SHA-256 of the podium text a stored snapshot state holds (what `podium verify` compares). */
+export function snapshotTextSha256(state: Uint8Array): string {
+  return sha256(serializePodium(docOfState(state)))
 }
 
 /** Names people read for an identity: `IND`, `Secretariat`, `Chair (Mr Smith)`, `Podium`. */

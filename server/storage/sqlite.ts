@@ -5,30 +5,41 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
+import { auditHash, GENESIS, IntegrityError, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
 import { deletionsOfUpdate } from './deletions.ts'
+import { prepareSchema } from './migrate.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
-import type { Attribution, AuditRecord, DocRecord, KnownState, LoadedDoc, SnapshotMeta, Storage, TokenRecord } from './types.ts'
+import type { Attribution, AuditEntry, DocRecord, KnownState, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
+import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 import type { Role } from '../../shared/protocol.ts'
 
 /** The database file name inside the data directory. */
 export const DB_FILE = 'podium.db'
 
-const SCHEMA = `
+// Tables and indexes. Columns added after a release are also added to existing databases by
+// migrate.ts (ALTER TABLE), which then chains the rows already stored.
+const TABLES = `
 CREATE TABLE IF NOT EXISTS docs (
   name TEXT PRIMARY KEY,
   title TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  last_change TEXT
+  last_change TEXT,
+  head_id INTEGER NOT NULL DEFAULT 0,
+  head_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS states (
   doc TEXT PRIMARY KEY REFERENCES docs(name),
   data BLOB NOT NULL,
-  upto INTEGER NOT NULL
+  upto INTEGER NOT NULL,
+  head TEXT,
+  hash TEXT
 );
 CREATE TABLE IF NOT EXISTS updates (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   doc TEXT NOT NULL REFERENCES docs(name),
-  data BLOB NOT NULL
+  data BLOB NOT NULL,
+  prev TEXT,
+  hash TEXT
 );
 CREATE INDEX IF NOT EXISTS updates_doc ON updates(doc, id);
 CREATE TABLE IF NOT EXISTS audit (
@@ -40,7 +51,11 @@ CREATE TABLE IF NOT EXISTS audit (
   delegation TEXT,
   at TEXT NOT NULL,
   client_ids TEXT NOT NULL,
-  bytes INTEGER NOT NULL
+  bytes INTEGER NOT NULL,
+  identity TEXT,
+  link TEXT,
+  prev TEXT,
+  hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc, id);
 CREATE TABLE IF NOT EXISTS refusals (
@@ -52,7 +67,9 @@ CREATE TABLE IF NOT EXISTS refusals (
   at TEXT NOT NULL,
   rule TEXT NOT NULL,
   reason TEXT NOT NULL,
-  bytes INTEGER NOT NULL
+  bytes INTEGER NOT NULL,
+  prev TEXT,
+  hash TEXT
 );
 CREATE INDEX IF NOT EXISTS refusals_doc ON refusals(doc, id);
 CREATE TABLE IF NOT EXISTS client_owners (
@@ -90,19 +107,21 @@ CREATE TABLE IF NOT EXISTS snapshots (
   upto INTEGER NOT NULL,
   totals TEXT NOT NULL,
   snapshot BLOB NOT NULL,
-  state BLOB NOT NULL
+  state BLOB NOT NULL,
+  head TEXT,
+  prev TEXT,
+  seal TEXT
 );
 CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots(doc, id);
 -- One COB snapshot per document and day, whichever server process takes it first.
 CREATE UNIQUE INDEX IF NOT EXISTS snapshots_cob ON snapshots(doc, cob_date) WHERE cob_date IS NOT NULL;
--- Snapshots are immutable, like the audit trail.
-CREATE TRIGGER IF NOT EXISTS snapshots_no_update BEFORE UPDATE ON snapshots BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS snapshots_no_delete BEFORE DELETE ON snapshots BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
--- The audit trail is append-only: the database itself refuses changes to it.
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS refusals_no_update BEFORE UPDATE ON refusals BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS refusals_no_delete BEFORE DELETE ON refusals BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+-- What opening the database found and did about it: a dropped trigger recreated, old rows chained.
+CREATE TABLE IF NOT EXISTS integrity_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
 `
 
 /** Options of the SQLite storage. */
@@ -113,6 +132,8 @@ export interface SqliteOptions {
 
 type DocRow = { name: string; title: string; created_at: string; last_change: string | null }
 type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
+type SnapshotFullRow = SnapshotRow & { snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null }
+type EntryRow = { kind: 'accepted' | 'refused'; id: number; at: string; token_id: string | null; role: string; delegation: string | null; identity: string | null; bytes: number; update_id: number | null; client_ids: string | null; rule: string | null; reason: string | null }
 type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null; expires_at?: string | null }
 
 function docRecord(r: DocRow): DocRecord {
@@ -147,11 +168,19 @@ export interface BatchAppend {
   appendMany(name: string, items: readonly PendingAppend[]): number[]
 }
 
+/** What SQLite storage adds for tamper evidence: checking its hash chains, and what opening it found. */
+export interface IntegrityCheck {
+  /** Checks the hash chains, snapshots, audit continuity and triggers (see verify.ts). */
+  verify(options?: VerifyOptions): VerifyReport
+  /** Warnings from opening the database (a dropped trigger recreated), in words; also recorded for `podium verify`. */
+  readonly openWarnings: readonly string[]
+}
+
 /**
  * Opens (creating when needed) the database `podium.db` in `dataDir` and returns the Storage on it.
  * Throws when the directory cannot be created or the file is not a Podium database.
  */
-export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage & BatchAppend {
+export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage & BatchAppend & IntegrityCheck {
   if (typeof dataDir !== 'string' || !dataDir) throw new RangeError(`data directory ${JSON.stringify(dataDir)} is not a path`)
   mkdirSync(dataDir, { recursive: true })
   const db = new Database(join(dataDir, DB_FILE))
@@ -161,7 +190,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   db.pragma('foreign_keys = ON')
-  db.exec(SCHEMA)
+  const openWarnings = prepareSchema(db, TABLES)
   const tokenExpiry = tokenExpiryStorage(db)
 
   const q = {
@@ -169,15 +198,20 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     getDoc: db.prepare<[string], DocRow>('SELECT * FROM docs WHERE name = ?'),
     listDocs: db.prepare<[], DocRow>('SELECT * FROM docs ORDER BY name'),
     setTitle: db.prepare('UPDATE docs SET title = ? WHERE name = ?'),
-    touch: db.prepare('UPDATE docs SET last_change = ? WHERE name = ?'),
-    state: db.prepare<[string], { data: Buffer; upto: number }>('SELECT data, upto FROM states WHERE doc = ?'),
+    touch: db.prepare('UPDATE docs SET last_change = ?, head_id = ?, head_hash = ? WHERE name = ?'),
+    head: db.prepare<[string], { head_id: number; head_hash: string }>('SELECT head_id, head_hash FROM docs WHERE name = ?'),
+    auditHead: db.prepare<[], { hash: string | null }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
+    refusalHead: db.prepare<[], { hash: string | null }>('SELECT hash FROM refusals ORDER BY id DESC LIMIT 1'),
+    linkOf: db.prepare<[number, string], { hash: string | null }>('SELECT hash FROM updates WHERE id = ? AND doc = ?'),
+    lastSeal: db.prepare<[string], { seal: string | null }>('SELECT seal FROM snapshots WHERE doc = ? ORDER BY id DESC LIMIT 1'),
+    state: db.prepare<[string], { data: Buffer; upto: number; head: string | null; hash: string | null }>('SELECT data, upto, head, hash FROM states WHERE doc = ?'),
     updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>('SELECT id, data FROM updates WHERE doc = ? AND id > ? ORDER BY id'),
     pending: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM updates WHERE doc = ? AND id > ?'),
-    insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
-    insertAudit: db.prepare('INSERT INTO audit (update_id, doc, token_id, role, delegation, at, client_ids, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertUpdate: db.prepare('INSERT INTO updates (doc, data, prev, hash) VALUES (?, ?, ?, ?)'),
+    insertAudit: db.prepare('INSERT INTO audit (update_id, doc, token_id, role, delegation, at, client_ids, bytes, identity, link, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     owners: db.prepare<[string], { client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = ?'),
     insertOwner: db.prepare('INSERT OR IGNORE INTO client_owners (doc, client_id, identity) VALUES (?, ?, ?)'),
-    upsertState: db.prepare('INSERT INTO states (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto'),
+    upsertState: db.prepare('INSERT INTO states (doc, data, upto, head, hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash'),
     deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?'),
     insertToken: db.prepare('INSERT INTO tokens (id, hash, role, delegation, label, doc, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
@@ -185,48 +219,93 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
     revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
-    insertRefusal: db.prepare('INSERT INTO refusals (doc, token_id, role, delegation, at, rule, reason, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertRefusal: db.prepare('INSERT INTO refusals (doc, token_id, role, delegation, at, rule, reason, bytes, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     refusals: db.prepare<[string, number], { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number }>('SELECT * FROM refusals WHERE doc = ? ORDER BY id DESC LIMIT ?'),
     insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
     deletions: db.prepare<[string], { update_id: number; identity: string; ds: Buffer }>('SELECT update_id, identity, ds FROM deletions WHERE doc = ? ORDER BY update_id'),
-    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state, head, prev, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     listSnapshots: db.prepare<[string], SnapshotRow>('SELECT id, doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals FROM snapshots WHERE doc = ? ORDER BY id'),
-    getSnapshot: db.prepare<[string, number], SnapshotRow & { snapshot: Buffer; state: Buffer }>('SELECT * FROM snapshots WHERE doc = ? AND id = ?'),
+    getSnapshot: db.prepare<[string, number], SnapshotFullRow>('SELECT * FROM snapshots WHERE doc = ? AND id = ?'),
+    // Accepted updates and refusals of one document, merged by time, newest first; filtered here, not in JS.
+    entries: db.prepare<{ doc: string; since: string; delegation: string | null; limit: number }, EntryRow>(`
+      SELECT * FROM (
+        SELECT 'accepted' AS kind, id, at, token_id, role, delegation, identity, bytes, update_id, client_ids, NULL AS rule, NULL AS reason
+          FROM audit WHERE doc = @doc AND at >= @since AND (@delegation IS NULL OR delegation = @delegation)
+        UNION ALL
+        SELECT 'refused' AS kind, id, at, token_id, role, delegation, NULL, bytes, NULL, NULL, rule, reason
+          FROM refusals WHERE doc = @doc AND at >= @since AND (@delegation IS NULL OR delegation = @delegation)
+      ) ORDER BY at DESC, kind DESC, id DESC LIMIT @limit`),
     lastUpdate: db.prepare<[string], { id: number | null }>('SELECT MAX(id) AS id FROM updates WHERE doc = ?'),
     bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
   }
 
   const uptoOf = (name: string): number => q.state.get(name)?.upto ?? 0
 
-  // One update's rows; callers run it inside their transaction (a nested db.transaction would add
-  // a SAVEPOINT and its RELEASE per update to a batch).
-  const appendRow = (name: string, update: Uint8Array, a: Attribution, at: string, deletions?: Uint8Array | null): number => {
-    const id = Number(q.insertUpdate.run(name, update).lastInsertRowid)
-    q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, JSON.stringify(a.clientIds), update.byteLength)
+  // The heads of the chains a write transaction extends. They are read inside the transaction (one
+  // primary-key lookup each, once per batch) because another process — the CLI — may have appended.
+  interface Heads { doc: string; docId: number; audit: string }
+  const headsOf = (name: string): Heads => {
+    const h = q.head.get(name)
+    return { doc: h?.head_hash ?? GENESIS, docId: h?.head_id ?? 0, audit: q.auditHead.get()?.hash ?? GENESIS }
+  }
+
+  // One update's rows, extending `heads`; callers run it inside their transaction (a nested
+  // db.transaction would add a SAVEPOINT and its RELEASE per update to a batch).
+  const appendRow = (name: string, update: Uint8Array, a: Attribution, at: string, heads: Heads, deletions?: Uint8Array | null): number => {
+    const clientIds = JSON.stringify(a.clientIds)
+    const sender = { tokenId: a.tokenId, role: a.role, delegation: a.delegation, identity: a.identity, at, clientIds }
+    const link = updateLink(heads.doc, name, update, sender)
+    const id = Number(q.insertUpdate.run(name, update, heads.doc, link).lastInsertRowid)
+    const hash = auditHash(heads.audit, { ...sender, updateId: id, doc: name, bytes: update.byteLength, link })
+    q.insertAudit.run(id, name, a.tokenId, a.role, a.delegation, at, clientIds, update.byteLength, a.identity, link, heads.audit, hash)
+    heads.doc = link
+    heads.docId = id
+    heads.audit = hash
     const ds = deletions === undefined ? deletionsOfUpdate(update) : deletions
     if (ds) q.insertDeletion.run(id, name, a.identity, ds)
     for (const client of a.clientIds) q.insertOwner.run(name, client, a.identity)
     return id
   }
 
+  // Write transactions that read a chain head first begin IMMEDIATE: they take the write lock (waiting
+  // busy_timeout for it) before reading, so no other process can append between the read and the write.
   const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
-    const id = appendRow(name, update, a, at)
-    q.touch.run(at, name)
+    const heads = headsOf(name)
+    const id = appendRow(name, update, a, at, heads)
+    q.touch.run(at, heads.docId, heads.doc, name)
     return id
   })
 
   const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string): number[] => {
-    const ids = items.map((item) => appendRow(name, item.update, item.attribution, at, item.deletions))
-    q.touch.run(at, name)
+    const heads = headsOf(name)
+    const ids = items.map((item) => appendRow(name, item.update, item.attribution, at, heads, item.deletions))
+    q.touch.run(at, heads.docId, heads.doc, name)
     return ids
   })
 
   const createTx = db.transaction((name: string, title: string, initial: Uint8Array, a: Attribution): boolean => {
     const now = new Date().toISOString()
     if (q.insertDoc.run(name, title, now).changes === 0) return false
-    appendRow(name, initial, a, now)
-    q.touch.run(now, name)
+    const heads = headsOf(name)
+    appendRow(name, initial, a, now, heads)
+    q.touch.run(now, heads.docId, heads.doc, name)
     return true
+  })
+
+  const refusalTx = db.transaction((r: Omit<RefusalRecord, 'id'>): void => {
+    const prev = q.refusalHead.get()?.hash ?? GENESIS
+    q.insertRefusal.run(r.doc, r.tokenId, r.role, r.delegation, r.at, r.rule, r.reason, r.bytes, prev, refusalHash(prev, r))
+  })
+
+  const snapshotTx = db.transaction((r: Omit<SnapshotRecord, 'id'>): number | null => {
+    // The chain head the snapshot covers: update `upto`'s link (the document's head when taken in one turn).
+    const h = q.head.get(r.doc)
+    const head = h && h.head_id === r.upto ? h.head_hash : q.linkOf.get(r.upto, r.doc)?.hash ?? (q.state.get(r.doc)?.upto === r.upto ? q.state.get(r.doc)?.head ?? GENESIS : GENESIS)
+    const prev = q.lastSeal.get(r.doc)?.seal ?? GENESIS
+    const totals = JSON.stringify(r.totals)
+    const seal = snapshotSeal(prev, { ...r, totals, head })
+    const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, totals, r.snapshot, r.state, head, prev, seal)
+    return res.changes > 0 ? Number(res.lastInsertRowid) : null
   })
 
   // One read transaction, so a compaction by another process cannot fall between the state and its log.
@@ -236,6 +315,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     const state = q.state.get(name)
     const updates: Uint8Array[] = []
     let upto = state?.upto ?? 0
+    // A compacted state is re-hashed on every load (a few ms for megabytes): a changed one is never served.
+    if (state && state.hash !== stateHash(name, state.upto, state.head ?? GENESIS, state.data)) {
+      throw new IntegrityError(`${name}: the compacted state (updates up to ${state.upto}) does not match its hash (changed after it was written)`)
+    }
     if (state) updates.push(new Uint8Array(state.data))
     for (const r of q.updatesAfter.all(name, state?.upto ?? 0)) {
       updates.push(new Uint8Array(r.data))
@@ -262,13 +345,15 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       merged = Y.mergeUpdates(parts.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)))
     }
     const rows = q.pending.get(name, from)?.n ?? 0
-    q.upsertState.run(name, merged, last)
+    // The state records the chain head it covers, so the rows after it continue the chain verifiably.
+    const head = q.linkOf.get(last, name)?.hash ?? GENESIS
+    q.upsertState.run(name, merged, last, head, stateHash(name, last, head, merged))
     q.deleteUpTo.run(name, last)
     return rows
   })
 
   return {
-    createDoc: (name, title, initial, attribution) => createTx(name, title, initial, attribution),
+    createDoc: (name, title, initial, attribution) => createTx.immediate(name, title, initial, attribution),
     getDoc: (name) => {
       const row = q.getDoc.get(name)
       return row ? docRecord(row) : null
@@ -276,9 +361,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listDocs: () => q.listDocs.all().map(docRecord),
     setTitle: (name, title) => q.setTitle.run(title, name).changes > 0,
     load: (name) => loadTx(name),
-    append: (name, update, attribution) => appendTx(name, update, attribution, new Date().toISOString()),
-    appendMany: (name, items) => appendManyTx(name, items, new Date().toISOString()),
-    compact: (name, known) => compactTx(name, known),
+    append: (name, update, attribution) => appendTx.immediate(name, update, attribution, new Date().toISOString()),
+    appendMany: (name, items) => appendManyTx.immediate(name, items, new Date().toISOString()),
+    compact: (name, known) => compactTx.immediate(name, known),
     pendingCount: (name) => q.pending.get(name, uptoOf(name))?.n ?? 0,
     insertToken: (t) => { q.insertToken.run(t.id, t.hash, t.role, t.delegation, t.label, t.doc, t.createdAt, t.revokedAt) },
     tokenByHash: (hash) => {
@@ -295,18 +380,23 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
       id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
     })),
-    recordRefusal: (r) => { q.insertRefusal.run(r.doc, r.tokenId, r.role, r.delegation, r.at, r.rule, r.reason, r.bytes) },
+    recordRefusal: (r) => refusalTx.immediate(r),
     refusals: (doc, limit = 100) => q.refusals.all(doc, limit).map((r) => ({
       id: r.id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, rule: r.rule, reason: r.reason, bytes: r.bytes
     })),
-    insertSnapshot: (r) => {
-      const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, JSON.stringify(r.totals), r.snapshot, r.state)
-      return res.changes > 0 ? Number(res.lastInsertRowid) : null
-    },
+    auditEntries: (doc, query = {}) => q.entries.all({ doc, since: query.since ?? '', delegation: query.delegation ?? null, limit: query.limit ?? -1 }).reverse().map((r): AuditEntry => ({
+      kind: r.kind, id: r.id, doc, at: r.at, tokenId: r.token_id, role: r.role, delegation: r.delegation, identity: r.identity, bytes: r.bytes,
+      updateId: r.update_id, clientIds: r.client_ids === null ? null : JSON.parse(r.client_ids) as number[], rule: r.rule, reason: r.reason
+    })),
+    insertSnapshot: (r) => snapshotTx.immediate(r),
     listSnapshots: (doc) => q.listSnapshots.all(doc).map(snapshotMeta),
     getSnapshot: (doc, id) => {
       const row = q.getSnapshot.get(doc, id)
-      return row ? { ...snapshotMeta(row), snapshot: new Uint8Array(row.snapshot), state: new Uint8Array(row.state) } : null
+      if (!row) return null
+      // Re-hashed on every read: a snapshot changed in the file is an error, never served as if intact.
+      const seal = snapshotSeal(row.prev ?? GENESIS, { doc: row.doc, label: row.label, createdAt: row.created_at, takenBy: row.taken_by, role: row.role, cobDate: row.cob_date, sha256: row.sha256, upto: row.upto, totals: row.totals, head: row.head ?? GENESIS, snapshot: row.snapshot, state: row.state })
+      if (seal !== row.seal) throw new IntegrityError(`${doc}: snapshot ${id} does not match its hash (changed after it was written)`)
+      return { ...snapshotMeta(row), snapshot: new Uint8Array(row.snapshot), state: new Uint8Array(row.state) }
     },
     lastUpdateId: (doc) => q.lastUpdate.get(doc)?.id ?? uptoOf(doc),
     deletions: (doc) => q.deletions.all(doc).map((r) => ({ updateId: r.update_id, identity: r.identity, ds: new Uint8Array(r.ds) })),
@@ -316,6 +406,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       return owners
     },
     bytesStored: () => q.bytes.get()?.n ?? 0,
+    verify: (options) => verifyDatabase(db, options),
+    openWarnings,
     close: () => {
       if (db.open) db.close()
     }

@@ -86,6 +86,43 @@ export interface RefusalRecord {
   bytes: number
 }
 
+/**
+ * One entry of a document's audit as the secretariat reads it: an accepted update or a refusal.
+ * Fields that only one kind has are null on the other.
+ */
+export interface AuditEntry {
+  kind: 'accepted' | 'refused'
+  /** The row's id in its own table (audit or refusals). */
+  id: number
+  doc: string
+  at: string
+  tokenId: string | null
+  role: string
+  delegation: string | null
+  /** Accepted: the identity its client IDs are bound to (null on rows older than the hash chain). */
+  identity: string | null
+  /** Size of the update, in bytes. */
+  bytes: number
+  /** Accepted: the update's id in the log. */
+  updateId: number | null
+  /** Accepted: the Yjs client IDs whose new content it carried. */
+  clientIds: number[] | null
+  /** Refused: the rule's short name. */
+  rule: string | null
+  /** Refused: the explanation in words. */
+  reason: string | null
+}
+
+/** Filters of Storage.auditEntries. */
+export interface AuditQuery {
+  /** Only entries at or after this ISO time (as stored: `Date#toISOString`). */
+  since?: string
+  /** Only entries sent by this delegation. */
+  delegation?: string
+  /** At most this many entries: the newest. */
+  limit?: number
+}
+
 /** A snapshot with its Yjs snapshot (state vector and delete set) and its full encoded state. */
 export interface SnapshotRecord extends SnapshotMeta {
   /** `Y.encodeSnapshot` of the document at that moment. */
@@ -111,9 +148,9 @@ export interface Storage {
   listDocs(): DocRecord[]
   /** Sets a document's title. Returns false when there is no such document. */
   setTitle(name: string, title: string): boolean
-  /** The document's stored state and owners, or null when there is no such document. Throws when stored data is unreadable. */
+  /** The document's stored state and owners, or null when there is no such document. Throws when stored data is unreadable or a compacted state no longer matches its hash (IntegrityError). */
   load(name: string): LoadedDoc | null
-  /** Appends one update to the document's log with its audit row, durably, and returns the update id. */
+  /** Appends one update to the document's log with its audit row and hash-chain link, durably, and returns the update id. */
   append(name: string, update: Uint8Array, attribution: Attribution): number
   /**
    * Merges the document's log into one stored state. Updates appended later are kept. Returns how
@@ -146,11 +183,13 @@ export interface Storage {
   recordRefusal(record: Omit<RefusalRecord, 'id'>): void
   /** The newest refusals of a document, newest first (at most `limit`). */
   refusals(doc: string, limit?: number): RefusalRecord[]
+  /** Accepted updates and refusals of a document merged by time, oldest first (the newest `limit` when given). */
+  auditEntries(doc: string, query?: AuditQuery): AuditEntry[]
   /** Stores a snapshot; returns its id, or null when a snapshot for the same document and COB date exists (another process took it). */
   insertSnapshot(record: Omit<SnapshotRecord, 'id'>): number | null
   /** The document's snapshots, oldest first, without their states. */
   listSnapshots(doc: string): SnapshotMeta[]
-  /** One snapshot with its states, or null. */
+  /** One snapshot with its states, or null. Throws an IntegrityError when its stored bytes no longer match their hash. */
   getSnapshot(doc: string, id: number): SnapshotRecord | null
   /** The id of the newest update in the document's log (0 when none). */
   lastUpdateId(doc: string): number
