@@ -13,7 +13,8 @@ import { serveClient } from './http/static.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics.ts'
-import { openSqliteStorage } from './storage/sqlite.ts'
+import { IntegrityError } from './storage/chain.ts'
+import { openSqliteStorage, type IntegrityCheck } from './storage/sqlite.ts'
 import type { Storage } from './storage/types.ts'
 import { Hub } from './sync/hub.ts'
 import { runCob } from './snapshots/cob-job.ts'
@@ -53,6 +54,11 @@ export interface ServerOptions {
   cob?: boolean | { clock: Clock }
   /** SQLite synchronous mode: `full` (default) or `normal`. */
   synchronous?: 'full' | 'normal'
+  /**
+   * Start even when the stored hash chains are broken (`podium serve --allow-broken`). Default false:
+   * startServer rejects with an IntegrityError naming the first broken link.
+   */
+  allowBrokenChain?: boolean
 }
 
 /** A sign-in link printed on first start. */
@@ -80,12 +86,25 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+// The tamper-evidence check on start: every chain re-hashed (snapshots against their seals, not re-serialised).
+function checkChains(storage: IntegrityCheck, options: ServerOptions, log: Logger): void {
+  const started = performance.now()
+  const report = storage.verify()
+  const ms = Math.round(performance.now() - started)
+  if (report.ok) return log.info({ ms, ...report.checked }, 'hash chains intact')
+  const first = report.problems[0]
+  const line = `${first.where}: ${first.message}${report.problems.length > 1 ? ` (and ${report.problems.length - 1} more)` : ''}`
+  if (options.allowBrokenChain) return log.error({ problems: report.problems }, `starting with a broken chain (allowed): ${line}`)
+  throw new IntegrityError(`broken chain: ${line}; run "podium verify" for the full report, or start with --allow-broken`)
+}
+
 /** The client build served by default: dist/client at the package root. */
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url))
 
 /**
- * Opens storage, seeds the demo meeting on an empty data directory, and listens. Resolves once
- * listening; rejects when the port is taken or storage cannot be opened (nothing left running).
+ * Opens storage, checks its hash chains, seeds the demo meeting on an empty data directory, and
+ * listens. Resolves once listening; rejects when the port is taken, storage cannot be opened, or a
+ * chain is broken without `allowBrokenChain` (an IntegrityError; nothing left running).
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   if (!options || typeof options.dataDir !== 'string' || !options.dataDir) throw new RangeError(`dataDir ${JSON.stringify(options?.dataDir)} is not a directory path`)
@@ -98,8 +117,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR
 
   const storage = openSqliteStorage(options.dataDir, { synchronous: options.synchronous })
+  for (const warning of storage.openWarnings) log.warn({ dataDir: options.dataDir }, warning)
   let demo
   try {
+    checkChains(storage, options, log)
     demo = options.demo === false ? null : seedDemo(storage, meeting)
   } catch (err) {
     storage.close()

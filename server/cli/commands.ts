@@ -5,6 +5,7 @@ export type Command = (args: string[]) => Promise<number>
 
 /** Every sub-command by name. Loaded lazily so `podium status` does not load the server. */
 export const commands: Record<string, Command> = {
+  audit: async (args) => (await import('./audit.ts')).audit(args),
   compare: async (args) => (await import('./snapshots.ts')).compareCommand(args),
   convert: async (args) => (await import('./convert.ts')).convert(args),
   export: async (args) => (await import('./export.ts')).exportCommand(args),
@@ -13,5 +14,6 @@ export const commands: Record<string, Command> = {
   snapshots: async (args) => (await import('./snapshots.ts')).snapshots(args),
   status: async (args) => (await import('./status.ts')).status(args),
   serve: async (args) => (await import('./serve.ts')).serve(args),
-  token: async (args) => (await import('./token.ts')).token(args)
+  token: async (args) => (await import('./token.ts')).token(args),
+  verify: async (args) => (await import('./verify.ts')).verify(args)
 }

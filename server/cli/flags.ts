@@ -1,5 +1,6 @@
 // A small flag parser for the server's sub-commands: `--name value`, `--name=value`, booleans.
 
+import { parseArgs } from 'node:util'
 import { CliError } from './main.ts'
 
 /** Parsed flags and the positional arguments left over. */
@@ -44,4 +45,20 @@ export function parseFlags(args: readonly string[], withValue: readonly string[]
 export function stringFlag(parsed: Parsed, name: string, fallback?: string): string | undefined {
   const v = parsed.flags.get(name)
   return typeof v === 'string' ? v : fallback
+}
+
+/** Options of parseCli: node:util parseArgs option definitions. */
+export type CliOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>
+
+/**
+ * Parses `args` with node:util parseArgs (strict, positionals allowed); an unknown flag or a missing
+ * value is a CliError (one line and `help`, exit 2).
+ */
+export function parseCli(args: string[], options: CliOptions, help: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options })
+    return { values: values as Record<string, string | boolean | undefined>, positionals }
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${help}`)
+  }
 }

@@ -2,16 +2,18 @@
 
 import { loadMeeting } from '../config.ts'
 import { startServer } from '../index.ts'
+import { IntegrityError } from '../storage/chain.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 
-const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data] [--config FILE]
+const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data] [--config FILE] [--allow-broken]
 Serves the client at /, documents at /d/<doc>, the REST API at /api and live sync at /sync/<doc>.
-On an empty data directory, creates the demo meeting and prints sign-in links.`
+On an empty data directory, creates the demo meeting and prints sign-in links.
+Refuses to start when a stored hash chain is broken (see podium verify) unless --allow-broken.`
 
 /** Runs `podium serve`; resolves to 0 after a clean shutdown on SIGINT/SIGTERM. */
 export async function serve(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, ['port', 'host', 'data', 'config'])
+  const parsed = parseFlags(args, ['port', 'host', 'data', 'config'], ['help', 'allow-broken'])
   if (parsed.flags.has('help')) {
     process.stdout.write(USAGE + '\n')
     return 0
@@ -21,7 +23,13 @@ export async function serve(args: string[]): Promise<number> {
   const port = Number(portText)
   if (!/^\d+$/.test(portText) || port > 65535) throw new CliError(`--port ${portText} is not a port number (0–65535)`)
   const meeting = loadMeeting(stringFlag(parsed, 'config'))
-  const server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), dataDir: stringFlag(parsed, 'data', './data')!, meeting })
+  let server
+  try {
+    server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), dataDir: stringFlag(parsed, 'data', './data')!, meeting, allowBrokenChain: parsed.flags.has('allow-broken') })
+  } catch (err) {
+    if (err instanceof IntegrityError) throw new CliError(err.message)
+    throw err
+  }
   process.stdout.write(`Podium listening on ${server.url} (meeting: ${meeting.name})\n`)
   if (server.demoLinks) {
     process.stdout.write('Created the demo meeting. Sign-in links (keep them private):\n')

@@ -3,10 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Paths } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
+import { IntegrityError } from '../storage/chain.ts'
 import { authenticate, type Principal } from '../tokens.ts'
 import type { ApiDeps, Route } from './context.ts'
 import { error, readJson, send, type Reply } from './respond.ts'
 import { clearSessionCookie, isSessionId, sameOrigin, SESSION_HEADER, sessionCookie, sessionPrincipal } from './session.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { docRoutes } from './routes/docs.ts'
 import { meRoutes } from './routes/me.ts'
 import { snapshotRoutes } from './routes/snapshots.ts'
@@ -61,7 +63,7 @@ async function handleSession(req: IncomingMessage, deps: ApiDeps, maxBodyBytes: 
 }
 
 /** Every REST route, matched in order against the path after /api. */
-export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...transferRoutes, ...tokenRoutes]
+export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...auditRoutes, ...transferRoutes, ...tokenRoutes]
 
 /**
  * Answers one /api request: 401 without a valid bearer token, 404/405 for unknown paths and
@@ -99,6 +101,11 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   try {
     send(res, await route.handle({ principal, params, body, url }, deps))
   } catch (err) {
+    // Stored data that no longer matches its hash is never served as if intact: a 500 that says so.
+    if (err instanceof IntegrityError) {
+      log.error({ path, method: req.method, err: err.message }, 'stored data does not match its hash')
+      return send(res, error(500, err.message))
+    }
     log.error({ path, method: req.method, err: (err as Error).stack }, 'API handler failed')
     send(res, error(500, 'internal error'))
   }

@@ -21,7 +21,9 @@ function digest(tag: string, fields: readonly unknown[], blobs: readonly Uint8Ar
   let head = `${tag}\n${JSON.stringify(fields)}`
   if (blobs.length === 0) return hash('sha256', head)
   const parts: Uint8Array[] = []
-  for (const b of blobs) {
+  for (const blob of blobs) {
+    // A column edited by hand may come back as text or null: hashed as bytes, it fails to match, not to run.
+    const b: Uint8Array = blob instanceof Uint8Array ? blob : Buffer.from(String(blob ?? ''))
     head += `\n${b.byteLength}\n`
     parts.push(Buffer.from(head), b)
     head = ''
