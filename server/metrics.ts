@@ -12,6 +12,8 @@ export interface Counters {
   compactions: number
   /** Closes by code. */
   closes: Map<number, number>
+  /** Refused updates by rule (see shared/trust). */
+  refusals: Map<string, number>
 }
 
 /** Live values read when rendering. */
@@ -23,7 +25,7 @@ export interface Gauges {
 
 /** The server's metrics: counters to increment and a render() for GET /metrics. */
 export class Metrics {
-  readonly counters: Counters = { connectionsOpened: 0, updatesApplied: 0, updatesPersisted: 0, updatesRefused: 0, messagesReceived: 0, compactions: 0, closes: new Map() }
+  readonly counters: Counters = { connectionsOpened: 0, updatesApplied: 0, updatesPersisted: 0, updatesRefused: 0, messagesReceived: 0, compactions: 0, closes: new Map(), refusals: new Map() }
   private readonly loop: IntervalHistogram
 
   /** Starts sampling event-loop delay; call stop() when the server closes. */
@@ -35,6 +37,12 @@ export class Metrics {
   /** Counts one connection closed by the server with `code`. */
   closed(code: number): void {
     this.counters.closes.set(code, (this.counters.closes.get(code) ?? 0) + 1)
+  }
+
+  /** Counts one update refused under `rule`. */
+  refused(rule: string): void {
+    this.counters.updatesRefused++
+    this.counters.refusals.set(rule, (this.counters.refusals.get(rule) ?? 0) + 1)
   }
 
   /** The metrics in Prometheus text exposition format (version 0.0.4). */
@@ -53,7 +61,8 @@ export class Metrics {
     metric('podium_messages_received_total', 'counter', 'Websocket messages received.', c.messagesReceived)
     metric('podium_updates_applied_total', 'counter', 'Document updates applied from clients.', c.updatesApplied)
     metric('podium_updates_persisted_total', 'counter', 'Document updates appended to storage.', c.updatesPersisted)
-    metric('podium_updates_refused_total', 'counter', 'Document updates refused (observers, forged client IDs).', c.updatesRefused)
+    metric('podium_updates_refused_total', 'counter', 'Document updates refused (observers, forged client IDs, broken rules).', c.updatesRefused)
+    metric('podium_updates_refused_by_rule_total', 'counter', 'Document updates refused, by the rule they broke.', [...c.refusals].map(([rule, n]) => [`rule="${rule}"`, n]))
     metric('podium_compactions_total', 'counter', 'Update-log compactions run.', c.compactions)
     metric('podium_bytes_stored', 'gauge', 'Bytes of document data in storage.', this.gauges.bytesStored())
     const ns = (v: number) => (Number.isFinite(v) ? v / 1e9 : 0)

@@ -26,6 +26,8 @@ export const CloseCode = Object.freeze({
   tryAgainLater: 1013,
   /** No token, an unknown token or a revoked one. */
   unauthorized: 4401,
+  /** An update the server refused (a rule it breaks): the client starts again from the server's text. */
+  refused: 4409,
   /** The token is valid but does not allow this (e.g. a token for another meeting). */
   forbidden: 4403,
   /** There is no document by that name. */

@@ -12,20 +12,25 @@ export type Stance = '+' | '-'
 /** Whether a note reads `(IND: keep original)` (`colon`) or `(CHN, THA original text)` (`plain`). */
 export type NoteForm = 'colon' | 'plain'
 
+// `validate` makes node.check() refuse attributes of the wrong type (a number as a delegation code,
+// an object as note text): the server checks every block a client changes with it.
 const blockAttrs = {
-  id: { default: null as string | null },
-  sep: { default: 'blank' as BlockSeparator }
+  id: { default: null as string | null, validate: 'string|null' },
+  sep: { default: 'blank' as BlockSeparator, validate: (v: unknown) => { if (v !== 'blank' && v !== 'line') throw new RangeError(`sep ${JSON.stringify(v)} is not blank or line`) } },
+  /** True once the chair or secretariat marked the paragraph agreed ad ref: locked for delegations. */
+  adref: { default: null as true | null, validate: (v: unknown) => { if (v !== null && v !== true) throw new RangeError(`adref ${JSON.stringify(v)} is not true or null`) } }
 }
 
 function blockDOM(tag: string, attrs: Record<string, unknown>): DOMOutputSpec {
   const dom: Record<string, string> = {}
   if (attrs.id) dom['data-id'] = String(attrs.id)
   if (attrs.sep === 'line') dom['data-sep'] = 'line'
+  if (attrs.adref === true) dom['data-adref'] = ''
   return [tag, dom, 0]
 }
 
 function blockAttrsFromDOM(el: HTMLElement) {
-  return { id: el.getAttribute('data-id'), sep: el.getAttribute('data-sep') === 'line' ? 'line' : 'blank' }
+  return { id: el.getAttribute('data-id'), sep: el.getAttribute('data-sep') === 'line' ? 'line' : 'blank', adref: el.hasAttribute('data-adref') ? true : null }
 }
 
 /** Renders a position mark the way delegates write it: `(+IRAN with reservation)`. */
@@ -81,9 +86,9 @@ export const nodes: Record<string, NodeSpec> = {
     atom: true,
     selectable: true,
     attrs: {
-      delegation: { default: '' },
-      stance: { default: '+' as Stance },
-      qualifier: { default: null as string | null }
+      delegation: { default: '', validate: 'string' },
+      stance: { default: '+' as Stance, validate: (v: unknown) => { if (v !== '+' && v !== '-') throw new RangeError(`stance ${JSON.stringify(v)} is not + or -`) } },
+      qualifier: { default: null as string | null, validate: 'string|null' }
     },
     parseDOM: [{
       tag: 'span[data-position]',
@@ -109,9 +114,9 @@ export const nodes: Record<string, NodeSpec> = {
     atom: true,
     selectable: true,
     attrs: {
-      delegations: { default: '' },
-      text: { default: '' },
-      form: { default: 'colon' as NoteForm }
+      delegations: { default: '', validate: 'string' },
+      text: { default: '', validate: 'string' },
+      form: { default: 'colon' as NoteForm, validate: (v: unknown) => { if (v !== 'colon' && v !== 'plain') throw new RangeError(`form ${JSON.stringify(v)} is not colon or plain`) } }
     },
     parseDOM: [{
       tag: 'span[data-note]',

@@ -15,7 +15,11 @@ import { encodeDeletions } from '../storage/deletions.ts'
 import type { Incoming } from './messages.ts'
 import { isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
 import type { Peer } from './peer.ts'
-import { inspectUpdate } from './update-meta.ts'
+import { admitUpdate } from './admission.ts'
+import { judgeTransaction } from './judge.ts'
+import { DEFAULT_ROSTER } from '../../shared/roster.ts'
+import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
+import type { Sender, Violation } from '../../shared/trust/index.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
@@ -86,13 +90,25 @@ export class Room {
   private pendingVector: Uint8Array | null
   // The sync step 2 for a client with an empty state, shared by every fresh joiner; dropped on any change.
   private freshAnswer: Uint8Array | null = null
+  // The document; replaced by a fresh copy from storage when a refused update has to be undone.
+  private doc: Y.Doc
+  // The client update being applied, and the verdict on it once its transaction ends (see onTransaction).
+  private judging: { sender: Sender; verdict: Violation | null } | null = null
+
+  /** The room's live Y.Doc: exactly what is stored, plus the updates of this turn being appended. */
+  get ydoc(): Y.Doc {
+    return this.doc
+  }
 
   /**
    * `owners` maps Yjs client IDs to the identity that first wrote with them; `upto` is the id of the
    * newest stored update the document was loaded with. With `storedState`, the Y.Doc starts empty
    * and that state is applied on first need (see ensureLoaded).
    */
-  constructor (readonly name: string, readonly ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps, upto: number, storedState: Uint8Array | null = null) {
+  constructor (readonly name: string, ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps, upto: number, storedState: Uint8Array | null = null) {
+    this.doc = ydoc
+    // Made now, so that updates land in a Y.XmlFragment and not in a generic type Yjs would swap out later.
+    ydoc.getXmlFragment(FRAGMENT_NAME)
     this.lastId = upto
     this.pendingState = storedState
     // Decoding the state vector also checks the state's structure: a bad state throws here, before the room exists.
@@ -101,6 +117,7 @@ export class Room {
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
     ydoc.on('update', this.onUpdate)
+    ydoc.on('beforeObserverCalls', this.onTransaction)
     this.awareness.on('update', this.onAwareness)
   }
 
@@ -197,47 +214,126 @@ export class Room {
 
   private receiveUpdate(peer: Peer, update: Uint8Array): void {
     if (!this.ensureLoaded()) return
-    let meta
+    let admission
     try {
-      meta = inspectUpdate(update, this.ydoc)
+      admission = admitUpdate(update, this.ydoc)
     } catch (err) {
       this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'undecodable update')
+      this.record(peer, { rule: 'undecodable', reason: 'The change could not be read' }, update.byteLength)
       peer.close(CloseCode.protocolError, 'undecodable update')
       return
     }
-    if (!meta.changes) return
+    if (!admission.changes) return
     if (!canEdit(peer.principal.role)) {
-      this.deps.metrics.counters.updatesRefused++
+      this.record(peer, { rule: 'read-only', reason: 'Observers cannot change the document' }, update.byteLength)
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.auth)
       authProtocol.writePermissionDenied(encoder, 'observers cannot change the document')
       peer.send(encoding.toUint8Array(encoder))
       return
     }
-    const forged = meta.newClients.find((c) => {
+    const forged = admission.newClients.find((c) => {
       const owner = this.owners.get(c)
       return owner !== undefined && owner !== peer.identity
     })
     if (forged !== undefined) {
-      this.deps.metrics.counters.updatesRefused++
+      this.record(peer, { rule: 'forged-client', reason: 'The change was written under another delegation\'s client id' }, update.byteLength)
       this.deps.log.warn({ doc: this.name, peer: peer.id, client: forged, owner: this.owners.get(forged), identity: peer.identity }, 'forged client id')
       peer.close(CloseCode.policyViolation, `client id ${forged} belongs to someone else`)
       return
     }
+    if (admission.refusal) return this.refuse(peer, admission.refusal, update.byteLength)
     const origin: ConnectionOrigin = { kind: 'connection', connId: peer.id }
+    const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null }
+    this.judging = judging
     try {
       Y.applyUpdate(this.ydoc, update, origin)
-      this.deps.metrics.counters.updatesApplied++
     } catch (err) {
-      // Whatever part was integrated is queued by onUpdate, to be persisted and broadcast.
       this.deps.log.warn({ doc: this.name, peer: peer.id, err: (err as Error).message }, 'update failed to apply')
-      peer.close(CloseCode.protocolError, 'update could not be applied')
+      judging.verdict ??= { rule: 'undecodable', reason: 'The change could not be applied' }
+    } finally {
+      this.judging = null
+    }
+    if (judging.verdict) {
+      this.refuse(peer, judging.verdict, update.byteLength)
+      this.undo()
+      return
+    }
+    this.deps.metrics.counters.updatesApplied++
+  }
+
+  // Judges a client's transaction before anything else sees it (Yjs emits this first, with the
+  // delete set sorted); onUpdate then neither stores nor sends a refused one.
+  private readonly onTransaction = (tr: Y.Transaction): void => {
+    const judging = this.judging
+    if (!judging || (tr.origin as ConnectionOrigin | null)?.kind !== 'connection') return
+    try {
+      judging.verdict = judgeTransaction(tr, this.doc.getXmlFragment(FRAGMENT_NAME), judging.sender, this.owners, this.deps.roster ?? DEFAULT_ROSTER)
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).stack }, 'judging an update failed')
+      judging.verdict = { rule: 'invalid-block', reason: 'The change could not be checked' }
+    }
+  }
+
+  // Counts and records a refusal in the audit.
+  private record(peer: Peer, v: Violation, bytes: number): void {
+    this.deps.metrics.refused(v.rule)
+    const p = peer.principal
+    try {
+      this.deps.storage.recordRefusal({ doc: this.name, tokenId: p.tokenId, role: p.role, delegation: p.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'recording a refusal failed')
+    }
+  }
+
+  // Refuses an update: recorded, explained to its sender, whose connection is closed so that its
+  // editor starts again from the server's text (its Yjs client has gone past what the server holds).
+  private refuse(peer: Peer, v: Violation, bytes: number): void {
+    this.record(peer, v, bytes)
+    this.deps.log.warn({ doc: this.name, peer: peer.id, rule: v.rule, reason: v.reason }, 'update refused')
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.auth)
+    authProtocol.writePermissionDenied(encoder, JSON.stringify({ rule: v.rule, reason: v.reason }))
+    peer.send(encoding.toUint8Array(encoder))
+    peer.close(CloseCode.refused, truncateReason(v.reason))
+  }
+
+  // Yjs cannot take structs back out of a document: after a refused transaction the room's
+  // document is rebuilt from storage, which never held it. Updates accepted earlier in this turn
+  // are appended first, so nothing accepted is lost.
+  private undo(): void {
+    const old = this.doc
+    old.off('update', this.onUpdate)
+    old.off('beforeObserverCalls', this.onTransaction)
+    this.flush()
+    if (this.broken) return
+    try {
+      const loaded = this.deps.storage.load(this.name)
+      if (!loaded) throw new Error('the document is gone from storage')
+      const doc = newYDoc()
+      doc.getXmlFragment(FRAGMENT_NAME)
+      doc.transact(() => {
+        for (const u of loaded.updates) Y.applyUpdate(doc, u, STORAGE_ORIGIN)
+      }, STORAGE_ORIGIN)
+      this.doc = doc
+      this.lastId = loaded.upto
+      this.owners.clear()
+      for (const [c, who] of loaded.owners) this.owners.set(c, who)
+      this.freshAnswer = null
+      doc.on('update', this.onUpdate)
+      doc.on('beforeObserverCalls', this.onTransaction)
+      // Not destroyed: awareness listens for its destroy event; nothing else refers to it now.
+    } catch (err) {
+      this.broken = true
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reloading after a refused update failed; dropping the document')
+      this.deps.onBroken(this)
     }
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     this.freshAnswer = null
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
+    if (this.judging?.verdict) return
     const peer = origin.kind === 'connection' ? this.peers.get(origin.connId) : undefined
     // From the transaction the update was encoded from, rather than decoding the update again.
     const clientIds = newClientsOf(tr)
@@ -365,8 +461,18 @@ export class Room {
     this.broken = true
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.ydoc.off('update', this.onUpdate)
+    this.ydoc.off('beforeObserverCalls', this.onTransaction)
     this.awareness.off('update', this.onAwareness)
     this.awareness.destroy()
     this.ydoc.destroy()
   }
+}
+
+// A websocket close reason is at most 123 bytes of UTF-8.
+function truncateReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason)
+  if (bytes.length <= 123) return reason
+  let cut = reason.slice(0, 120)
+  while (new TextEncoder().encode(cut + '…').length > 123) cut = cut.slice(0, -1)
+  return cut + '…'
 }

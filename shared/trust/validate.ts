@@ -1,0 +1,99 @@
+// Whether a block read from the shared document is one the podium schema and the meeting's roster
+// accept. The server refuses any change that would leave a block failing this check.
+
+import { schema } from '../schema.ts'
+import type { RosterEntry } from '../roster.ts'
+import type { BlockJSON, InlineJSON, Violation } from './types.ts'
+import {
+  MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
+  MAX_NOTE_DELEGATIONS, MAX_NOTE_TEXT_LENGTH, MAX_QUALIFIER_LENGTH
+} from './limits.ts'
+
+const BLOCK_TYPES = new Set(['paragraph', 'heading'])
+const INLINE_TYPES = new Set(['text', 'bracket', 'delegation_mark', 'note'])
+const BLOCK_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+
+/** The separator between the codes of a note's `delegations` attribute. */
+export const NOTE_CODE_SEPARATOR = ', '
+
+/** The codes a note lists, in order (its `delegations` attribute split). */
+export function noteCodes(delegations: string): string[] {
+  return delegations === '' ? [] : delegations.split(NOTE_CODE_SEPARATOR)
+}
+
+function invalid(reason: string): Violation {
+  return { rule: 'invalid-block', reason }
+}
+
+// A bounded walk over the inline content: counts, depth and the attribute values the schema's
+// type checks cannot judge (roster codes, lengths). The schema's own check runs after it.
+class Walk {
+  chars = 0
+  nodes = 0
+  constructor (private readonly codes: ReadonlySet<string>) {}
+
+  inline(nodes: unknown, depth: number): Violation | null {
+    if (nodes === undefined) return null
+    if (!Array.isArray(nodes)) return invalid('the content of a paragraph is not a list')
+    for (const n of nodes as InlineJSON[]) {
+      if (n === null || typeof n !== 'object' || typeof n.type !== 'string' || !INLINE_TYPES.has(n.type)) {
+        return invalid(`an element of unknown kind (${JSON.stringify((n as InlineJSON | null)?.type ?? null).slice(0, 40)}) cannot be part of the text`)
+      }
+      if (n.type === 'text') {
+        if (typeof n.text !== 'string') return invalid('text that is not a string')
+        this.chars += n.text.length
+        if (this.chars > MAX_BLOCK_TEXT_LENGTH) return invalid(`a paragraph may hold at most ${MAX_BLOCK_TEXT_LENGTH} characters`)
+        continue
+      }
+      if (++this.nodes > MAX_BLOCK_INLINE_NODES) return invalid(`a paragraph may hold at most ${MAX_BLOCK_INLINE_NODES} brackets, positions and notes`)
+      const problem = n.type === 'bracket' ? this.bracket(n, depth) : n.type === 'delegation_mark' ? this.position(n) : this.note(n)
+      if (problem) return problem
+    }
+    return null
+  }
+
+  private bracket(n: InlineJSON, depth: number): Violation | null {
+    if (depth + 1 > MAX_BRACKET_DEPTH) return invalid(`brackets may be nested at most ${MAX_BRACKET_DEPTH} deep`)
+    return this.inline(n.content, depth + 1)
+  }
+
+  private position(n: InlineJSON): Violation | null {
+    const a = n.attrs ?? {}
+    if (typeof a.delegation !== 'string' || !this.codes.has(a.delegation)) return invalid(`a position names ${JSON.stringify(a.delegation).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (a.qualifier != null && (typeof a.qualifier !== 'string' || a.qualifier.length > MAX_QUALIFIER_LENGTH)) return invalid(`a qualifier must be text of at most ${MAX_QUALIFIER_LENGTH} characters`)
+    if (n.content !== undefined) return invalid('a position cannot hold text')
+    return null
+  }
+
+  private note(n: InlineJSON): Violation | null {
+    const a = n.attrs ?? {}
+    if (typeof a.delegations !== 'string') return invalid('a note must list delegation codes')
+    const codes = noteCodes(a.delegations)
+    if (codes.length === 0 || codes.length > MAX_NOTE_DELEGATIONS) return invalid(`a note must list 1 to ${MAX_NOTE_DELEGATIONS} delegations`)
+    if (new Set(codes).size !== codes.length) return invalid('a note lists a delegation twice')
+    const stranger = codes.find((c) => !this.codes.has(c))
+    if (stranger !== undefined) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be at most ${MAX_NOTE_TEXT_LENGTH} characters`)
+    if (n.content !== undefined) return invalid('a note cannot hold other elements')
+    return null
+  }
+}
+
+/**
+ * Checks one top-level block against the podium schema (node types, attribute types, nesting),
+ * the meeting's roster (codes in positions and notes) and the bounds in limits.ts. Null when valid.
+ */
+export function validateBlock(json: BlockJSON, roster: readonly RosterEntry[]): Violation | null {
+  if (json === null || typeof json !== 'object' || !BLOCK_TYPES.has(json.type)) return invalid('only paragraphs and headings can be blocks of the text')
+  const id = json.attrs?.id
+  if (id != null && (typeof id !== 'string' || id.length > MAX_BLOCK_ID_LENGTH || !BLOCK_ID_PATTERN.test(id))) return invalid('a paragraph id must be a short word of letters and digits')
+  const walk = new Walk(new Set(roster.map((e) => e.code)))
+  const problem = walk.inline(json.content, 0)
+  if (problem) return problem
+  try {
+    schema.nodeFromJSON(json).check()
+  } catch (err) {
+    return invalid(`the paragraph does not fit the podium format (${(err as Error).message.slice(0, 120)})`)
+  }
+  return null
+}

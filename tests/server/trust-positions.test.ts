@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CloseCode } from '../../shared/protocol.ts'
+import { schema } from '../../shared/schema.ts'
+import { DOC, cleanupDirs, content, start, token, waitFor } from './helpers.ts'
+import { RawClient, appendTo, block, elements, positionsIn } from './trust-helpers.ts'
+
+afterEach(cleanupDirs)
+
+const live = (server: Awaited<ReturnType<typeof start>>) => server.hub.rooms.get(DOC)!.ydoc
+
+describe('positions are owned', () => {
+  it('refuses a delegation stating, withdrawing or changing another delegation\'s position, and explains why', async () => {
+    const server = await start()
+
+    // IND states a position for China on PP1.
+    const a = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    const before = content(live(server))
+    a.change((doc) => {
+      const mark = new Y.XmlElement('delegation_mark')
+      mark.setAttribute('delegation', 'CHN')
+      mark.setAttribute('stance', '+')
+      const pp1 = block(doc, 'PP1.')
+      pp1.insert(pp1.length, [mark])
+    })
+    expect(await a.closeCode()).toBe(CloseCode.refused)
+    expect(a.closedWith!.reason).toBe("Only China can state China's position")
+    expect(JSON.parse(a.denied[0])).toEqual({ rule: 'position-owner', reason: "Only China can state China's position" })
+
+    // IND withdraws China's (+CHN) in PP4.
+    const b = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    b.change((doc) => {
+      const chn = elements(doc, 'delegation_mark').find((m) => m.getAttribute('delegation') === 'CHN')!
+      const parent = chn.parent as Y.XmlElement
+      parent.delete(parent.toArray().indexOf(chn), 1)
+    })
+    expect(await b.closeCode()).toBe(CloseCode.refused)
+    expect(b.closedWith!.reason).toBe("Only China can withdraw China's position")
+
+    // IND flips Israel's stance (an attribute change, the attack the audit used to attribute to nobody).
+    const c = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    c.change((doc) => {
+      elements(doc, 'delegation_mark').find((m) => m.getAttribute('delegation') === 'ISR')!.setAttribute('stance', '+')
+    })
+    expect(await c.closeCode()).toBe(CloseCode.refused)
+    expect(c.closedWith!.reason).toBe("Only Israel can change Israel's position")
+
+    // Nothing of it reached the document, storage or the audit of accepted updates; all is in the refusals.
+    expect(content(live(server))).toBe(before)
+    const refusals = server.storage.refusals(DOC)
+    expect(refusals.map((r) => r.rule)).toEqual(['position-owner', 'position-owner', 'position-owner'])
+    expect(refusals.every((r) => r.delegation === 'IND' && r.role === 'delegation')).toBe(true)
+    expect(server.metrics.render()).toContain('podium_updates_refused_by_rule_total{rule="position-owner"} 3')
+    await server.close()
+  })
+
+  it('lets a delegation state, change and withdraw its own position, and the pen speak for anyone', async () => {
+    const server = await start()
+    const ind = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    ind.edit(appendTo('PP1.', schema.nodes.delegation_mark.create({ delegation: 'IND', stance: '+', qualifier: 'with reservation' })))
+    await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(+IND with reservation)'), 'own position stated')
+    ind.change((doc) => {
+      const m = elements(doc, 'delegation_mark').find((e) => e.getAttribute('qualifier') === 'with reservation')!
+      m.setAttribute('stance', '-')
+    })
+    await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(-IND with reservation)') || ind.closedWith !== null, 'own position changed')
+    expect(server.storage.refusals(DOC)).toEqual([])
+    ind.change((doc) => {
+      const m = elements(doc, 'delegation_mark').find((e) => e.getAttribute('qualifier') === 'with reservation')!
+      const parent = m.parent as Y.XmlElement
+      parent.delete(parent.toArray().indexOf(m), 1)
+    })
+    await waitFor(() => positionsIn(block(live(server), 'PP1.')).length === 0, 'own position withdrawn')
+
+    // The chair types what China says from the floor.
+    const chair = await RawClient.open(server, token(server, 'chair'))
+    chair.change((doc) => {
+      const mark = new Y.XmlElement('delegation_mark')
+      mark.setAttribute('delegation', 'CHN')
+      mark.setAttribute('stance', '+')
+      const pp1 = block(doc, 'PP1.')
+      pp1.insert(pp1.length, [mark])
+    })
+    await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(+CHN)'), 'chair states a position for China')
+    expect(ind.closedWith).toBeNull()
+    expect(chair.closedWith).toBeNull()
+    expect(server.storage.refusals(DOC)).toEqual([])
+    ind.close()
+    chair.close()
+    await server.close()
+  })
+})
