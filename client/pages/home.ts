@@ -138,6 +138,10 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
     const delegation = h('select', { id: 'tok-delegation' }, ...me.roster.map((r) => h('option', { value: r.code }, `${r.code} — ${r.name}`)))
     const label = h('input', { id: 'tok-label', placeholder: 'e.g. head of delegation', autocomplete: 'off' })
     docSelect = h('select', { id: 'tok-doc' })
+    // Without it the link is meeting-wide (every document); with it, the chosen document only.
+    const only = h('input', { id: 'tok-only', type: 'checkbox' })
+    const expires = h('select', { id: 'tok-expires' },
+      ...[['', 'never'], ['8h', 'in 8 hours'], ['1d', 'in 1 day'], ['7d', 'in 7 days']].map(([v, t]) => h('option', { value: v }, t)))
     role.addEventListener('change', () => { delegation.disabled = role.value !== 'delegation' })
     const issued = h('div', { class: 'issued', 'aria-live': 'polite' })
     const tokensBody = h('tbody')
@@ -147,12 +151,16 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       h('label', { for: 'tok-delegation' }, 'Delegation'), delegation,
       h('label', { for: 'tok-label' }, 'Label'), label,
       h('label', { for: 'tok-doc' }, 'Opens'), docSelect,
+      h('label', { for: 'tok-only' }, only, ' Only this document'),
+      h('label', { for: 'tok-expires' }, 'Expires'), expires,
       h('button', { type: 'submit', class: 'primary' }, 'Issue link'), issued)
     issueForm.addEventListener('submit', async (e) => {
       e.preventDefault()
       try {
-        const t = await api.issueToken({ role: role.value as Role, delegation: role.value === 'delegation' ? delegation.value : undefined, label: label.value || undefined, doc: docSelect!.value || undefined })
-        const link = new URL(t.link, location.origin).href
+        const opens = docSelect!.value || undefined
+        const t = await api.issueToken({ role: role.value as Role, delegation: role.value === 'delegation' ? delegation.value : undefined, label: label.value || undefined, doc: only.checked ? opens : undefined, expires: expires.value || undefined })
+        const path = opens ? `/d/${encodeURIComponent(opens)}?token=${encodeURIComponent(t.token)}` : t.link
+        const link = new URL(path, location.origin).href
         const out = h('input', { readonly: true, value: link, 'aria-label': 'New sign-in link', class: 'link' })
         replaceChildren(issued, h('p', {}, `Link for ${t.delegation ?? t.role} — shown once, copy it now:`), out,
           h('button', { type: 'button', onclick: async () => { out.select(); try { await navigator.clipboard.writeText(link); flash('Link copied.') } catch { document.execCommand('copy'); flash('Link copied.') } } }, 'Copy'))
@@ -164,13 +172,14 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       try { list = await api.tokens() } catch (e) { fail(e); return }
       replaceChildren(tokensBody, ...list.map((t) => h('tr', { 'data-revoked': String(t.revoked) },
         h('td', {}, t.role), h('td', {}, t.delegation ?? ''), h('td', {}, t.label ?? ''), h('td', {}, when(t.createdAt)),
-        h('td', {}, t.revoked ? 'revoked' : 'active'),
+        h('td', {}, t.doc ?? 'all documents'),
+        h('td', {}, t.revoked ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? 'expired' : t.expiresAt ? `until ${when(t.expiresAt)}` : 'active'),
         h('td', {}, t.revoked ? null : h('button', { type: 'button', 'aria-label': `Revoke the ${t.delegation ?? t.role} link${t.label ? ' ' + t.label : ''}`, onclick: async () => {
           try { await api.revokeToken(t.id); flash('Link revoked.'); await refreshTokens() } catch (e) { fail(e) }
         } }, 'Revoke')))))
     }
     const tokensTable = h('table', { class: 'tokens' }, h('caption', {}, 'Issued links'),
-      h('thead', {}, h('tr', {}, ...['Role', 'Delegation', 'Label', 'Issued', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))), tokensBody)
+      h('thead', {}, h('tr', {}, ...['Role', 'Delegation', 'Label', 'Issued', 'Documents', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))), tokensBody)
     sections.push(h('div', { class: 'manage' }, createForm, issueForm), h('section', { 'aria-label': 'Issued links' }, tokensTable))
     void refreshTokens()
   }

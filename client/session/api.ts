@@ -96,7 +96,7 @@ export class Api {
   /** Every sign-in token of the meeting (secretariat). */
   tokens(): Promise<TokenInfo[]> { return this.call('GET', '/tokens') }
   /** Issues a sign-in link (secretariat). */
-  issueToken(req: { role: Role; delegation?: string; label?: string; doc?: string }): Promise<IssuedToken> { return this.call('POST', '/tokens', req) }
+  issueToken(req: { role: Role; delegation?: string; label?: string; doc?: string; expires?: string }): Promise<IssuedToken> { return this.call('POST', '/tokens', req) }
   /** Revokes a sign-in link (secretariat). */
   revokeToken(id: string): Promise<void> { return this.call('DELETE', `/tokens/${encodeURIComponent(id)}`) }
 }

@@ -30,7 +30,11 @@ export interface TokenInfo {
   role: Role
   delegation: string | null
   label: string | null
+  /** The one document it may open, or null: meeting-wide. */
+  doc: string | null
   createdAt: string
+  /** When it expires (ISO), or null: never. */
+  expiresAt: string | null
   revoked: boolean
 }
 
@@ -40,6 +44,8 @@ export interface IssuedToken {
   token: string
   role: Role
   delegation: string | null
+  doc: string | null
+  expiresAt: string | null
   link: string
 }
 
