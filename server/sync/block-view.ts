@@ -4,7 +4,7 @@
 
 import * as Y from 'yjs'
 import { schema } from '../../shared/schema.ts'
-import type { BlockState, InlineJSON, Violation } from '../../shared/trust/index.ts'
+import { MAX_BRACKET_DEPTH, type BlockState, type InlineJSON, type Violation } from '../../shared/trust/index.ts'
 
 /** Whether an item is part of the view being read. */
 export type Visible = (item: Y.Item) => boolean
@@ -50,9 +50,13 @@ class Reader {
   authors: (string | null)[] = []
   bracketAuthors: (string | null)[] = []
 
+  private depth = 0
+
   constructor (private readonly visible: Visible, private readonly authorOf: AuthorOf) {}
 
   children(el: Y.XmlElement): InlineJSON[] {
+    // Deeper than any valid block can be: stop before the stack does.
+    if (++this.depth > MAX_BRACKET_DEPTH + 1) fail(`brackets nested more than ${MAX_BRACKET_DEPTH} deep`)
     const out: InlineJSON[] = []
     for (let n = el._start; n; n = n.right as Y.Item | null) {
       if (!this.visible(n)) continue
@@ -63,6 +67,7 @@ class Reader {
       else if (t instanceof Y.XmlElement) out.push(this.inline(t, n))
       else fail('a shared structure other than text and elements')
     }
+    this.depth--
     return out
   }
 
