@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { snapshotDoc, snapshotTextSha256 } from '../../server/snapshots/service.ts'
 import { IntegrityError, snapshotSeal } from '../../server/storage/chain.ts'
+import { TRIGGERS } from '../../server/storage/migrate.ts'
 import { DB_FILE, openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { verifyFile, type VerifyReport } from '../../server/storage/verify.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
@@ -168,5 +169,25 @@ describe('tamper evidence in storage: every stored row is chained, and verify na
       b.close()
     }
     expect(lines(check(dir))).toEqual([])
+  })
+
+  it('a database written before the chain gets its columns and is chained on first open, then verifies', () => {
+    const dir = copyData(base.dir)
+    tamper(dir, (db) => {
+      for (const t of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()) db.exec(`DROP TRIGGER ${t.name}`)
+      db.exec('DROP TABLE integrity_events')
+      const columns = { docs: ['head_id', 'head_hash'], states: ['head', 'hash'], updates: ['prev', 'hash'], audit: ['identity', 'link', 'prev', 'hash'], refusals: ['prev', 'hash'], snapshots: ['head', 'prev', 'seal'] }
+      for (const [table, names] of Object.entries(columns)) for (const c of names) db.exec(`ALTER TABLE ${table} DROP COLUMN ${c}`)
+      // The triggers an older Podium had.
+      for (const t of TRIGGERS) if (t.table !== 'integrity_events') db.exec(t.sql)
+    })
+    expect(lines(check(dir))).toEqual(['database: it has no hash chain yet (written by an older Podium): start the server once with this version to add it'])
+    const storage = openSqliteStorage(dir)
+    expect(storage.openWarnings).toEqual([])
+    appendEdit(storage, 'IND', 'after the upgrade')
+    storage.close()
+    const r = check(dir)
+    expect(lines(r)).toEqual([])
+    expect(r.warnings).toEqual([expect.stringMatching(/the hash chain was added to this database: \d+ rows written before were chained as found/)])
   })
 })
