@@ -90,7 +90,8 @@ export function exportAkn(doc: Node, meta: ExportMeta): string {
     while (used.has(eId)) eId += '_' + i
     used.add(eId)
     const name = p.kind === 'heading' ? 'heading' : 'paragraph'
-    const cls = p.kind === 'heading' ? '' : ` class="${p.status}"`
+    // Agreed ad ref is a state of its own: locked by the chair, whatever its brackets say.
+    const cls = block.attrs.adref === true ? ' class="agreed-ad-ref"' : p.kind === 'heading' ? '' : ` class="${p.status}"`
     sections[section].push(`      <container name="${name}" eId="${eId}"${cls}><p>${inline(block.content, 0, counter)}</p></container>`)
   })
   // A doc's main body is required; a text without OP paragraphs has an empty one.

@@ -1,3 +1,4 @@
+import { AGREED_AD_REF_LINE } from '../../shared/format/index.ts'
 import {
   AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, TextRun,
   type ICharacterStyleOptions, type IParagraphStyleOptions
@@ -92,6 +93,8 @@ export function docxParagraphs(doc: Node, roster: readonly RosterEntry[] = DEFAU
     const line = block.attrs.sep === 'line'
     const style = block.type.name === 'heading' ? (line ? S.headingLine : S.heading) : (line ? S.paragraphLine : S.paragraph)
     out.push(new Paragraph({ style, children: runs(block.content, new Set(), roster) }))
+    // Its own paragraph, as in podium text, so an import reads the paragraph back as agreed ad ref.
+    if (block.attrs.adref === true) out.push(new Paragraph({ style: S.paragraph, children: [new TextRun({ text: AGREED_AD_REF_LINE })] }))
   })
   return out
 }

@@ -7,7 +7,7 @@ import { codesInPositions } from './syntax.ts'
 import { tokenize, type Features } from './tokenize.ts'
 import { buildUnits, matchBrackets, type Unmatched } from './inline.ts'
 import { HEADING_PREFIX, looksLikeHeading } from './heading.ts'
-import { serializeBlocks } from './serialize.ts'
+import { AGREED_AD_REF_LINE, serializeBlocks } from './serialize.ts'
 
 /** Something the parser kept as text but wants a person to look at, with its place in the input (1-based). */
 export interface ParseWarning {
@@ -97,6 +97,12 @@ export function parsePodium(text: string, options: ParseOptions = {}): ParseResu
   const warnings: ParseWarning[] = []
   const nodes: Node[] = []
   for (const block of blocksOf(normalisedLines(text))) {
+    // `[Agreed ad ref]` alone after a paragraph marks that paragraph agreed ad ref (once).
+    const prev = nodes[nodes.length - 1]
+    if (block.text === AGREED_AD_REF_LINE && prev && prev.attrs.adref !== true) {
+      nodes[nodes.length - 1] = prev.type.create({ ...prev.attrs, adref: true }, prev.content, prev.marks)
+      continue
+    }
     for (const level of LEVELS) {
       const unmatched: Unmatched[] = []
       const parsed = parseBlock(block, delegations, level.features, ids, unmatched)

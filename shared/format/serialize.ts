@@ -45,12 +45,17 @@ function block(node: Node): string {
   return node.type.name === 'heading' && !looksLikeHeading(node) ? HEADING_PREFIX + text : text
 }
 
+/** The line written after a paragraph the chair or secretariat marked agreed ad ref. */
+export const AGREED_AD_REF_LINE = '[Agreed ad ref]'
+
 /** Joins blocks as podium text without the final normalisation (used to check a parsed block). */
 export function serializeBlocks(blocks: readonly Node[]): string {
   let out = ''
   blocks.forEach((b, i) => {
-    if (i > 0) out += b.attrs.sep === 'line' ? '\n' : '\n\n'
+    // The agreed line is a block of its own, so what follows it is always after a blank line.
+    if (i > 0) out += b.attrs.sep === 'line' && blocks[i - 1].attrs.adref !== true ? '\n' : '\n\n'
     out += block(b)
+    if (b.attrs.adref === true) out += '\n\n' + AGREED_AD_REF_LINE
   })
   return out
 }

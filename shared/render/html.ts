@@ -91,10 +91,11 @@ export function renderHtml(doc: Node, options: HtmlOptions = {}): string {
     const p = info[i++]
     const content = inline(block.content, 0, roster)
     if (block.type.name === 'heading') {
-      body.push(`<h2>${content}</h2>`)
+      body.push(`<h2>${content}</h2>${block.attrs.adref === true ? '<p class="adref">[Agreed ad ref]</p>' : ''}`)
       return
     }
-    const gutter = `${p.label ? escapeHtml(p.label) : ''}<span class="status ${p.status}">${p.status}</span>`
+    const status = block.attrs.adref === true ? '<span class="status adref">agreed ad ref</span>' : `<span class="status ${p.status}">${p.status}</span>`
+    const gutter = `${p.label ? escapeHtml(p.label) : ''}${status}`
     body.push(`<div class="para${block.attrs.sep === 'line' ? ' line' : ''}"><div class="gutter">${gutter}</div><div class="text">${content}</div></div>`)
   })
   const title = escapeHtml(options.title ?? 'Podium version')

@@ -131,8 +131,12 @@ function othersWordsRule(blocks: readonly ChangedBlock[], identity: string): Vio
       if (authors[i] === identity) continue
       const found = after.indexOf(text[i], j)
       if (found < 0) {
-        const word = wordAt(text, i)
-        return { rule: 'others-words', reason: `You can delete only words your delegation typed; propose the deletion of "${word}" instead (strike it through)` }
+        // Name the word where the texts first differ: that is where the deletion is.
+        let before = ''
+        for (const x of blocks) if (x.before) before += x.before.text
+        let k = 0
+        while (k < before.length && before[k] === after[k]) k++
+        return { rule: 'others-words', reason: `Propose the deletion of "${wordAt(before, Math.min(k, before.length - 1))}" (strike it through): a delegation deletes only words it typed` }
       }
       j = found + 1
     }
@@ -171,8 +175,9 @@ function agreedRule(blocks: readonly ChangedBlock[]): Violation | null {
   for (const b of blocks) {
     const was = b.before?.json.attrs.adref === true
     const is = b.after?.json.attrs.adref === true
+    if (was && !b.after) return { rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can remove it' }
     if (was !== is) return { rule: 'pen-only', reason: 'Only the chair or the secretariat can mark a paragraph agreed ad ref, or reopen it' }
-    if (was && (!b.after || !sameJSON(b.before!.json, b.after.json))) {
+    if (was && !sameJSON(b.before!.json, b.after!.json)) {
       return { rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' }
     }
   }

@@ -8,7 +8,8 @@ import { looksLikeHeading } from '../../shared/format/index.ts'
 const PIECES = [
   'a', 'b', 'Ж', 'ә', ' ', ' ', '\n', '\n\n', '\n\n\n', '\t', '  \n', '[', ']', '[', ']', '(', ')', '*', '**', '***', '~', '~~',
   '+', '-', ':', ',', '.', ';', '\\', '#', '# ', 'IND', 'CHN', 'XYZ', 'PP1. ', 'OP5 ', '(1) ', 'e) ', '(+IND)', '(-CHN)',
-  '(+IRAN with reservation)', '(IND: keep original)', '(IND, XYZ: x)', '(CHN, THA original text)', '(SCO)', '\r', '\u00a0', 'TITLE'
+  '(+IRAN with reservation)', '(IND: keep original)', '(IND, XYZ: x)', '(CHN, THA original text)', '(SCO)', '\r', '\u00a0', 'TITLE',
+  '[Agreed ad ref]', '\n\n[Agreed ad ref]\n\n'
 ]
 
 /** Random text built from podium syntax fragments: well-formed or not. */
@@ -52,10 +53,11 @@ const blockContent = inline.filter((nodes) => {
 
 /** Random documents of the podium schema that podium text can express (see docs/format.md). */
 export const podiumDoc: fc.Arbitrary<Node> = fc.array(
-  fc.record({ kind: fc.constantFrom('paragraph', 'paragraph', 'heading'), sep: fc.constantFrom('blank', 'blank', 'line'), content: blockContent }),
+  fc.record({ kind: fc.constantFrom('paragraph', 'paragraph', 'heading'), sep: fc.constantFrom('blank', 'blank', 'line'), adref: fc.constantFrom(null, null, true), content: blockContent }),
   { minLength: 1, maxLength: 6 }
 ).map((blocks) => schema.nodes.doc.create(null, blocks.map((b, i) =>
-  schema.nodes[b.kind].create({ id: `b${i}`, sep: i === 0 ? 'blank' : b.sep }, b.content))))
+  // The line after an agreed paragraph is a block of its own: what follows it is after a blank line.
+  schema.nodes[b.kind].create({ id: `b${i}`, sep: i === 0 || blocks[i - 1].adref ? 'blank' : b.sep, adref: b.adref }, b.content))))
   // A paragraph that reads as a heading (all bold, all capitals) becomes one when read back.
   .filter((d) => {
     let ok = true
