@@ -117,9 +117,11 @@ function noteViolation(note: Note, own: string, roster: readonly RosterEntry[]):
   return { rule: 'note-owner', reason: `Only ${who} can change a note of ${who}; you may add or remove only your own delegation's code` }
 }
 
-// The characters of `before` that the sender did not insert must all still be there, in order: a
+// The characters of `before` that the sender did not insert (spaces aside) must all still be there, in order: a
 // delegation proposes the deletion of others' words (struck text) rather than deleting them. Words a
 // bracket moves are deleted and inserted again by Yjs, and stay in the text, so they pass.
+const WHITESPACE = /\s/
+
 function othersWordsRule(blocks: readonly ChangedBlock[], identity: string): Violation | null {
   let after = ''
   for (const b of blocks) if (b.after) after += b.after.text
@@ -128,7 +130,8 @@ function othersWordsRule(blocks: readonly ChangedBlock[], identity: string): Vio
     if (!b.before) continue
     const { text, authors } = b.before
     for (let i = 0; i < text.length; i++) {
-      if (authors[i] === identity) continue
+      // Spaces are not words: withdrawing one's own position takes the space before it too.
+      if (authors[i] === identity || WHITESPACE.test(text[i])) continue
       const found = after.indexOf(text[i], j)
       if (found < 0) {
         // Name the word where the texts first differ: that is where the deletion is.
