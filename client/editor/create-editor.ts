@@ -16,6 +16,7 @@ import { cursorBuilder, selectionBuilder, showCursorOf } from './cursors.ts'
 import { stickyCursorPlugin } from './sticky-cursor.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
 
+import { trustGuardPlugin, type TrustGuardOptions } from './trust-guard.ts'
 /** Options for createEditor. */
 export interface EditorOptions {
   fragment: Y.XmlFragment
@@ -33,6 +34,8 @@ export interface EditorOptions {
   /** Accessible name of the text area. */
   ariaLabel: string
 }
+  /** Who is editing and how to tell them about a stopped change (the trust rules); none: no guard. */
+  trust?: Omit<TrustGuardOptions, 'fragment' | 'roster'>
 
 /**
  * The podium editor: ProseMirror bound to the shared Y.XmlFragment (ySyncPlugin), remote cursors
@@ -60,6 +63,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     keymap(baseKeymap),
     blockIdsPlugin(editable),
     analysisPlugin(opts.roster),
+    ...(opts.trust ? [trustGuardPlugin({ ...opts.trust, fragment: opts.fragment, roster: opts.roster })] : []),
     bracketHighlightPlugin()
   ]
   const state = EditorState.create({ schema, plugins })

@@ -39,7 +39,8 @@ describe('document lifecycle', () => {
     const count = () => (db.prepare("SELECT COUNT(*) AS n FROM updates WHERE doc = 'astana-statement'").get() as { n: number }).n
     const before = count()
 
-    const again = await start({ dataDir })
+    // The start check would refuse this broken chain; allowed, the load itself must fail safely.
+    const again = await start({ dataDir, allowBrokenChain: true })
     const result = await closed(rawSocket(again, sec))
     expect(result.code).toBe(CloseCode.loadFailed)
     expect(again.hub.rooms.get('astana-statement')).toBeUndefined()
