@@ -1,6 +1,7 @@
 import type { EditorState, Command } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { undoCommand, redoCommand } from 'y-prosemirror'
+import { toggleAgreedAdRef } from '../commands/agreed.ts'
 import {
   bracketSelection, removeBracket, togglePosition, setQualifier, insertNote, ownPosition,
   toggleDeletion, toggleStrong, toggleEmphasis, insertNextLabel
@@ -12,6 +13,19 @@ export interface ActionContext {
   speaking(): string | null
   /** Asks the person for a short text (qualifier, note); null when cancelled. */
   ask(title: string, label: string, initial: string): Promise<string | null>
+  /** Whether the person holds the pen (secretariat, chair): may mark paragraphs agreed ad ref and edit them. */
+  holdsPen(): boolean
+}
+
+/** Why the person cannot change the text at the cursor (an agreed ad ref paragraph, for a delegation), or null. */
+export function lockedHere(state: EditorState, ctx: ActionContext): string | null {
+  if (ctx.holdsPen()) return null
+  const $from = state.selection.$from
+  const $to = state.selection.$to
+  for (let i = $from.index(0); i <= $to.index(0) && i < state.doc.childCount; i++) {
+    if (state.doc.child(i).attrs.adref === true) return 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it'
+  }
+  return null
 }
 
 /** One negotiation or editing action, shared by the toolbar, the keymap and the help panel. */
@@ -81,6 +95,11 @@ export const ACTIONS: readonly EditorAction[] = [
       })
       return true
     }
+  },
+  {
+    id: 'adref', short: 'Ad ref', label: 'Mark the paragraph agreed ad ref, locking it for delegations (again: reopen it)', keys: ['Alt-a'], group: 'structure',
+    enabled: (state, ctx) => ctx.holdsPen() && toggleAgreedAdRef(state),
+    run: (view, ctx) => ctx.holdsPen() && toggleAgreedAdRef(view.state, view.dispatch, view)
   },
   simple('strong', 'B', 'Strong', ['Mod-b'], 'format', toggleStrong),
   simple('emphasis', 'I', 'Emphasis', ['Mod-i'], 'format', toggleEmphasis),

@@ -21,7 +21,8 @@ function build(state: EditorState, roster: readonly RosterEntry[]): AnalysisStat
     decos.push(Decoration.node(p.from, p.to, {
       'data-label': p.ref ?? p.label ?? '',
       'data-status': p.status,
-      class: `pm-block pm-${p.status}`
+      ...(p.adref ? { 'data-label': `${p.ref ?? p.label ?? ''} · ad ref`, title: 'Agreed ad ref: only the chair or the secretariat can reopen it' } : {}),
+      class: `pm-block pm-${p.status}${p.adref ? ' pm-adref' : ''}`
     }))
     for (const b of p.brackets) decos.push(Decoration.node(b.from, b.to, { 'data-depth': String(b.depth) }))
   }

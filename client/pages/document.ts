@@ -2,7 +2,7 @@ import type { EditorView } from 'prosemirror-view'
 import { canEdit, speaksForAnyDelegation } from '../../shared/protocol.ts'
 import { Api } from '../session/api.ts'
 import type { Me } from '../session/types.ts'
-import { connect, type Connection } from '../sync/connection.ts'
+import { connect, refusalKey, type Connection } from '../sync/connection.ts'
 import { createEditor } from '../editor/create-editor.ts'
 import type { ActionContext } from '../editor/actions.ts'
 import { h } from '../ui/dom.ts'
@@ -50,7 +50,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
   let view: EditorView | null = null
 
   let speaking: string | null = me.delegation ?? (speaksForAnyDelegation(me.role) ? sessionStorage.getItem(SPEAKING_KEY) ?? (me.role === 'chair' ? 'CHAIR' : null) : null)
-  const ctx: ActionContext = { speaking: () => speaking, ask }
+  const pen = speaksForAnyDelegation(me.role)
+  const ctx: ActionContext = { speaking: () => speaking, ask, holdsPen: () => pen }
 
   const notice = createNotice()
   const say = notice.say
@@ -157,6 +158,11 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     // On the projector only the pen is shown.
     showCursor: podium ? (user) => user?.role === 'secretariat' : undefined,
     ariaLabel: `Podium version of ${docName}${editing ? '' : ' (read only)'}`,
+    // The rules the server enforces, applied before a change leaves the tab (shared/trust).
+    trust: editing ? {
+      sender: () => ({ role: me.role, delegation: me.delegation, identity: me.role === 'delegation' && me.delegation ? `delegation:${me.delegation}` : `role:${me.role}` }),
+      notify: (message) => say(message, true)
+    } : undefined,
     onUpdate: (v) => { toolbar?.update(v); schedulePanels() }
   })
   view.dom.id = 'podium-text-editor'
@@ -176,6 +182,13 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     toolbar?.update(view!)
     if (view) panels[active].update(view)
   })
+
+  // A change the server refused reloaded the page (sync/connection.ts): say why, once.
+  const refused = sessionStorage.getItem(refusalKey(docName))
+  if (refused !== null) {
+    sessionStorage.removeItem(refusalKey(docName))
+    say(`Your last change was not accepted: ${refused}. The text is as the server has it.`, true)
+  }
 
   if (summary?.title) { title.textContent = summary.title; document.title = `${summary.title} — Podium` }
 

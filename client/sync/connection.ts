@@ -2,7 +2,8 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
-import { Paths } from '../../shared/protocol.ts'
+import * as decoding from 'lib0/decoding'
+import { CloseCode, MessageType, Paths } from '../../shared/protocol.ts'
 
 /** How the tab is connected: `live` (synced with the server), `connecting` (first time), `reconnecting`, `offline` (the browser has no network), `refused` (the server closed for good: bad token, bad document name). */
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused'
@@ -32,6 +33,11 @@ export interface Connection {
   /** Resolves once the tab has the document: from the server, or from local storage when offline. */
   ready: Promise<'server' | 'local'>
   destroy(): void
+}
+
+/** Where the page finds, after the reload, why the server refused this tab's last change. */
+export function refusalKey(docName: string): string {
+  return `podium.refused:${docName}`
 }
 
 /** Options for connect(). */
@@ -89,7 +95,25 @@ export function connect(opts: ConnectOptions): Connection {
   }
   provider.on('status', recompute)
   provider.on('sync', recompute)
+  // The server's words for a refused change (a permission-denied message, JSON {rule, reason}).
+  let refusedBecause: string | null = null
+  provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) !== 0) return
+    const text = decoding.readVarString(decoder)
+    try {
+      refusedBecause = String((JSON.parse(text) as { reason?: unknown }).reason ?? text)
+    } catch {
+      refusedBecause = text
+    }
+  }
   provider.on('closed', (event: { code: number; reason: string }) => {
+    if (event.code === CloseCode.refused) {
+      // This tab's Yjs client has gone past what the server holds: start again from the server's
+      // text, without the local copy (it holds the refused change, which would be sent again forever).
+      sessionStorage.setItem(refusalKey(opts.docName), refusedBecause ?? event.reason)
+      void persistence.clearData().finally(() => location.reload())
+      return
+    }
     refusal = event.reason || `closed (${event.code})`
     set('refused')
   })

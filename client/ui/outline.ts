@@ -21,16 +21,17 @@ export function createOutline(): { el: HTMLElement; update(view: EditorView): vo
       replaceChildren(list, ...a.paragraphs.filter((p) => p.kind === 'paragraph' || p.label).map((p) => {
         const label = p.ref ?? p.label
         const n = p.brackets.filter((b) => b.depth === 1).length
-        return h('li', { 'data-status': p.status },
+        return h('li', { 'data-status': p.status, ...(p.adref ? { 'data-adref': '' } : {}) },
           h('button', {
             type: 'button', class: 'outline-item',
-            'aria-label': `${label ?? 'Paragraph'}: ${p.status}${n ? `, ${n} brackets` : ''}`,
+            'aria-label': `${label ?? 'Paragraph'}: ${p.adref ? 'agreed ad ref' : p.status}${n ? `, ${n} brackets` : ''}`,
             onclick: () => goTo(view, p.from + 1)
           },
           h('span', { class: `status-dot ${p.status}`, 'aria-hidden': 'true' }),
           h('span', { class: 'outline-label' }, label ?? '¶'),
           h('span', { class: 'outline-words' }, label ? '' : firstWords(view, p.from, p.to)),
-          n ? h('span', { class: 'count', title: 'open brackets' }, `[${n}]`) : null))
+          n ? h('span', { class: 'count', title: 'open brackets' }, `[${n}]`) : null,
+          p.adref ? h('span', { class: 'adref', title: 'Agreed ad ref: locked' }, 'ad ref') : null))
       }))
     }
   }

@@ -1,6 +1,6 @@
 import type { EditorView } from 'prosemirror-view'
 import type { RosterEntry } from '../../shared/roster.ts'
-import { ACTIONS, keyLabel, type ActionContext } from '../editor/actions.ts'
+import { ACTIONS, keyLabel, lockedHere, type ActionContext } from '../editor/actions.ts'
 import { h } from './dom.ts'
 
 /** The toolbar and the delegation it speaks for. */
@@ -79,10 +79,14 @@ export function createToolbar(opts: {
     e.preventDefault()
   })
   function update(view: EditorView) {
+    // In an agreed ad ref paragraph a delegation can change nothing: every button but undo says why.
+    const locked = lockedHere(view.state, opts.ctx)
     for (const a of ACTIONS) {
       const btn = buttons.get(a.id)!
-      const on = view.editable && a.enabled(view.state, opts.ctx)
+      const blocked = locked !== null && a.group !== 'history'
+      const on = view.editable && !blocked && a.enabled(view.state, opts.ctx)
       btn.disabled = !on
+      btn.title = blocked ? locked : `${a.label} (${keyLabel(a.keys[0])})`
     }
     if (!el.querySelector('[tabindex="0"]')) { const f = first(); if (f) f.tabIndex = 0 }
   }

@@ -5,7 +5,7 @@
 import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { checkAuthority, validateBlock, type ChangedBlock, type Sender, type Violation } from '../../shared/trust/index.ts'
-import { isViolation, readBlock, type AuthorOf, type Visible } from './block-view.ts'
+import { isViolation, readBlock, type AuthorOf, type Visible } from '../../shared/trust/block-view.ts'
 
 function idOf(item: Y.Item): string | null {
   if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) return null

@@ -40,6 +40,8 @@ export interface ParagraphInfo {
   ref: string | null
   /** `agreed`: no brackets and no positions; otherwise `open`. */
   status: 'agreed' | 'open'
+  /** Marked agreed ad ref by the chair or secretariat: locked for delegations, whatever its status. */
+  adref: boolean
   brackets: BracketInfo[]
   /** Positions not right after a bracket (PP4, PP5a in the seed). */
   positions: Position[]
@@ -87,7 +89,7 @@ export function analyse(doc: Node, roster: readonly RosterEntry[] = []): Analysi
     const ref = label && isSubLabel(label) && parent ? parent + label : label
     if (label && !isSubLabel(label)) parent = label
     const info: ParagraphInfo = {
-      id: block.attrs.id, kind, label, ref, status: 'agreed', brackets: [], positions: [], notes: [],
+      id: block.attrs.id, kind, label, ref, status: 'agreed', adref: block.attrs.adref === true, brackets: [], positions: [], notes: [],
       from: offset, to: offset + block.nodeSize
     }
 

@@ -3,8 +3,9 @@
 // directly (with history kept, deleted items are still there), so both views come from one document.
 
 import * as Y from 'yjs'
-import { schema } from '../../shared/schema.ts'
-import { MAX_BRACKET_DEPTH, type BlockState, type InlineJSON, type Violation } from '../../shared/trust/index.ts'
+import { schema } from '../schema.ts'
+import { MAX_BRACKET_DEPTH } from './limits.ts'
+import type { BlockState, InlineJSON, Violation } from './types.ts'
 
 /** Whether an item is part of the view being read. */
 export type Visible = (item: Y.Item) => boolean

@@ -7,3 +7,7 @@ export {
   MAX_NOTE_DELEGATIONS, MAX_NOTE_TEXT_LENGTH, MAX_QUALIFIER_LENGTH
 } from './limits.ts'
 export type { BlockJSON, BlockState, Change, ChangedBlock, InlineJSON, RuleName, Sender, Violation } from './types.ts'
+export { readBlock, isViolation } from './block-view.ts'
+export type { AuthorOf, Visible } from './block-view.ts'
+export { blockStateOf, changeBetween } from './pm-change.ts'
+export type { BlockAuthors } from './pm-change.ts'
