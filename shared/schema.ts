@@ -21,6 +21,22 @@ const blockAttrs = {
   adref: { default: null as true | null, validate: (v: unknown) => { if (v !== null && v !== true) throw new RangeError(`adref ${JSON.stringify(v)} is not true or null`) } }
 }
 
+// The marks of a bracket, position or note as Yjs keeps them ("deletion strong", schema order):
+// y-prosemirror drops ProseMirror marks on non-text nodes (see shared/node-marks.ts).
+const MARK_ORDER = ['deletion', 'strong', 'emphasis']
+// Every non-empty subset of the marks, in schema order: the only values the attribute takes.
+const MARKS_VALUES = new Set([1, 2, 3, 4, 5, 6, 7].map((bits) => MARK_ORDER.filter((_, i) => bits & (1 << i)).join(' ')))
+const marksAttrSpec = {
+  default: null as string | null,
+  validate: (v: unknown) => {
+    if (v !== null && (typeof v !== 'string' || !MARKS_VALUES.has(v))) throw new RangeError(`marks ${JSON.stringify(v)?.slice(0, 60)} is not a list of deletion, strong, emphasis in that order`)
+  }
+}
+
+function markClasses(attrs: Record<string, unknown>): string {
+  return typeof attrs.marks === 'string' && attrs.marks ? ' ' + attrs.marks.split(' ').map((m) => `pm-node-${m}`).join(' ') : ''
+}
+
 function blockDOM(tag: string, attrs: Record<string, unknown>): DOMOutputSpec {
   const dom: Record<string, string> = {}
   if (attrs.id) dom['data-id'] = String(attrs.id)
@@ -75,8 +91,9 @@ export const nodes: Record<string, NodeSpec> = {
     group: 'inline',
     inline: true,
     content: 'inline*',
-    parseDOM: [{ tag: 'span[data-bracket]' }],
-    toDOM: () => ['span', { 'data-bracket': '', class: 'pm-bracket' }, 0]
+    attrs: { marks: marksAttrSpec },
+    parseDOM: [{ tag: 'span[data-bracket]', getAttrs: (el: HTMLElement) => ({ marks: el.getAttribute('data-marks') || null }) }],
+    toDOM: (node) => ['span', { 'data-bracket': '', ...(node.attrs.marks ? { 'data-marks': node.attrs.marks } : {}), class: 'pm-bracket' + markClasses(node.attrs) }, 0]
   },
 
   /** A delegation's position on the text just before it: `(+CHN)`, `(-ISR)`, `(+IRAN with reservation)`. */
@@ -88,14 +105,16 @@ export const nodes: Record<string, NodeSpec> = {
     attrs: {
       delegation: { default: '', validate: 'string' },
       stance: { default: '+' as Stance, validate: (v: unknown) => { if (v !== '+' && v !== '-') throw new RangeError(`stance ${JSON.stringify(v)} is not + or -`) } },
-      qualifier: { default: null as string | null, validate: 'string|null' }
+      qualifier: { default: null as string | null, validate: 'string|null' },
+      marks: marksAttrSpec
     },
     parseDOM: [{
       tag: 'span[data-position]',
       getAttrs: (el: HTMLElement) => ({
         delegation: el.getAttribute('data-delegation') ?? '',
         stance: el.getAttribute('data-stance') === '-' ? '-' : '+',
-        qualifier: el.getAttribute('data-qualifier') || null
+        qualifier: el.getAttribute('data-qualifier') || null,
+        marks: el.getAttribute('data-marks') || null
       })
     }],
     toDOM: (node) => ['span', {
@@ -103,7 +122,8 @@ export const nodes: Record<string, NodeSpec> = {
       'data-delegation': node.attrs.delegation,
       'data-stance': node.attrs.stance,
       ...(node.attrs.qualifier ? { 'data-qualifier': node.attrs.qualifier } : {}),
-      class: 'pm-position'
+      ...(node.attrs.marks ? { 'data-marks': node.attrs.marks } : {}),
+      class: 'pm-position' + markClasses(node.attrs)
     }, positionText(node.attrs as never)]
   },
 
@@ -116,14 +136,16 @@ export const nodes: Record<string, NodeSpec> = {
     attrs: {
       delegations: { default: '', validate: 'string' },
       text: { default: '', validate: 'string' },
-      form: { default: 'colon' as NoteForm, validate: (v: unknown) => { if (v !== 'colon' && v !== 'plain') throw new RangeError(`form ${JSON.stringify(v)} is not colon or plain`) } }
+      form: { default: 'colon' as NoteForm, validate: (v: unknown) => { if (v !== 'colon' && v !== 'plain') throw new RangeError(`form ${JSON.stringify(v)} is not colon or plain`) } },
+      marks: marksAttrSpec
     },
     parseDOM: [{
       tag: 'span[data-note]',
       getAttrs: (el: HTMLElement) => ({
         delegations: el.getAttribute('data-delegations') ?? '',
         text: el.getAttribute('data-text') ?? '',
-        form: el.getAttribute('data-form') === 'plain' ? 'plain' : 'colon'
+        form: el.getAttribute('data-form') === 'plain' ? 'plain' : 'colon',
+        marks: el.getAttribute('data-marks') || null
       })
     }],
     toDOM: (node) => ['span', {
@@ -131,7 +153,8 @@ export const nodes: Record<string, NodeSpec> = {
       'data-delegations': node.attrs.delegations,
       'data-text': node.attrs.text,
       'data-form': node.attrs.form,
-      class: 'pm-note'
+      ...(node.attrs.marks ? { 'data-marks': node.attrs.marks } : {}),
+      class: 'pm-note' + markClasses(node.attrs)
     }, noteText(node.attrs as never)]
   }
 }

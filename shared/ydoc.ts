@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { Node } from 'prosemirror-model'
 import { prosemirrorToYXmlFragment, yXmlFragmentToProsemirrorJSON, updateYFragment } from 'y-prosemirror'
 import { schema } from './schema.ts'
+import { liftNodeMarks, lowerNodeMarks } from './node-marks.ts'
 
 /** The name of the Y.XmlFragment that holds the podium version, as y-prosemirror stores it. */
 export const FRAGMENT_NAME = 'prosemirror'
@@ -11,11 +12,16 @@ export function newYDoc(): Y.Doc {
   return new Y.Doc({ gc: false })
 }
 
-/** Writes a ProseMirror document into an empty Y.Doc's `prosemirror` fragment, in one transaction with `origin`. */
+/**
+ * Writes a ProseMirror document into an empty Y.Doc's `prosemirror` fragment, in one transaction with
+ * `origin`. Marks on brackets, positions and notes go into their `marks` attribute (shared/node-marks.ts):
+ * y-prosemirror would drop them.
+ */
 export function writeDocToY(doc: Node, ydoc: Y.Doc, origin: unknown = null): void {
   const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
   if (fragment.length > 0) throw new RangeError('writeDocToY: the Y.Doc already holds a document')
-  ydoc.transact(() => prosemirrorToYXmlFragment(doc, fragment), origin)
+  const lifted = liftNodeMarks(doc)
+  ydoc.transact(() => prosemirrorToYXmlFragment(lifted, fragment), origin)
 }
 
 type JsonNode = { type?: unknown; text?: unknown; content?: unknown }
@@ -42,18 +48,20 @@ function textOf(json: unknown): string {
  * Reads the podium version out of a Y.Doc as a ProseMirror document of the podium schema. It only
  * reads: a block the schema does not accept (sent by a faulty or hostile client) becomes a plain
  * paragraph of its words, instead of being deleted from the Y.Doc as y-prosemirror's reader does.
+ * The `marks` attribute of brackets, positions and notes comes back as their ProseMirror marks; a
+ * document stored before that attribute existed reads as it always did (its nodes have no marks).
  */
 export function readDocFromY(ydoc: Y.Doc): Node {
   const json = yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(FRAGMENT_NAME)) as JsonNode
   const whole = validNode(json)
-  if (whole) return whole
+  if (whole) return lowerNodeMarks(whole)
   const blocks = (Array.isArray(json.content) ? json.content : []).map((b) => {
     const node = validNode(b)
     if (node && node.isBlock) return node
     const text = textOf(b)
     return schema.nodes.paragraph.create(null, text ? schema.text(text) : null)
   })
-  return schema.nodes.doc.create(null, blocks.length ? blocks : [schema.nodes.paragraph.create()])
+  return lowerNodeMarks(schema.nodes.doc.create(null, blocks.length ? blocks : [schema.nodes.paragraph.create()]))
 }
 
 /**
@@ -62,7 +70,8 @@ export function readDocFromY(ydoc: Y.Doc): Node {
  */
 export function updateYFromDoc(ydoc: Y.Doc, doc: Node, origin: unknown = null): void {
   const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
+  const lifted = liftNodeMarks(doc)
   ydoc.transact(() => {
-    updateYFragment(ydoc, fragment, doc, { mapping: new Map(), isOMark: new Map() } as never)
+    updateYFragment(ydoc, fragment, lifted, { mapping: new Map(), isOMark: new Map() } as never)
   }, origin)
 }

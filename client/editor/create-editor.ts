@@ -14,9 +14,10 @@ import { positionView, noteView, rosterLookup } from './node-views.ts'
 import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
 import { cursorBuilder, selectionBuilder, showCursorOf } from './cursors.ts'
 import { stickyCursorPlugin } from './sticky-cursor.ts'
+import { nodeMarksPlugin } from './node-marks.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
-
 import { trustGuardPlugin, type TrustGuardOptions } from './trust-guard.ts'
+
 /** Options for createEditor. */
 export interface EditorOptions {
   fragment: Y.XmlFragment
@@ -33,9 +34,9 @@ export interface EditorOptions {
   showCursor?: (user: { role?: string } | undefined) => boolean
   /** Accessible name of the text area. */
   ariaLabel: string
-}
   /** Who is editing and how to tell them about a stopped change (the trust rules); none: no guard. */
   trust?: Omit<TrustGuardOptions, 'fragment' | 'roster'>
+}
 
 /**
  * The podium editor: ProseMirror bound to the shared Y.XmlFragment (ySyncPlugin), remote cursors
@@ -59,11 +60,12 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     }),
     yUndoPlugin(),
     stickyCursorPlugin(),
+    nodeMarksPlugin(),
     keymap(actionKeys),
     keymap(baseKeymap),
+    ...(opts.trust ? [trustGuardPlugin({ ...opts.trust, fragment: opts.fragment, roster: opts.roster })] : []),
     blockIdsPlugin(editable),
     analysisPlugin(opts.roster),
-    ...(opts.trust ? [trustGuardPlugin({ ...opts.trust, fragment: opts.fragment, roster: opts.roster })] : []),
     bracketHighlightPlugin()
   ]
   const state = EditorState.create({ schema, plugins })

@@ -12,6 +12,11 @@ export function rosterLookup(roster: readonly RosterEntry[]): RosterLookup {
   return (code) => byCode.get(code) ?? { name: code, colour: '#666666' }
 }
 
+// A whole position or note struck through, bold or in emphasis (its `marks` attribute).
+function markClasses(n: Node): string {
+  return typeof n.attrs.marks === 'string' && n.attrs.marks ? ' ' + n.attrs.marks.split(' ').map((m: string) => `pm-node-${m}`).join(' ') : ''
+}
+
 // An atom's node view: drawn by `render` now and on every update of the same type; the DOM is ours.
 function atomView(node: Node, dom: HTMLElement, render: (n: Node) => void): NodeView {
   render(node)
@@ -36,7 +41,7 @@ export function positionView(node: Node, lookup: RosterLookup): NodeView {
   const render = (n: Node) => {
     const { delegation, stance, qualifier } = n.attrs as { delegation: string; stance: string; qualifier: string | null }
     const who = lookup(delegation)
-    dom.className = `pm-position ${stance === '-' ? 'is-oppose' : 'is-support'}`
+    dom.className = `pm-position ${stance === '-' ? 'is-oppose' : 'is-support'}${markClasses(n)}`
     dom.dataset.position = ''
     dom.dataset.delegation = delegation
     dom.dataset.stance = stance
@@ -72,7 +77,7 @@ export function noteView(node: Node, lookup: RosterLookup): NodeView {
   const render = (n: Node) => {
     const { delegations, text } = n.attrs as { delegations: string; text: string; form: string }
     const first = delegations.split(',')[0]?.trim() ?? ''
-    dom.className = 'pm-note'
+    dom.className = 'pm-note' + markClasses(n)
     dom.dataset.note = ''
     dom.dataset.delegations = delegations
     dom.style.setProperty('--c', lookup(first).colour)

@@ -4,6 +4,7 @@ import { DEFAULT_ROSTER, type RosterEntry } from '../../shared/roster.ts'
 import { noteText, positionText } from '../../shared/schema.ts'
 import type { ExportMeta } from './meta.ts'
 import { escapeXml } from './xml.ts'
+import { orderedMarkNames } from '../../shared/node-marks.ts'
 
 // Akoma Ntoso 3.0 (OASIS LegalDocML) for archives: a `doc` named "statement" whose preface holds
 // the blocks before the first PP/OP paragraph, whose preamble holds the PP paragraphs and whose main
@@ -53,8 +54,8 @@ function inline(content: Fragment, depth: number, counter: { brackets: number })
     } else if (node.type.name === 'note') {
       xml = `<inline name="note" refersTo="${refs(String(node.attrs.delegations).split(', '))}">${escapeXml(noteText(node.attrs as never))}</inline>`
     } else xml = ''
-    for (const m of node.marks) {
-      const tag = MARK_TAGS[m.type.name]
+    for (const name of orderedMarkNames(node)) {
+      const tag = MARK_TAGS[name]
       if (tag) xml = `<${tag}>${xml}</${tag}>`
     }
     out += xml

@@ -8,6 +8,7 @@ import { DEFAULT_ROSTER, type RosterEntry } from '../../shared/roster.ts'
 import { noteText, positionText } from '../../shared/schema.ts'
 import { asOfLine, footerLine, type ExportMeta } from './meta.ts'
 import { DOCX_STYLES as S } from './docx-styles.ts'
+import { orderedMarkNames } from '../../shared/node-marks.ts'
 
 // A Word document of a podium version, as delegations send it to their capitals: the title and the
 // "as of" line, every block as a paragraph, brackets in bold, positions and notes in the
@@ -50,7 +51,7 @@ function colourOf(code: string, roster: readonly RosterEntry[]): string {
 
 function markSet(node: Node, inherited: ReadonlySet<MarkName>): Set<MarkName> {
   const out = new Set(inherited)
-  for (const m of node.marks) out.add(m.type.name as MarkName)
+  for (const name of orderedMarkNames(node)) out.add(name as MarkName)
   return out
 }
 

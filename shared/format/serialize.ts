@@ -1,5 +1,6 @@
-import type { Fragment, Mark, Node } from 'prosemirror-model'
+import type { Fragment, Node } from 'prosemirror-model'
 import { noteText, positionText } from '../schema.ts'
+import { nodeMarkNames } from '../node-marks.ts'
 import { HEADING_PREFIX, looksLikeHeading } from './heading.ts'
 import { normalisePodiumText } from './normalise.ts'
 import type { MarkName } from './tokenize.ts'
@@ -10,8 +11,9 @@ import type { MarkName } from './tokenize.ts'
 const ORDER: MarkName[] = ['deletion', 'strong', 'emphasis']
 const DELIM: Record<MarkName, string> = { deletion: '~~', strong: '**', emphasis: '*' }
 
-function markNames(marks: readonly Mark[]): Set<MarkName> {
-  return new Set(marks.map((m) => m.type.name as MarkName).filter((n) => n in DELIM))
+// A node's marks, whether ProseMirror marks or (brackets, positions, notes from Yjs or the editor) its `marks` attribute.
+function markNames(node: Node): Set<MarkName> {
+  return new Set([...nodeMarkNames(node)].filter((n): n is MarkName => n in DELIM))
 }
 
 /** Writes inline content (a block's or a bracket's) as podium text. */
@@ -27,7 +29,7 @@ export function serializeInline(content: Fragment): string {
     for (const n of ORDER) if (wanted.has(n) && !active.includes(n)) { out += DELIM[n]; active.push(n) }
   }
   content.forEach((node) => {
-    moveTo(markNames(node.marks))
+    moveTo(markNames(node))
     switch (node.type.name) {
       case 'text': out += node.text; break
       case 'bracket': out += '[' + serializeInline(node.content) + ']'; break

@@ -3,6 +3,7 @@ import { analyse } from '../analysis/index.ts'
 import { DEFAULT_ROSTER, type RosterEntry } from '../roster.ts'
 import { noteText, positionText } from '../schema.ts'
 import { escapeHtml } from './escape.ts'
+import { orderedMarkNames } from '../node-marks.ts'
 
 // A readable, printable HTML page of a podium version: brackets visibly paired and shaded by depth,
 // positions and notes as chips in the delegation's colour, proposed deletions struck, each paragraph
@@ -72,8 +73,8 @@ function inline(content: Fragment, depth: number, roster: readonly RosterEntry[]
       const first = String(node.attrs.delegations).split(', ')[0]
       html = `<span class="chip note" style="--c:${colourOf(first, roster)}">${escapeHtml(noteText(node.attrs as never))}</span>`
     } else html = ''
-    for (const m of node.marks) {
-      const tag = m.type.name === 'deletion' ? 's' : m.type.name === 'strong' ? 'strong' : 'em'
+    for (const name of orderedMarkNames(node)) {
+      const tag = name === 'deletion' ? 's' : name === 'strong' ? 'strong' : 'em'
       html = `<${tag}>${html}</${tag}>`
     }
     out += html

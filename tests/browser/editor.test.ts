@@ -57,6 +57,34 @@ describe.skipIf(missing !== null)('browser editor', () => {
     await expect.poll(() => chn.locator('.pm-bracket.is-current', { hasText: 'shared principles' }).count()).toBe(1)
   }))
 
+  it('a whole bracket struck through and in emphasis in one browser reads so in another and after a reload', scenario('bracket-marks', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
+    await selectIn(ind, 'PP1.', 'common goals')
+    await ind.getByRole('button', { name: 'Bracket the selection' }).click()
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('[common goals]')
+    // Select the whole bracket node, edge to edge, then propose it for deletion and put it in emphasis.
+    await ind.evaluate(() => {
+      const view = window.podium!.view
+      let range: [number, number] | null = null
+      view.state.doc.descendants((n, pos) => {
+        if (!range && n.type.name === 'bracket' && n.textContent === 'common goals') range = [pos, pos + n.nodeSize]
+        return !range
+      })
+      const sel = view.state.selection.constructor as unknown as { create(d: unknown, a: number, b: number): never }
+      view.dispatch(view.state.tr.setSelection(sel.create(view.state.doc, range![0], range![1])))
+      view.focus()
+    })
+    await ind.keyboard.press('Alt+d')
+    await ind.keyboard.press('Control+i')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('~~*[common goals]*~~')
+    const struck = chn.locator('.pm-bracket.pm-node-deletion.pm-node-emphasis', { hasText: 'common goals' })
+    await expect.poll(() => struck.count(), { timeout: 10_000 }).toBe(1)
+    await chn.reload()
+    await chn.waitForSelector('body[data-ready]', { timeout: 15_000 })
+    await expect.poll(() => chn.locator('.pm-bracket.pm-node-deletion.pm-node-emphasis', { hasText: 'common goals' }).count(), { timeout: 10_000 }).toBe(1)
+  }))
+
   it('the observer gets a read-only podium screen and cannot change anything', scenario('observer', async (open) => {
     const before = await serverText(h)
     const obs = await open(h.links.observer, false)
