@@ -17,6 +17,7 @@ function nameOf(p: ParagraphInfo, block: Node): string {
 function collectBy(content: RedlineInline[], into: Set<string>, atoms: { node: RedlineInline; by: string | null }[]) {
   for (const c of content) {
     if (c.by) into.add(c.by)
+    if (c.type !== 'text' && c.attrsChanged?.by) into.add(c.attrsChanged.by)
     if (c.type !== 'text') atoms.push({ node: c, by: c.by })
     if (c.type === 'bracket') collectBy(c.content, into, atoms)
   }
@@ -101,6 +102,7 @@ export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]):
     const touched = new Set<string>()
     const atoms: { node: RedlineInline; by: string | null }[] = []
     if (red) collectBy(red.content, touched, atoms)
+    if (red?.attrsChanged?.by) touched.add(red.attrsChanged.by)
     const by = [...touched].sort()
     const before = info.id ? fromById.get(info.id) : undefined
     if (info.id) seen.add(info.id)
@@ -120,7 +122,14 @@ export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]):
     removed.forEach((b, k) => changes.push({ paragraph: name, paragraphId: info.id, kind: 'bracket-removed', summary: `bracket in ${name} removed: [${short(b.text)}]`, by: removedBy[k] ?? by }))
     const atomBy = (type: string, change: string, match: (attrs: Record<string, unknown>) => boolean) => {
       const hit = atoms.find((a) => a.node.type === type && a.node.change === change && match((a.node as { attrs: Record<string, unknown> }).attrs))
-      return hit?.by ? [hit.by] : by
+      if (hit?.by) return [hit.by]
+      // A node whose attributes changed (a stance flipped): the new attributes were taken, the old dropped.
+      const changed = atoms.find((a) => {
+        const n = a.node as { type: string; attrs: Record<string, unknown>; attrsChanged?: { from: Record<string, unknown>; by: string | null } }
+        return n.type === type && n.attrsChanged?.by && match(change === 'added' ? n.attrs : n.attrsChanged.from)
+      })
+      const changedBy = (changed?.node as { attrsChanged?: { by: string | null } } | undefined)?.attrsChanged?.by
+      return changedBy ? [changedBy] : by
     }
     const pos = multisetDiff(positionsOf(info, key, name), positionsOf(before.info, key, name), posKey)
     for (const x of pos.onlyA) {

@@ -29,6 +29,35 @@ function byOf(change: ChangeKind, id: Y.ID, who: Attributor): string | null {
 
 const MARKS = new Set(['deletion', 'strong', 'emphasis'])
 
+// The attribute items of an element as they stood in a snapshot: each key's newest item visible then.
+function attributeItems(el: Y.XmlElement, snap: Y.Snapshot): Map<string, Item> {
+  const out = new Map<string, Item>()
+  for (const [key, newest] of (el as unknown as { _map: Map<string, Item> })._map) {
+    let item: Item | null = newest
+    while (item && !visible(item, snap)) item = item.left as Item | null
+    if (item) out.set(key, item)
+  }
+  return out
+}
+
+/**
+ * For an element in both states: whether its attributes changed between them, with the old values
+ * and who set the new ones (the inserter of a new attribute item, or the deleter of a removed one).
+ */
+function attrsChange(el: Y.XmlElement, from: Y.Snapshot, to: Y.Snapshot, who: Attributor): { from: Record<string, unknown>; by: string | null } | undefined {
+  const before = attributeItems(el, from)
+  const after = attributeItems(el, to)
+  let by: string | null | undefined
+  for (const [key, item] of after) {
+    if (before.get(key) !== item) { by ??= who.inserted(item.id.client, item.id.clock); break }
+  }
+  if (by === undefined) {
+    for (const [key, item] of before) if (!after.has(key)) { by = who.deleted(item.id.client, item.id.clock); break }
+  }
+  if (by === undefined) return undefined
+  return { from: el.getAttributes(from) as Record<string, unknown>, by }
+}
+
 function textRuns(text: Y.XmlText, from: Y.Snapshot, to: Y.Snapshot, who: Attributor): RedlineInline[] {
   const out: RedlineInline[] = []
   const ids: Y.ID[] = []
@@ -65,7 +94,8 @@ function inline(parent: Y.XmlElement, from: Y.Snapshot, to: Y.Snapshot, who: Att
     const marks = Object.keys(attrs).filter((k) => MARKS.has(k))
     for (const k of marks) delete attrs[k]
     const name = child.nodeName as 'bracket' | 'delegation_mark' | 'note'
-    out.push({ type: name, attrs, marks, change, by: byOf(change, child._item.id, who), content: name === 'bracket' ? inline(child, from, to, who) : [] })
+    const attrsChanged = change === 'same' ? attrsChange(child, from, to, who) : undefined
+    out.push({ type: name, attrs, marks, change, by: byOf(change, child._item.id, who), ...(attrsChanged ? { attrsChanged } : {}), content: name === 'bracket' ? inline(child, from, to, who) : [] })
   }
   return out
 }
@@ -80,7 +110,9 @@ export function redline(ydoc: Y.Doc, from: Y.Snapshot, to: Y.Snapshot, who: Attr
     const change = changeOf(child._item, from, to)
     if (!change) continue
     const attrs = child.getAttributes(change === 'removed' ? from : to) as Record<string, unknown>
+    const attrsChanged = change === 'same' ? attrsChange(child, from, to, who) : undefined
     blocks.push({
+      ...(attrsChanged ? { attrsChanged } : {}),
       type: child.nodeName === 'heading' ? 'heading' : 'paragraph',
       id: (attrs.id as string) ?? null,
       sep: (attrs.sep as string) ?? 'blank',

@@ -20,6 +20,11 @@ export interface RedlineNode {
   marks: string[]
   change: ChangeKind
   by: string | null
+  /**
+   * For a node in both states whose attributes changed between them (a stance flipped, a qualifier
+   * added): the old attributes and who set the new ones. Absent when its attributes are unchanged.
+   */
+  attrsChanged?: { from: Record<string, unknown>; by: string | null }
   content: RedlineInline[]
 }
 
@@ -33,6 +38,8 @@ export interface RedlineBlock {
   sep: string
   change: ChangeKind
   by: string | null
+  /** For a block in both states whose attributes changed (agreed ad ref, its id): who set the new ones. */
+  attrsChanged?: { from: Record<string, unknown>; by: string | null }
   content: RedlineInline[]
 }
 
