@@ -19,6 +19,8 @@ import type { Storage } from './storage/types.ts'
 import { Hub } from './sync/hub.ts'
 import { runCob } from './snapshots/cob-job.ts'
 import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
+import { WorkPool } from './work/pool.ts'
+import { DocList } from './http/doc-list.ts'
 
 /** Options of startServer. Only `dataDir` is required. */
 export interface ServerOptions {
@@ -145,7 +147,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     roster: meeting.roster
   })
   const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name
-  const deps = { storage, meeting, hub, defaultDoc }
+  const work = new WorkPool({
+    dataDir: options.dataDir,
+    log,
+    workers: limits.workers,
+    queue: limits.workQueue,
+    perToken: limits.workPerToken,
+    pdfAtOnce: limits.pdfAtOnce,
+    timeoutMs: limits.workTimeoutMs,
+    memoryMb: limits.workMemoryMb
+  })
+  const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
+  const deps = { storage, meeting, hub, defaultDoc, work, docList, docMaxBytes: limits.docMaxBytes, workTimeoutMs: limits.workTimeoutMs }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]
@@ -176,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })
   } catch (err) {
     await hub.close(0)
+    await work.close()
     metrics.stop()
     storage.close()
     throw err
@@ -211,6 +225,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await hub.close()
         server.closeAllConnections()
         await stopped
+        await work.close()
         metrics.stop()
         storage.close()
         log.info('closed')

@@ -14,6 +14,7 @@ import { meRoutes } from './routes/me.ts'
 import { snapshotRoutes } from './routes/snapshots.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { transferRoutes } from './routes/transfer.ts'
+import { WorkRefused } from '../work/pool.ts'
 
 /** The path (after /api) of the browser session exchange: POST {token} sets the cookie, DELETE clears it. */
 export const SESSION_PATH = '/session'
@@ -101,6 +102,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   try {
     send(res, await route.handle({ principal, params, body, url }, deps))
   } catch (err) {
+    // Heavy work refused (429/503) or stopped over its time or memory limit: said in words.
+    if (err instanceof WorkRefused) return send(res, err.reply())
     // Stored data that no longer matches its hash is never served as if intact: a 500 that says so.
     if (err instanceof IntegrityError) {
       log.error({ path, method: req.method, err: err.message }, 'stored data does not match its hash')

@@ -6,6 +6,8 @@ import type { Hub } from '../sync/hub.ts'
 import type { Principal } from '../tokens.ts'
 import type { Role } from '../../shared/protocol.ts'
 import type { Reply } from './respond.ts'
+import type { WorkPool } from '../work/pool.ts'
+import type { DocList } from './doc-list.ts'
 
 /** The server parts REST handlers use. */
 export interface ApiDeps {
@@ -14,6 +16,14 @@ export interface ApiDeps {
   hub: Hub
   /** The document sign-in links point to when a request names none. */
   defaultDoc: string
+  /** Worker threads for heavy work (exports, comparisons, snapshots, import previews, texts). */
+  work: WorkPool
+  /** The document list's counts and sizes, computed off the event loop and cached by document head. */
+  docList: DocList
+  /** Stored bytes a document may hold (shown on the meeting home). */
+  docMaxBytes: number
+  /** How long a heavy job may run, in ms. */
+  workTimeoutMs: number
 }
 
 /** One authenticated API request. */

@@ -168,6 +168,16 @@ export interface BatchAppend {
   appendMany(name: string, items: readonly PendingAppend[]): number[]
 }
 
+/** What SQLite storage adds for quotas, the document list and backups (issue 12). */
+export interface DocSizes {
+  /** Bytes stored for one document: its compacted state and its log. */
+  docBytes(name: string): number
+  /** Every document's head (the id of its newest update; 0 before any), one query: what changed since a read. */
+  docHeads(): Map<string, number>
+  /** A consistent copy of the whole database in `file`, taken with SQLite's online backup while others write. */
+  backup(file: string): Promise<void>
+}
+
 /** What SQLite storage adds for tamper evidence: checking its hash chains, and what opening it found. */
 export interface IntegrityCheck {
   /** Checks the hash chains, snapshots, audit continuity and triggers (see verify.ts). */
@@ -180,7 +190,7 @@ export interface IntegrityCheck {
  * Opens (creating when needed) the database `podium.db` in `dataDir` and returns the Storage on it.
  * Throws when the directory cannot be created or the file is not a Podium database.
  */
-export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage & BatchAppend & IntegrityCheck {
+export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage & BatchAppend & IntegrityCheck & DocSizes {
   if (typeof dataDir !== 'string' || !dataDir) throw new RangeError(`data directory ${JSON.stringify(dataDir)} is not a path`)
   mkdirSync(dataDir, { recursive: true })
   const db = new Database(join(dataDir, DB_FILE))
@@ -236,6 +246,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
           FROM refusals WHERE doc = @doc AND at >= @since AND (@delegation IS NULL OR delegation = @delegation)
       ) ORDER BY at DESC, kind DESC, id DESC LIMIT @limit`),
     lastUpdate: db.prepare<[string], { id: number | null }>('SELECT MAX(id) AS id FROM updates WHERE doc = ?'),
+    docBytes: db.prepare<[string, string], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc = ?) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states WHERE doc = ?) AS n'),
+    docHeads: db.prepare<[], { name: string; head_id: number }>('SELECT name, head_id FROM docs'),
     bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
   }
 
@@ -406,6 +418,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       return owners
     },
     bytesStored: () => q.bytes.get()?.n ?? 0,
+    docBytes: (name) => q.docBytes.get(name, name)?.n ?? 0,
+    docHeads: () => new Map(q.docHeads.all().map((r) => [r.name, r.head_id])),
+    backup: async (file) => { await db.backup(file) },
     verify: (options) => verifyDatabase(db, options),
     openWarnings,
     close: () => {

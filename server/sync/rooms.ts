@@ -53,6 +53,14 @@ export class Rooms {
     return room.ensureLoaded() ? room : undefined
   }
 
+  /**
+   * Appends the queued updates of `name` if it is loaded, without building its Y.Doc: afterwards storage
+   * holds everything the room has accepted, so a reader of storage (a worker thread) sees it all.
+   */
+  flush(name: string): void {
+    this.rooms.get(name)?.flush()
+  }
+
   /** Every loaded room, each flushed and built as by get(). */
   all(): Room[] {
     return [...this.rooms.keys()].map((name) => this.get(name)).filter((r): r is Room => r !== undefined)

@@ -1,10 +1,7 @@
 // Snapshot routes: list, take, read (text/json/html), compare with a redline, restore.
 
-import { renderComparisonHtml } from '../../../shared/history/index.ts'
-import { renderHtml } from '../../../shared/render/index.ts'
-import { serializePodium } from '../../../shared/format/index.ts'
 import { asOfLabel } from '../../snapshots/cob.ts'
-import { compare, displayName, restore, snapshotDoc, takeSnapshot } from '../../snapshots/service.ts'
+import { displayName, restore } from '../../snapshots/service.ts'
 import type { OnBehalfOf } from '../../sync/origins.ts'
 import { identityOf, type Principal } from '../../tokens.ts'
 import type { ApiDeps, Route } from '../context.ts'
@@ -59,37 +56,29 @@ export const snapshotRoutes: Route[] = [
       if (label !== undefined && (typeof label !== 'string' || !label.trim() || label.length > LABEL_MAX)) {
         return error(400, `label must be a non-empty string of at most ${LABEL_MAX} characters`)
       }
-      const r = takeSnapshot(snapshotDeps(deps), doc, { label: (label as string | undefined) ?? asOfLabel(Date.now(), deps.meeting.timeZone), by: actor(principal) })
-      if (!r.ok) return error(404, `no document named ${doc}`)
-      return { status: 201, json: r.snapshot }
+      if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
+      // Taken in a worker from storage, after this room's accepted updates are appended (the snapshot holds them).
+      deps.hub.rooms.flush(doc)
+      return deps.work.run('takeSnapshot', { doc, label: ((label as string | undefined) ?? asOfLabel(Date.now(), deps.meeting.timeZone)).trim(), by: actor(principal) }, principal.tokenId)
     }
   },
   {
     method: 'GET',
     pattern: /^\/docs\/([^/]+)\/snapshots\/([^/]+)$/,
     roles: 'any',
-    handle: ({ params: [doc, idText], url }, deps) => {
+    handle: ({ params: [doc, idText], url, principal }, deps) => {
       const id = parseId(idText, 'snapshot')
       if (typeof id !== 'number') return id
-      const record = deps.storage.getSnapshot(doc, id)
-      if (!record) return error(404, `${doc} has no snapshot ${id}`)
       const format = url.searchParams.get('format') ?? 'json'
-      const pmDoc = snapshotDoc(record)
-      const { snapshot: _s, state: _st, ...meta } = record
-      if (format === 'text') return { status: 200, text: serializePodium(pmDoc) }
-      if (format === 'html') {
-        const title = deps.storage.getDoc(doc)?.title ?? doc
-        return { status: 200, contentType: 'text/html; charset=utf-8', text: renderHtml(pmDoc, { title, subtitle: `${record.label} — SHA-256 ${record.sha256}`, roster: deps.meeting.roster }) }
-      }
-      if (format === 'json') return { status: 200, json: { ...meta, doc: pmDoc.toJSON() } }
-      return error(400, `format ${JSON.stringify(format)} is not text, json or html`)
+      if (!['text', 'html', 'json'].includes(format)) return error(400, `format ${JSON.stringify(format)} is not text, json or html`)
+      return deps.work.run('snapshot', { doc, id, format, roster: [...deps.meeting.roster] }, principal.tokenId)
     }
   },
   {
     method: 'GET',
     pattern: /^\/docs\/([^/]+)\/compare$/,
     roles: 'any',
-    handle: ({ params: [doc], url }, deps) => {
+    handle: ({ params: [doc], url, principal }, deps) => {
       const from = resolveFrom(deps, doc, url.searchParams.get('from'))
       if (typeof from !== 'number') return from
       const toText = url.searchParams.get('to') ?? 'live'
@@ -97,13 +86,9 @@ export const snapshotRoutes: Route[] = [
       if (typeof to === 'object') return to
       const format = url.searchParams.get('format') ?? 'json'
       if (format !== 'json' && format !== 'html') return error(400, `format ${JSON.stringify(format)} is not json or html`)
-      const r = compare(snapshotDeps(deps), doc, from, to)
-      if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)
-      if (format === 'html') {
-        const title = `${r.from.label} → ${r.to === 'live' ? 'live text' : r.to.label}`
-        return { status: 200, contentType: 'text/html; charset=utf-8', text: renderComparisonHtml(r.comparison, title) }
-      }
-      return { status: 200, json: { from: r.from, to: r.to, ...r.comparison } }
+      if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
+      if (to === 'live') deps.hub.rooms.flush(doc)
+      return deps.work.run('compare', { doc, from, to, format }, principal.tokenId)
     }
   },
   {

@@ -1,0 +1,40 @@
+// A worker thread of the pool (pool.ts): opens its own connection to podium.db and runs one job at a
+// time, answering each with a Reply (or the error's message). Loaded through entry.mjs (tsx).
+
+import { parentPort, workerData } from 'node:worker_threads'
+import { openSqliteStorage } from '../storage/sqlite.ts'
+import { runJob, type JobKind } from './jobs.ts'
+
+/** What the pool sends a worker. */
+export interface JobMessage {
+  id: number
+  kind: JobKind
+  args: unknown
+}
+
+/** What a worker answers. */
+export type JobAnswer =
+  | { id: number; ok: true; reply: import('../http/respond.ts').Reply }
+  | { id: number; ok: false; message: string; stack?: string }
+
+const { dataDir } = workerData as { dataDir: string }
+let storage: ReturnType<typeof openSqliteStorage> | null = null
+
+parentPort!.on('message', async (job: JobMessage) => {
+  try {
+    storage ??= openSqliteStorage(dataDir)
+    const s = storage
+    const reply = await runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
+    // Handed over, not copied: a fresh ArrayBuffer of its own (a Buffer may share Node's pool).
+    const transfer: ArrayBuffer[] = []
+    if (reply.bytes) {
+      const own = new Uint8Array(reply.bytes)
+      transfer.push(own.buffer)
+      reply.bytes = own as Buffer
+    }
+    parentPort!.postMessage({ id: job.id, ok: true, reply } satisfies JobAnswer, transfer)
+  } catch (err) {
+    parentPort!.postMessage({ id: job.id, ok: false, message: (err as Error).message, stack: (err as Error).stack } satisfies JobAnswer)
+  }
+})
+parentPort!.postMessage({ ready: true })
