@@ -21,6 +21,9 @@ import { runCob } from './snapshots/cob-job.ts'
 import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
 import { WorkPool } from './work/pool.ts'
 import { DocList } from './http/doc-list.ts'
+import { SocketGuard } from './sockets.ts'
+import { authenticate } from './tokens.ts'
+import { SESSION_HEADER, sessionPrincipal } from './http/session.ts'
 
 /** Options of startServer. Only `dataDir` is required. */
 export interface ServerOptions {
@@ -160,7 +163,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
   const deps = { storage, meeting, hub, defaultDoc, work, docList, docMaxBytes: limits.docMaxBytes, workTimeoutMs: limits.workTimeoutMs }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Near the socket budget only the people running the meeting get HTTP answers (sockets.ts).
+  const privileged = (req: IncomingMessage): boolean => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+    const session = req.headers[SESSION_HEADER]
+    const p = bearer ? authenticate(storage, bearer) : typeof session === 'string' ? sessionPrincipal(storage, req, session) : null
+    return p?.role === 'secretariat' || p?.role === 'chair'
+  }
+  const server = createServer({
+    // Node's own bounds on slow requests; sockets.ts closes connections that never send one.
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
+  }, (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]
     const fail = (err: unknown) => {
       log.error({ path, err: (err as Error).stack }, 'request failed')
@@ -170,13 +185,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       if (path === Paths.health) return send(res, { status: 200, json: { ok: true, docsLoaded: hub.rooms.size, connections: hub.connections } })
       if (path === Paths.metrics) return send(res, { status: 200, text: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' })
+      if (guard.pressed && !privileged(req)) {
+        res.shouldKeepAlive = false
+        return send(res, { status: 503, json: { error: 'the server is at its connection limit; try again in a moment' }, headers: { 'retry-after': '5', connection: 'close' } })
+      }
       if (path === Paths.api || path.startsWith(Paths.api + '/')) return void handleApi(req, res, deps, log, limits.maxBodyBytes).catch(fail)
       serveClient(req, res, clientDir)
     } catch (err) {
       fail(err)
     }
   })
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head))
+  server.keepAliveTimeout = 5000
+  const guard = new SocketGuard(server, { maxSockets: limits.maxSockets, firstRequestMs: limits.firstRequestMs, log })
+  server.on('upgrade', (req, socket, head) => {
+    guard.upgraded(req.socket)
+    hub.handleUpgrade(req, socket, head)
+  })
   server.on('clientError', (_err, socket) => socket.destroy())
 
   try {

@@ -2,12 +2,18 @@
 // (with a bound on unsent bytes), and the close codes for everything that goes wrong.
 
 import type { WebSocket } from 'ws'
-import { CloseCode } from '../../shared/protocol.ts'
+import * as encoding from 'lib0/encoding'
+import * as authProtocol from 'y-protocols/auth'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
+import type { Storage } from '../storage/types.ts'
+import { admitUpdate } from './admission.ts'
+import { sizeRefusal, type DocQuota } from './quota.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { RateLimiter } from '../limits.ts'
 import { identityOf, type Principal } from '../tokens.ts'
-import { readFrame } from './messages.ts'
+import { readFrame, type Incoming } from './messages.ts'
 import type { Peer } from './peer.ts'
 import type { Room } from './room.ts'
 
@@ -20,6 +26,10 @@ export interface ConnectionDeps {
   /** Per-token message limiter. */
   messages: RateLimiter
   maxBufferedBytes: number
+  /** Per-document size and update-rate quotas (quota.ts); none: unbounded. */
+  quota?: DocQuota
+  /** Where refusals are recorded. */
+  storage?: Storage
   /** Called once when the socket has closed (for bookkeeping). */
   onClosed(peer: Peer): void
 }
@@ -41,9 +51,71 @@ export function closeSocket(ws: WebSocket, code: number, reason: string, metrics
   setTimeout(() => ws.terminate(), 2000).unref()
 }
 
+// Presence is dropped for a reader with more than this unsent (and sent whole once it has caught up):
+// a reader on slow Wi-Fi gets the text, and others' cursors when it can take them.
+const AWARENESS_SKIP_BYTES = 64 * 1024
+// Unsent data above this must keep draining: a reader that takes nothing for STALL_MS is cut off.
+const WATCH_BYTES = 256 * 1024
+const STALL_MS = 5000
+// Held update bytes of a writer being slowed (its socket paused): past this, it is closed.
+const MAX_HELD_BYTES = 16 * 1024 * 1024
+
 /** Binds an open websocket to `room` as a new Peer for `principal` and joins it. */
 export function attachConnection(ws: WebSocket, room: Room, principal: Principal, deps: ConnectionDeps): Peer {
   let closed = false
+  let staleAwareness = false
+  let refreshTimer: NodeJS.Timeout | null = null
+  let watchdog: NodeJS.Timeout | null = null
+  let lastBuffered = 0
+  let stalledSince = 0
+
+  // Sends every present client's awareness once the reader has caught up (after some were dropped).
+  const refreshAwareness = () => {
+    refreshTimer = null
+    if (closed || !staleAwareness) return
+    if (ws.bufferedAmount > AWARENESS_SKIP_BYTES) {
+      refreshTimer = setTimeout(refreshAwareness, 250)
+      refreshTimer.unref()
+      return
+    }
+    staleAwareness = false
+    const clients = [...room.awareness.getStates().keys()]
+    if (clients.length === 0) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.awareness)
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients))
+    peer.send(encoding.toUint8Array(encoder))
+  }
+
+  const cutOff = (why: string) => {
+    deps.log.warn({ doc: room.name, peer: peer.id, buffered: ws.bufferedAmount, why }, 'slow client closed')
+    peer.close(CloseCode.tryAgainLater, 'too much unread data')
+    ws.terminate()
+  }
+
+  // While much is unsent, it must keep draining; a socket that never reads is cut off after STALL_MS.
+  const watch = () => {
+    if (watchdog) return
+    lastBuffered = ws.bufferedAmount
+    stalledSince = performance.now()
+    watchdog = setInterval(() => {
+      const now = ws.bufferedAmount
+      if (closed || now < WATCH_BYTES) {
+        clearInterval(watchdog!)
+        watchdog = null
+        return
+      }
+      if (now < lastBuffered) stalledSince = performance.now()
+      lastBuffered = now
+      if (performance.now() - stalledSince > STALL_MS) {
+        clearInterval(watchdog!)
+        watchdog = null
+        cutOff('not reading')
+      }
+    }, 500)
+    watchdog.unref()
+  }
+
   const peer: Peer = {
     id: nextPeerId++,
     principal,
@@ -51,19 +123,97 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     awarenessClients: new Set(),
     send(data) {
       if (closed || ws.readyState !== ws.OPEN) return
-      if (ws.bufferedAmount > deps.maxBufferedBytes) {
-        // It stopped reading: drop it rather than hold memory and slow everyone else.
-        deps.log.warn({ doc: room.name, peer: peer.id, buffered: ws.bufferedAmount }, 'slow client closed')
-        peer.close(CloseCode.tryAgainLater, 'too much unread data')
-        ws.terminate()
+      const buffered = ws.bufferedAmount
+      if (data[0] === MessageType.awareness && buffered > AWARENESS_SKIP_BYTES) {
+        staleAwareness = true
+        refreshTimer ??= setTimeout(refreshAwareness, 250)
+        refreshTimer.unref()
         return
       }
+      // One message larger than the bound (a large document's full state) is sent to a socket with
+      // nothing unsent; anything that would go past the bound on top of unsent data closes it.
+      if (buffered > 0 && buffered + data.byteLength > deps.maxBufferedBytes) return cutOff('over the bound')
       ws.send(data, { binary: true })
+      if (ws.bufferedAmount >= WATCH_BYTES) watch()
     },
     close(code, reason) {
       if (closed) return
       closed = true
       closeSocket(ws, code, reason, deps.metrics)
+    }
+  }
+
+  // Updates held while the writer is slowed to its document's rate (the socket is paused meanwhile).
+  const held: Incoming[] = []
+  let heldBytes = 0
+  let holdTimer: NodeJS.Timeout | null = null
+
+  const handle = (message: Incoming): boolean => {
+    const quota = deps.quota
+    if (message.type === 'sync-update' && quota) {
+      const bytes = message.update.byteLength
+      const wait = quota.wait(room.name, principal.tokenId, bytes)
+      if (wait > 0) return false
+      if (canEdit(principal.role) && quota.over(room.name, bytes) && room.ensureLoaded() && admitUpdate(message.update, room.ydoc).changes) {
+        refuseSize(bytes)
+        return true
+      }
+      quota.spend(room.name, principal.tokenId, bytes)
+      quota.added(room.name, bytes)
+    }
+    try {
+      room.receive(peer, message)
+    } catch (err) {
+      // The edge of the socket: a bug must cost this connection only.
+      deps.log.error({ doc: room.name, peer: peer.id, err: (err as Error).stack }, 'error handling a message')
+      peer.close(CloseCode.internalError, 'internal error')
+    }
+    return true
+  }
+
+  const refuseSize = (bytes: number) => {
+    const v = sizeRefusal(deps.quota!.limits.docMaxBytes)
+    deps.metrics.refused(v.rule)
+    try {
+      deps.storage?.recordRefusal({ doc: room.name, tokenId: principal.tokenId, role: principal.role, delegation: principal.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
+    } catch (err) {
+      deps.log.error({ doc: room.name, err: (err as Error).message }, 'recording a refusal failed')
+    }
+    deps.log.warn({ doc: room.name, peer: peer.id, bytes }, 'update refused: document over its size limit')
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.auth)
+    authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
+    peer.send(encoding.toUint8Array(encoder))
+    peer.close(CloseCode.refused, 'the document has reached its size limit')
+  }
+
+  // Takes held updates in order while the rate allows; the socket is read again once none is held.
+  const drain = () => {
+    holdTimer = null
+    while (held.length > 0 && !closed) {
+      const next = held[0]
+      if (!handle(next)) {
+        const bytes = next.type === 'sync-update' ? next.update.byteLength : 0
+        holdTimer = setTimeout(drain, Math.max(10, deps.quota!.wait(room.name, principal.tokenId, bytes)))
+        return
+      }
+      held.shift()
+      heldBytes -= next.type === 'sync-update' ? next.update.byteLength : 0
+    }
+    if (!closed && ws.isPaused) ws.resume()
+  }
+
+  const hold = (message: Incoming) => {
+    held.push(message)
+    heldBytes += message.type === 'sync-update' ? message.update.byteLength : 0
+    if (heldBytes > MAX_HELD_BYTES) {
+      peer.close(CloseCode.tryAgainLater, 'sending faster than the document takes changes')
+      return
+    }
+    if (!ws.isPaused) ws.pause()
+    if (!holdTimer) {
+      const bytes = held[0].type === 'sync-update' ? held[0].update.byteLength : 0
+      holdTimer = setTimeout(drain, Math.max(10, deps.quota!.wait(room.name, principal.tokenId, bytes)))
     }
   }
 
@@ -87,13 +237,8 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
       peer.close(result.code, result.reason)
       return
     }
-    try {
-      room.receive(peer, result.message)
-    } catch (err) {
-      // The edge of the socket: a bug must cost this connection only.
-      deps.log.error({ doc: room.name, peer: peer.id, err: (err as Error).stack }, 'error handling a message')
-      peer.close(CloseCode.internalError, 'internal error')
-    }
+    // In order: while updates are held, everything after them waits too.
+    if (held.length > 0 || !handle(result.message)) hold(result.message)
   })
   ws.on('error', (err) => {
     // ws closes the socket itself (1009 for an oversize frame, 1002 for a bad frame).
@@ -106,6 +251,10 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
   })
   ws.on('close', () => {
     closed = true
+    if (holdTimer) clearTimeout(holdTimer)
+    if (refreshTimer) clearTimeout(refreshTimer)
+    if (watchdog) clearInterval(watchdog)
+    held.length = 0
     room.leave(peer)
     deps.onClosed(peer)
   })

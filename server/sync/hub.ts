@@ -14,6 +14,7 @@ import { sameOrigin, SESSION_PARAM, sessionPrincipal } from '../http/session.ts'
 import { attachConnection, closeSocket } from './connection.ts'
 import type { Peer } from './peer.ts'
 import { Rooms } from './rooms.ts'
+import { DocQuota, type DocBytes } from './quota.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
 // Not a closure: an arrow here would share handleUpgrade's scope and keep the upgrade request and
@@ -59,6 +60,12 @@ export class Hub {
   private readonly peersByToken = new Map<string, Set<Peer>>()
   private readonly peerDocs = new Map<Peer, string>()
   private readonly upgrades: RateLimiter
+  private readonly tokenUpgrades: RateLimiter
+  /** Per-document size and update-rate quotas. */
+  readonly quota: DocQuota
+  private readonly heartbeat: NodeJS.Timeout
+  // Sockets that answered the last ping (or were opened since).
+  private readonly alive = new WeakSet<WebSocket>()
   private readonly messages: RateLimiter
   private readonly sweeper: NodeJS.Timeout
   private readonly poller: NodeJS.Timeout
@@ -69,6 +76,9 @@ export class Hub {
     const { limits } = options
     this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false })
     this.upgrades = new RateLimiter(limits.upgradesPerSecond, limits.upgradeBurst)
+    // Per token, as generous as per address: one delegation's tabs reconnecting together.
+    this.tokenUpgrades = new RateLimiter(limits.upgradesPerSecond, limits.upgradeBurst)
+    this.quota = new DocQuota(options.storage as DocBytes, limits)
     this.messages = new RateLimiter(limits.messagesPerSecond, limits.messageBurst)
     this.rooms = new Rooms({
       storage: options.storage,
@@ -87,6 +97,21 @@ export class Hub {
     this.tokenRevision = this.readRevision()
     this.poller = setInterval(() => this.pollTokens(), options.revocationPollMs ?? 250)
     this.poller.unref()
+    // A websocket whose peer has gone (Wi-Fi lost without a close) or that never answers is cut off.
+    this.heartbeat = setInterval(() => this.ping(), limits.pingIntervalMs)
+    this.heartbeat.unref()
+  }
+
+  private ping(): void {
+    for (const ws of this.sockets) {
+      if (ws.readyState !== ws.OPEN) continue
+      if (!this.alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      this.alive.delete(ws)
+      ws.ping()
+    }
   }
 
   /** Open websocket connections. */
@@ -109,10 +134,17 @@ export class Hub {
   private accept(ws: WebSocket, req: IncomingMessage, url: URL): void {
     const { metrics, log, storage, limits } = this.options
     this.sockets.add(ws)
+    this.alive.add(ws)
+    ws.on('pong', () => this.alive.add(ws))
     ws.on('close', () => this.sockets.delete(ws))
     ws.on('error', () => {})
     const address = req.socket.remoteAddress ?? 'unknown'
-    if (!this.upgrades.take(address)) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connection attempts', metrics)
+    // A valid token is checked first (one hash and one indexed lookup) and is limited per token: a
+    // venue behind one NAT address stays in while a token-less flood from that address spends the
+    // address's budget. Token-less attempts cost no lookup at all.
+    const principal = this.hasCredential(url) ? this.authenticate(req, url) : null
+    if (!principal && !this.upgrades.take(address)) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connection attempts', metrics)
+    if (principal && !this.tokenUpgrades.take(principal.tokenId)) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connection attempts for this sign-in link', metrics)
     let name: string
     try {
       name = decodeURIComponent(url.pathname.slice(Paths.sync.length + 1))
@@ -120,7 +152,6 @@ export class Hub {
       name = ''
     }
     if (!DOC_NAME_PATTERN.test(name)) return closeSocket(ws, CloseCode.badDocumentName, 'document names are [A-Za-z0-9._-]{1,100}', metrics)
-    const principal = this.authenticate(req, url)
     if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown, revoked or expired token', metrics)
     if (!mayOpen(principal, name)) return closeSocket(ws, CloseCode.forbidden, `this sign-in link is for document ${principal.doc} only`, metrics)
     const peers = this.peersByToken.get(principal.tokenId) ?? new Set<Peer>()
@@ -137,6 +168,8 @@ export class Hub {
       log,
       messages: this.messages,
       maxBufferedBytes: limits.maxBufferedBytes,
+      quota: this.quota,
+      storage,
       onClosed: (p) => {
         const set = this.peersByToken.get(p.principal.tokenId)
         set?.delete(p)
@@ -148,6 +181,10 @@ export class Hub {
     this.peersByToken.set(principal.tokenId, peers)
     this.peerDocs.set(peer, name)
     log.info({ doc: name, peer: peer.id, role: principal.role, delegation: principal.delegation }, 'connected')
+  }
+
+  private hasCredential(url: URL): boolean {
+    return url.searchParams.has('token') || url.searchParams.has(SESSION_PARAM)
   }
 
   // `?token=` (non-browser clients, y-websocket as stock) or `?session=<id>` with the session's
@@ -212,6 +249,8 @@ export class Hub {
 
   private sweep(): void {
     this.upgrades.sweep()
+    this.tokenUpgrades.sweep()
+    this.quota.sweep()
     this.messages.sweep()
     for (const tokenId of [...this.peersByToken.keys()]) {
       try {
@@ -227,6 +266,7 @@ export class Hub {
     this.accepting = false
     clearInterval(this.sweeper)
     clearInterval(this.poller)
+    clearInterval(this.heartbeat)
     const closing = [...this.sockets].map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) return resolve()
       ws.once('close', () => resolve())
