@@ -22,6 +22,7 @@ import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
 import { WorkPool } from './work/pool.ts'
 import { DocList } from './http/doc-list.ts'
 import { SocketGuard } from './sockets.ts'
+import { StorageHealth, watchWrites } from './health.ts'
 import { authenticate } from './tokens.ts'
 import { SESSION_HEADER, sessionPrincipal } from './http/session.ts'
 
@@ -131,6 +132,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage.close()
     throw err
   }
+  const health = new StorageHealth(options.dataDir, log)
+  watchWrites(storage, health)
   let hub: Hub | undefined
   const metrics = new Metrics({
     connections: () => hub?.connections ?? 0,
@@ -147,7 +150,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     compactIdleMs: options.compactIdleMs ?? 2_000,
     tokenRecheckMs: options.tokenRecheckMs ?? 5_000,
     revocationPollMs: options.revocationPollMs ?? 250,
-    roster: meeting.roster
+    roster: meeting.roster,
+    health
   })
   const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name
   const work = new WorkPool({
@@ -183,7 +187,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy()
     }
     try {
-      if (path === Paths.health) return send(res, { status: 200, json: { ok: true, docsLoaded: hub.rooms.size, connections: hub.connections } })
+      if (path === Paths.health) {
+        // Non-200 while writes fail (a full disk), with the reason: a monitor and the people running the meeting see why.
+        if (health.fault) return send(res, { status: 503, json: { ok: false, reason: health.fault, since: health.since, docsLoaded: hub.rooms.size, connections: hub.connections } })
+        return send(res, { status: 200, json: { ok: true, docsLoaded: hub.rooms.size, connections: hub.connections, work: { running: work.running, queued: work.queued }, sockets: guard.size } })
+      }
       if (path === Paths.metrics) return send(res, { status: 200, text: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' })
       if (guard.pressed && !privileged(req)) {
         res.shouldKeepAlive = false
@@ -250,6 +258,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections()
         await stopped
         await work.close()
+        health.stop()
         metrics.stop()
         storage.close()
         log.info('closed')

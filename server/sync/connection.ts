@@ -30,6 +30,8 @@ export interface ConnectionDeps {
   quota?: DocQuota
   /** Where refusals are recorded. */
   storage?: Storage
+  /** False while storage takes no writes (a full disk): updates are held unread until it does. */
+  writable?: () => boolean
   /** Called once when the socket has closed (for bookkeeping). */
   onClosed(peer: Peer): void
 }
@@ -148,12 +150,18 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
   let heldBytes = 0
   let holdTimer: NodeJS.Timeout | null = null
 
+  // How long an update must wait: until storage takes writes again, and for the document's rate.
+  const holdFor = (message: Incoming): number => {
+    if (message.type !== 'sync-update') return 0
+    if (deps.writable && !deps.writable()) return 500
+    return deps.quota?.wait(room.name, principal.tokenId, message.update.byteLength) ?? 0
+  }
+
   const handle = (message: Incoming): boolean => {
     const quota = deps.quota
+    if (message.type === 'sync-update' && holdFor(message) > 0) return false
     if (message.type === 'sync-update' && quota) {
       const bytes = message.update.byteLength
-      const wait = quota.wait(room.name, principal.tokenId, bytes)
-      if (wait > 0) return false
       if (canEdit(principal.role) && quota.over(room.name, bytes) && room.ensureLoaded() && admitUpdate(message.update, room.ydoc).changes) {
         refuseSize(bytes)
         return true
@@ -193,8 +201,7 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     while (held.length > 0 && !closed) {
       const next = held[0]
       if (!handle(next)) {
-        const bytes = next.type === 'sync-update' ? next.update.byteLength : 0
-        holdTimer = setTimeout(drain, Math.max(10, deps.quota!.wait(room.name, principal.tokenId, bytes)))
+        holdTimer = setTimeout(drain, Math.max(10, holdFor(next)))
         return
       }
       held.shift()
@@ -211,10 +218,7 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
       return
     }
     if (!ws.isPaused) ws.pause()
-    if (!holdTimer) {
-      const bytes = held[0].type === 'sync-update' ? held[0].update.byteLength : 0
-      holdTimer = setTimeout(drain, Math.max(10, deps.quota!.wait(room.name, principal.tokenId, bytes)))
-    }
+    if (!holdTimer) holdTimer = setTimeout(drain, Math.max(10, holdFor(held[0])))
   }
 
   ws.on('message', (data, isBinary) => {

@@ -15,6 +15,7 @@ import { attachConnection, closeSocket } from './connection.ts'
 import type { Peer } from './peer.ts'
 import { Rooms } from './rooms.ts'
 import { DocQuota, type DocBytes } from './quota.ts'
+import { DISK_FULL_REASON, type StorageHealth } from '../health.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
 // Not a closure: an arrow here would share handleUpgrade's scope and keep the upgrade request and
@@ -44,6 +45,8 @@ export interface HubOptions {
   revocationPollMs?: number
   /** The meeting's roster (presence colours); DEFAULT_ROSTER when not given. */
   roster?: readonly RosterEntry[]
+  /** Storage health: a full disk changes what peers are told, and holds updates until it clears. */
+  health?: StorageHealth
 }
 
 /** Who is connected to a document. */
@@ -89,7 +92,12 @@ export class Hub {
       compactIdleMs: options.compactIdleMs,
       roster: options.roster,
       onDrop: (room) => {
-        for (const peer of room.peers.values()) peer.close(CloseCode.internalError, 'storage failed; reconnect')
+        // A full disk is said in words, with a code that makes clients come back (and keep their edits).
+        const full = options.health?.fault != null
+        for (const peer of room.peers.values()) {
+          if (full) peer.close(CloseCode.tryAgainLater, DISK_FULL_REASON)
+          else peer.close(CloseCode.internalError, 'storage failed; reconnect')
+        }
       }
     })
     this.sweeper = setInterval(() => this.sweep(), options.tokenRecheckMs)
@@ -170,6 +178,7 @@ export class Hub {
       maxBufferedBytes: limits.maxBufferedBytes,
       quota: this.quota,
       storage,
+      writable: this.options.health ? () => this.options.health!.writable : undefined,
       onClosed: (p) => {
         const set = this.peersByToken.get(p.principal.tokenId)
         set?.delete(p)
