@@ -23,6 +23,7 @@ import { WorkPool } from './work/pool.ts'
 import { DocList } from './http/doc-list.ts'
 import { SocketGuard } from './sockets.ts'
 import { StorageHealth, watchWrites } from './health.ts'
+import { storageOpenError } from './storage/open-error.ts'
 import { authenticate } from './tokens.ts'
 import { SESSION_HEADER, sessionPrincipal } from './http/session.ts'
 
@@ -122,7 +123,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.logger ?? createLogger(options.logLevel)
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR
 
-  const storage = openSqliteStorage(options.dataDir, { synchronous: options.synchronous })
+  let storage
+  try {
+    storage = openSqliteStorage(options.dataDir, { synchronous: options.synchronous })
+  } catch (err) {
+    // A damaged or foreign file: one line naming it and what to do (podium serve exits 2).
+    throw storageOpenError(options.dataDir, err) ?? err
+  }
   for (const warning of storage.openWarnings) log.warn({ dataDir: options.dataDir }, warning)
   let demo
   try {
@@ -130,7 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demo = options.demo === false ? null : seedDemo(storage, meeting)
   } catch (err) {
     storage.close()
-    throw err
+    throw storageOpenError(options.dataDir, err) ?? err
   }
   const health = new StorageHealth(options.dataDir, log)
   watchWrites(storage, health)

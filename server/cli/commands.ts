@@ -6,6 +6,7 @@ export type Command = (args: string[]) => Promise<number>
 /** Every sub-command by name. Loaded lazily so `podium status` does not load the server. */
 export const commands: Record<string, Command> = {
   audit: async (args) => (await import('./audit.ts')).audit(args),
+  backup: async (args) => (await import('./backup.ts')).backup(args),
   compare: async (args) => (await import('./snapshots.ts')).compareCommand(args),
   convert: async (args) => (await import('./convert.ts')).convert(args),
   export: async (args) => (await import('./export.ts')).exportCommand(args),
@@ -13,6 +14,7 @@ export const commands: Record<string, Command> = {
   snapshot: async (args) => (await import('./snapshots.ts')).snapshot(args),
   snapshots: async (args) => (await import('./snapshots.ts')).snapshots(args),
   status: async (args) => (await import('./status.ts')).status(args),
+  'restore-backup': async (args) => (await import('./backup.ts')).restoreBackup(args),
   serve: async (args) => (await import('./serve.ts')).serve(args),
   token: async (args) => (await import('./token.ts')).token(args),
   verify: async (args) => (await import('./verify.ts')).verify(args)

@@ -1,4 +1,12 @@
 import { commands } from './commands.ts'
+import { storageOpenError } from '../storage/open-error.ts'
+
+// The --data directory of a command's arguments (default ./data), to name the database in an error.
+function dataDirOf(args: string[]): string {
+  const i = args.findIndex((a) => a === '--data' || a.startsWith('--data='))
+  if (i < 0) return './data'
+  return args[i].includes('=') ? args[i].slice('--data='.length) : args[i + 1] ?? './data'
+}
 
 // The `podium` command line: one sub-command per file in this folder, registered in commands.ts.
 // Errors end here: a CliError or RangeError becomes one line on standard error and exit 2; an
@@ -26,6 +34,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest)
   } catch (err) {
+    // A database that cannot be opened or read (storage/open-error.ts) is a thing to fix, said in one line.
+    const unreadable = err instanceof Error && err.name === 'StorageOpenError' ? err : storageOpenError(dataDirOf(rest), err)
+    if (unreadable) {
+      process.stderr.write(`podium ${name}: ${unreadable.message}\n`)
+      return 2
+    }
     if (err instanceof CliError || err instanceof RangeError) {
       process.stderr.write(`podium ${name}: ${err.message}\n`)
       return 2
