@@ -9,7 +9,7 @@ import { auditHash, GENESIS, IntegrityError, refusalHash, snapshotSeal, stateHas
 import { deletionsOfUpdate } from './deletions.ts'
 import { prepareSchema } from './migrate.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
-import type { Attribution, AuditEntry, DocRecord, KnownState, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
+import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 import type { Role } from '../../shared/protocol.ts'
 
@@ -58,6 +58,14 @@ CREATE TABLE IF NOT EXISTS audit (
   hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc, id);
+CREATE TABLE IF NOT EXISTS provenance (
+  doc TEXT NOT NULL,
+  client INTEGER NOT NULL,
+  clock INTEGER NOT NULL,
+  len INTEGER NOT NULL,
+  identity TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS provenance_doc ON provenance(doc);
 CREATE TABLE IF NOT EXISTS refusals (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   doc TEXT NOT NULL,
@@ -229,6 +237,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
     revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
+    insertProvenance: db.prepare('INSERT INTO provenance (doc, client, clock, len, identity) VALUES (?, ?, ?, ?, ?)'),
+    provenance: db.prepare<[string], { client: number; clock: number; len: number; identity: string }>('SELECT client, clock, len, identity FROM provenance WHERE doc = ? ORDER BY rowid'),
     insertRefusal: db.prepare('INSERT INTO refusals (doc, token_id, role, delegation, at, rule, reason, bytes, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     refusals: db.prepare<[string, number], { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number }>('SELECT * FROM refusals WHERE doc = ? ORDER BY id DESC LIMIT ?'),
     insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
@@ -364,6 +374,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     return rows
   })
 
+  const provenanceTx = db.transaction((doc: string, rows: readonly ProvenanceRow[]) => {
+    for (const r of rows) q.insertProvenance.run(doc, r.client, r.clock, r.len, r.identity)
+  })
+
   return {
     createDoc: (name, title, initial, attribution) => createTx.immediate(name, title, initial, attribution),
     getDoc: (name) => {
@@ -392,6 +406,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     audit: (doc, limit = 100) => q.audit.all(doc, limit).map((r) => ({
       id: r.id, updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, clientIds: JSON.parse(r.client_ids) as number[], bytes: r.bytes
     })),
+    recordProvenance: (doc, rows) => provenanceTx(doc, rows),
+    provenance: (doc) => q.provenance.all(doc),
     recordRefusal: (r) => refusalTx.immediate(r),
     refusals: (doc, limit = 100) => q.refusals.all(doc, limit).map((r) => ({
       id: r.id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, at: r.at, rule: r.rule, reason: r.reason, bytes: r.bytes

@@ -71,6 +71,17 @@ export interface AuditRecord {
   bytes: number
 }
 
+/**
+ * Who first wrote a run of text that a later update moved (y-prosemirror deletes and re-inserts the
+ * words a bracket wraps): clocks `clock`…`clock + len - 1` of Yjs client `client` hold words of `identity`.
+ */
+export interface ProvenanceRow {
+  client: number
+  clock: number
+  len: number
+  identity: string
+}
+
 /** A refused update, as recorded in the audit: who sent it, which rule refused it and why, in words. */
 export interface RefusalRecord {
   id: number
@@ -179,6 +190,10 @@ export interface Storage {
   tokenRevision(): string
   /** The newest audit rows of a document, newest first (at most `limit`). */
   audit(doc: string, limit?: number): AuditRecord[]
+  /** Records who first wrote runs of text that an accepted update moved (see ProvenanceRow). */
+  recordProvenance(doc: string, rows: readonly ProvenanceRow[]): void
+  /** Every provenance row of a document, oldest first. */
+  provenance(doc: string): ProvenanceRow[]
   /** Records a refused update in the audit (nothing of the update itself is stored). */
   recordRefusal(record: Omit<RefusalRecord, 'id'>): void
   /** The newest refusals of a document, newest first (at most `limit`). */

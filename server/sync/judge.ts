@@ -4,8 +4,15 @@
 
 import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
-import { checkAuthority, validateBlock, type ChangedBlock, type Sender, type Violation } from '../../shared/trust/index.ts'
-import { isViolation, readBlock, type AuthorOf, type Visible } from '../../shared/trust/block-view.ts'
+import { checkAuthority, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
+import { isViolation, readBlock, type Visible } from '../../shared/trust/block-view.ts'
+import { Authors } from './authors.ts'
+
+/** The verdict on a transaction, and for an accepted one whose words it moved (see Provenance). */
+export interface Judgement {
+  violation: Violation | null
+  provenance: Provenance[]
+}
 
 function idOf(item: Y.Item): string | null {
   if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) return null
@@ -13,19 +20,27 @@ function idOf(item: Y.Item): string | null {
   return typeof id === 'string' ? id : null
 }
 
+const refused = (violation: Violation): Judgement => ({ violation, provenance: [] })
+
 /**
- * Judges transaction `tr` (just applied to `fragment`'s document) as a change by `sender`. `owners`
- * maps Yjs client IDs to the identity that first wrote with them. Null when the change may stand.
+ * Judges transaction `tr` (just applied to `fragment`'s document) as a change by `sender`. `authors`
+ * says whose words each Yjs item holds. For an accepted change that deleted and re-inserted others'
+ * words (a bracket around them), also says whose the re-inserted words are.
  */
-export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sender: Sender, owners: ReadonlyMap<number, string>, roster: readonly RosterEntry[]): Violation | null {
+export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sender: Sender, authors: Authors, roster: readonly RosterEntry[]): Judgement {
   const store = tr.doc.store
   if (store.pendingStructs !== null || store.pendingDs !== null) {
-    return { rule: 'incomplete-update', reason: 'The change refers to text the server does not have; reload to get the current text' }
+    return refused({ rule: 'incomplete-update', reason: 'The change refers to text the server does not have; reload to get the current text' })
   }
   const before = tr.beforeState
-  const beforeVisible: Visible = (item) => item.id.clock < (before.get(item.id.client) ?? 0) && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id))
+  const isNew = (client: number, clock: number) => clock >= (before.get(client) ?? 0)
+  const beforeVisible: Visible = (item) => !isNew(item.id.client, item.id.clock) && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id))
   const afterVisible: Visible = (item) => !item.deleted
-  const authorOf: AuthorOf = (client) => owners.get(client) ?? ((before.get(client) ?? 0) < (tr.afterState.get(client) ?? 0) ? sender.identity : null)
+  const authorOf = (client: number, clock: number) => authors.of(client, clock) ?? (isNew(client, clock) ? sender.identity : null)
+  // Only a transaction that both deletes and inserts can move words.
+  let inserts = false
+  tr.afterState.forEach((clock, client) => { if (clock > (before.get(client) ?? 0)) inserts = true })
+  const mayMove = inserts && tr.deleteSet.clients.size > 0
 
   // The top-level blocks whose content or attributes changed.
   const touched = new Set<Y.Item>()
@@ -38,10 +53,10 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
     }
     let t = type
     while (t._item && t._item.parent !== root) t = t._item.parent as Y.AbstractType<Y.YEvent<any>>
-    if (!t._item) return { rule: 'unknown-content', reason: 'The change touches something outside the text' }
+    if (!t._item) return refused({ rule: 'unknown-content', reason: 'The change touches something outside the text' })
     touched.add(t._item)
   }
-  if (!rootChanged && touched.size === 0) return null
+  if (!rootChanged && touched.size === 0) return { violation: null, provenance: [] }
 
   const blocks: ChangedBlock[] = []
   const untouched: Y.Item[] = []
@@ -54,18 +69,18 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
       if (is) untouched.push(item)
       continue
     }
-    let beforeBlock = null
-    let afterBlock = null
+    let beforeBlock: BlockState | null = null
+    let afterBlock: BlockState | null = null
     if (was) {
-      const b = readBlock(item, beforeVisible, authorOf)
+      const b = readBlock(item, beforeVisible, authorOf, mayMove)
       // A block that was already unreadable is judged by what the change leaves of it.
       if (!isViolation(b)) beforeBlock = b
     }
     if (is) {
-      const a = readBlock(item, afterVisible, authorOf)
-      if (isViolation(a)) return a
+      const a = readBlock(item, afterVisible, authorOf, mayMove)
+      if (isViolation(a)) return refused(a)
       const invalid = validateBlock(a.json, roster)
-      if (invalid) return invalid
+      if (invalid) return refused(invalid)
       afterBlock = a
       if (a.json.attrs.id !== undefined && a.json.attrs.id !== beforeBlock?.json.attrs.id) newIds = true
     }
@@ -79,5 +94,50 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
       if (id !== null) otherIds.add(id)
     }
   }
-  return checkAuthority({ blocks, otherIds }, sender, roster)
+  const violation = checkAuthority({ blocks, otherIds }, sender, roster)
+  if (violation) return refused(violation)
+  return { violation: null, provenance: mayMove ? movedWords(blocks, tr, sender.identity, isNew) : [] }
+}
+
+// The longest stretch searched for the next moved character: a bracket re-inserts its words in order.
+const MOVE_WINDOW = 256
+
+/**
+ * Whose words the change re-inserted: the characters it deleted, in order, are matched with the
+ * characters it inserted, in order (a bracket re-inserts exactly the words it wraps), and an inserted
+ * character takes the author of the deleted one it matches, when that author is not the sender.
+ */
+function movedWords(blocks: readonly ChangedBlock[], tr: Y.Transaction, sender: string, isNew: (client: number, clock: number) => boolean): Provenance[] {
+  const gone: { ch: string; author: string | null }[] = []
+  for (const b of blocks) {
+    const ids = b.before?.ids
+    if (!b.before || !ids) continue
+    const { text, authors } = b.before
+    for (let i = 0; i < text.length; i++) {
+      if (Y.isDeleted(tr.deleteSet, { client: ids.clients[i], clock: ids.clocks[i] } as Y.ID)) gone.push({ ch: text[i], author: authors[i] })
+    }
+  }
+  if (gone.length === 0) return []
+  const out: Provenance[] = []
+  let g = 0
+  for (const b of blocks) {
+    const ids = b.after?.ids
+    if (!b.after || !ids) continue
+    const { text } = b.after
+    for (let i = 0; i < text.length && g < gone.length; i++) {
+      const client = ids.clients[i]
+      const clock = ids.clocks[i]
+      if (!isNew(client, clock)) continue
+      let k = g
+      while (k < gone.length && k - g < MOVE_WINDOW && gone[k].ch !== text[i]) k++
+      if (k >= gone.length || gone[k].ch !== text[i]) continue
+      const author = gone[k].author
+      g = k + 1
+      if (author === null || author === sender) continue
+      const last = out[out.length - 1]
+      if (last && last.client === client && last.clock + last.len === clock && last.identity === author) last.len++
+      else out.push({ client, clock, len: 1, identity: author })
+    }
+  }
+  return out
 }

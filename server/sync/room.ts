@@ -19,7 +19,8 @@ import { admitUpdate } from './admission.ts'
 import { judgeTransaction } from './judge.ts'
 import { DEFAULT_ROSTER } from '../../shared/roster.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
-import type { Sender, Violation } from '../../shared/trust/index.ts'
+import type { Provenance, Sender, Violation } from '../../shared/trust/index.ts'
+import { Authors } from './authors.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
@@ -81,7 +82,7 @@ export class Room {
   private lastId: number
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   // Updates applied in this event-loop turn, appended and broadcast together at its end (see flush).
-  private queue: (PendingAppend & { from: Peer | undefined })[] = []
+  private queue: (PendingAppend & { from: Peer | undefined; provenance?: Provenance[] })[] = []
   private flushScheduled = false
 
   // The stored state not yet applied to ydoc (a room opened from one compacted state): the first
@@ -93,7 +94,9 @@ export class Room {
   // The document; replaced by a fresh copy from storage when a refused update has to be undone.
   private doc: Y.Doc
   // The client update being applied, and the verdict on it once its transaction ends (see onTransaction).
-  private judging: { sender: Sender; verdict: Violation | null } | null = null
+  private judging: { sender: Sender; verdict: Violation | null; provenance: Provenance[] } | null = null
+  // Whose words each item holds (owners, and the provenance of words a bracket moved).
+  private readonly authors: Authors
 
   /** The room's live Y.Doc: exactly what is stored, plus the updates of this turn being appended. */
   get ydoc(): Y.Doc {
@@ -107,6 +110,7 @@ export class Room {
    */
   constructor (readonly name: string, ydoc: Y.Doc, private readonly owners: Map<number, string>, private readonly deps: RoomDeps, upto: number, storedState: Uint8Array | null = null) {
     this.doc = ydoc
+    this.authors = new Authors(owners, deps.storage.provenance(name))
     // Made now, so that updates land in a Y.XmlFragment and not in a generic type Yjs would swap out later.
     ydoc.getXmlFragment(FRAGMENT_NAME)
     this.lastId = upto
@@ -244,7 +248,7 @@ export class Room {
     }
     if (admission.refusal) return this.refuse(peer, admission.refusal, update.byteLength)
     const origin: ConnectionOrigin = { kind: 'connection', connId: peer.id }
-    const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null }
+    const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null, provenance: [] as Provenance[] }
     this.judging = judging
     try {
       Y.applyUpdate(this.ydoc, update, origin)
@@ -268,7 +272,9 @@ export class Room {
     const judging = this.judging
     if (!judging || (tr.origin as ConnectionOrigin | null)?.kind !== 'connection') return
     try {
-      judging.verdict = judgeTransaction(tr, this.doc.getXmlFragment(FRAGMENT_NAME), judging.sender, this.owners, this.deps.roster ?? DEFAULT_ROSTER)
+      const judgement = judgeTransaction(tr, this.doc.getXmlFragment(FRAGMENT_NAME), judging.sender, this.authors, this.deps.roster ?? DEFAULT_ROSTER)
+      judging.verdict = judgement.violation
+      judging.provenance = judgement.provenance
     } catch (err) {
       this.deps.log.error({ doc: this.name, err: (err as Error).stack }, 'judging an update failed')
       judging.verdict = { rule: 'invalid-block', reason: 'The change could not be checked' }
@@ -319,6 +325,8 @@ export class Room {
       this.lastId = loaded.upto
       this.owners.clear()
       for (const [c, who] of loaded.owners) this.owners.set(c, who)
+      this.authors.clear()
+      for (const p of this.deps.storage.provenance(this.name)) this.authors.add(p)
       this.freshAnswer = null
       doc.on('update', this.onUpdate)
       doc.on('beforeObserverCalls', this.onTransaction)
@@ -345,7 +353,9 @@ export class Room {
     // Owners at once, so a later update in the same turn is checked against this one; if the append
     // fails the room is dropped with its owners and reloaded from storage.
     for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
-    this.queue.push({ update, attribution, deletions: encodeDeletions(tr.deleteSet), from: peer })
+    const provenance = this.judging?.provenance ?? []
+    for (const p of provenance) this.authors.add(p)
+    this.queue.push({ update, attribution, deletions: encodeDeletions(tr.deleteSet), from: peer, provenance })
     // A server-made change (a restore) is on disk before its caller goes on; client updates are
     // group-committed: every update read in one event-loop turn shares one transaction (one fsync).
     if (origin.kind === 'local') this.flush()
@@ -372,6 +382,8 @@ export class Room {
     try {
       if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch).at(-1)!
       else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution)
+      const moved = batch.flatMap((i) => i.provenance ?? [])
+      if (moved.length) storage.recordProvenance(this.name, moved)
     } catch (err) {
       // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
       this.broken = true

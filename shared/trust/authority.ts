@@ -128,10 +128,11 @@ function othersWordsRule(blocks: readonly ChangedBlock[], identity: string): Vio
   let j = 0
   for (const b of blocks) {
     if (!b.before) continue
-    const { text, authors } = b.before
+    const { text } = b.before
+    const own = ownWords(text, b.before.authors, identity)
     for (let i = 0; i < text.length; i++) {
       // Spaces are not words: withdrawing one's own position takes the space before it too.
-      if (authors[i] === identity || WHITESPACE.test(text[i])) continue
+      if (own[i] || WHITESPACE.test(text[i])) continue
       const found = after.indexOf(text[i], j)
       if (found < 0) {
         // Name the word where the texts first differ: that is where the deletion is.
@@ -145,6 +146,25 @@ function othersWordsRule(blocks: readonly ChangedBlock[], identity: string): Vio
     }
   }
   return null
+}
+
+/**
+ * Which characters are in the sender's own words. Authorship is kept per character, but a text diff
+ * may credit a letter at the edge of a word to a neighbour (typing " wX" before " wY" reuses the
+ * "w" already there), so a word counts as the sender's when the sender typed most of its letters.
+ */
+function ownWords(text: string, authors: readonly (string | null)[], identity: string): boolean[] {
+  const own = new Array<boolean>(text.length).fill(false)
+  let start = 0
+  while (start < text.length) {
+    if (WHITESPACE.test(text[start])) { start++; continue }
+    let end = start
+    let mine = 0
+    while (end < text.length && !WHITESPACE.test(text[end])) { if (authors[end] === identity) mine++; end++ }
+    if (mine * 2 > end - start) own.fill(true, start, end)
+    start = end
+  }
+  return own
 }
 
 function wordAt(text: string, i: number): string {

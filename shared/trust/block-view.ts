@@ -10,8 +10,8 @@ import type { BlockState, InlineJSON, Violation } from './types.ts'
 /** Whether an item is part of the view being read. */
 export type Visible = (item: Y.Item) => boolean
 
-/** The identity that inserted content of a Yjs client, or null when unknown. */
-export type AuthorOf = (client: number) => string | null
+/** The identity whose words the item `client`/`clock` holds, or null when unknown. */
+export type AuthorOf = (client: number, clock: number) => string | null
 
 class Unreadable extends Error {}
 
@@ -50,10 +50,12 @@ class Reader {
   text = ''
   authors: (string | null)[] = []
   bracketAuthors: (string | null)[] = []
-
+  /** With `ids`: the Yjs item id (client, clock) of each character of `text`. */
+  clients: number[] = []
+  clocks: number[] = []
   private depth = 0
 
-  constructor (private readonly visible: Visible, private readonly authorOf: AuthorOf) {}
+  constructor (private readonly visible: Visible, private readonly authorOf: AuthorOf, private readonly ids: boolean) {}
 
   children(el: Y.XmlElement): InlineJSON[] {
     // Deeper than any valid block can be: stop before the stack does.
@@ -80,7 +82,7 @@ class Reader {
       for (let n = el._start; n; n = n.right as Y.Item | null) if (this.visible(n)) fail(`text inside a <${el.nodeName}>`)
       return node
     }
-    if (el.nodeName === 'bracket') this.bracketAuthors.push(this.authorOf(item.id.client))
+    if (el.nodeName === 'bracket') this.bracketAuthors.push(this.authorOf(item.id.client, item.id.clock))
     const content = this.children(el)
     if (content.length) node.content = content
     return node
@@ -110,24 +112,33 @@ class Reader {
         out.push(last)
       }
       this.text += str
-      const author = this.authorOf(n.id.client)
-      for (let i = 0; i < str.length; i++) this.authors.push(author)
+      const { client, clock } = n.id
+      for (let i = 0; i < str.length; i++) this.authors.push(this.authorOf(client, clock + i))
+      if (this.ids) {
+        for (let i = 0; i < str.length; i++) {
+          this.clients.push(client)
+          this.clocks.push(clock + i)
+        }
+      }
     }
   }
 }
 
 /**
  * Reads top-level block `item` (an element of the podium fragment) in the view `visible`. Returns
- * the block, or a violation naming what in it is not part of a podium text.
+ * the block, or a violation naming what in it is not part of a podium text. With `ids`, the block
+ * also says which Yjs item holds each character.
  */
-export function readBlock(item: Y.Item, visible: Visible, authorOf: AuthorOf): BlockState | Violation {
+export function readBlock(item: Y.Item, visible: Visible, authorOf: AuthorOf, ids = false): BlockState | Violation {
   try {
     const c = item.content
     if (!(c instanceof Y.ContentType) || !(c.type instanceof Y.XmlElement)) fail('text outside a paragraph')
     const el = c.type as Y.XmlElement
-    const reader = new Reader(visible, authorOf)
+    const reader = new Reader(visible, authorOf, ids)
     const json = { type: el.nodeName, attrs: attrsOf(el, visible), content: reader.children(el) }
-    return { json, text: reader.text, authors: reader.authors, bracketAuthors: reader.bracketAuthors }
+    const state: BlockState = { json, text: reader.text, authors: reader.authors, bracketAuthors: reader.bracketAuthors }
+    if (ids) state.ids = { clients: reader.clients, clocks: reader.clocks }
+    return state
   } catch (err) {
     if (err instanceof Unreadable) return { rule: 'invalid-block', reason: `The change holds ${err.message}, which is not part of a podium text` }
     throw err

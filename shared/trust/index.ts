@@ -6,7 +6,7 @@ export {
   MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
   MAX_NOTE_DELEGATIONS, MAX_NOTE_TEXT_LENGTH, MAX_QUALIFIER_LENGTH
 } from './limits.ts'
-export type { BlockJSON, BlockState, Change, ChangedBlock, InlineJSON, RuleName, Sender, Violation } from './types.ts'
+export type { BlockJSON, BlockState, Change, ChangedBlock, InlineJSON, Provenance, RuleName, Sender, Violation } from './types.ts'
 export { readBlock, isViolation } from './block-view.ts'
 export type { AuthorOf, Visible } from './block-view.ts'
 export { blockStateOf, changeBetween } from './pm-change.ts'

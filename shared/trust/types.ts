@@ -59,6 +59,8 @@ export interface BlockState {
   authors: (string | null)[]
   /** For each bracket of the block in document order, the identity that inserted it. */
   bracketAuthors: (string | null)[]
+  /** When asked for: the Yjs item id (client, clock) of each character of `text`. */
+  ids?: { clients: number[]; clocks: number[] }
 }
 
 /** A block a change touched: `before` null when the change created it, `after` null when it removed it. */
@@ -72,4 +74,15 @@ export interface Change {
   blocks: ChangedBlock[]
   /** Block ids of the blocks the change did not touch (to keep ids unique and unswapped). */
   otherIds: ReadonlySet<string>
+}
+
+/**
+ * Whose words a run of moved text holds: clocks `clock`…`clock + len - 1` of Yjs client `client`
+ * were inserted by whoever moved them (a bracket re-inserts the words it wraps), but are `identity`'s.
+ */
+export interface Provenance {
+  client: number
+  clock: number
+  len: number
+  identity: string
 }

@@ -73,7 +73,7 @@ class Walk {
     if (new Set(codes).size !== codes.length) return invalid('a note lists a delegation twice')
     const stranger = codes.find((c) => !this.codes.has(c))
     if (stranger !== undefined) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
-    if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be at most ${MAX_NOTE_TEXT_LENGTH} characters`)
+    if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be words, at most ${MAX_NOTE_TEXT_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a note cannot hold other elements')
     return null
   }

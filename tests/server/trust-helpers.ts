@@ -20,9 +20,15 @@ export class RawClient {
   readonly denied: string[] = []
   closedWith: { code: number; reason: string } | null = null
   private synced = false
+  // While offline (hold): frames from the server wait, and local updates are kept, not sent.
+  private held: { incoming: Uint8Array[]; outgoing: Uint8Array[] } | null = null
 
   private constructor (readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.onMessage(new Uint8Array(data)))
+    ws.on('message', (data: Buffer) => {
+      const frame = new Uint8Array(data)
+      if (this.held) this.held.incoming.push(frame)
+      else this.onMessage(frame)
+    })
     void closed(ws, 120_000).then((c) => { this.closedWith = c }, () => {})
   }
 
@@ -53,8 +59,26 @@ export class RawClient {
     }
   }
 
-  /** Sends one Yjs update as a sync-update message. */
+  /** Goes offline: nothing is received or sent until release(). */
+  hold(): void {
+    this.held ??= { incoming: [], outgoing: [] }
+  }
+
+  /** Comes back: applies what the server sent meanwhile, then sends the local backlog as one update. */
+  release(): void {
+    const held = this.held
+    if (!held) return
+    this.held = null
+    for (const frame of held.incoming) this.onMessage(frame)
+    if (held.outgoing.length) this.send(Y.mergeUpdates(held.outgoing))
+  }
+
+  /** Sends one Yjs update as a sync-update message (kept for later while offline). */
   send(update: Uint8Array): void {
+    if (this.held) {
+      this.held.outgoing.push(update)
+      return
+    }
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MessageType.sync)
     syncProtocol.writeUpdate(e, update)
@@ -107,9 +131,15 @@ export function elements(doc: Y.Doc, name: string): Y.XmlElement[] {
   return out
 }
 
-/** The top-level block whose text starts with `label` (e.g. "PP4."). */
+/** The words of an element (its text nodes' characters, in order, elements' own text left out). */
+export function plainText(el: Y.XmlElement | Y.XmlText): string {
+  if (el instanceof Y.XmlText) return (el.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('')
+  return el.toArray().map((c) => (c instanceof Y.XmlElement || c instanceof Y.XmlText ? plainText(c) : '')).join('')
+}
+
+/** The top-level block whose words start with `label` (e.g. "PP4."). */
 export function block(doc: Y.Doc, label: string): Y.XmlElement {
-  const found = fragmentOf(doc).toArray().find((b) => b instanceof Y.XmlElement && b.toArray()[0] instanceof Y.XmlText && (b.toArray()[0] as Y.XmlText).toString().startsWith(label))
+  const found = fragmentOf(doc).toArray().find((b) => b instanceof Y.XmlElement && plainText(b).startsWith(label))
   if (!found) throw new Error(`no block starting with ${label}`)
   return found as Y.XmlElement
 }

@@ -5,7 +5,7 @@ import { Transform } from 'prosemirror-transform'
 import { CloseCode } from '../../shared/protocol.ts'
 import { schema } from '../../shared/schema.ts'
 import { podiumText } from '../../server/documents.ts'
-import { DOC, cleanupDirs, start, token, waitFor } from './helpers.ts'
+import { DOC, cleanupDirs, start, tempDir, token, waitFor } from './helpers.ts'
 import { RawClient, appendTo, block, positionsIn } from './trust-helpers.ts'
 
 afterEach(cleanupDirs)
@@ -75,6 +75,34 @@ describe('delegations propose deletions; they do not delete others\' words', () 
     expect(ind.closedWith).toBeNull()
     expect(server.storage.refusals(DOC)).toEqual([])
     ind.close()
+    await server.close()
+  })
+
+  it('keeps moved words their author\'s: after IND brackets CHN\'s words, CHN may still delete them, also after a restart; IND may not', async () => {
+    const dataDir = tempDir()
+    let server = await start({ dataDir })
+    const live = () => server.hub.rooms.get(DOC)!.ydoc
+    const chn = await RawClient.open(server, token(server, 'delegation', 'CHN'))
+    chn.edit(appendTo('PP2.', schema.text(' chinese proposal here')))
+    await waitFor(() => podiumText(live()).includes('chinese proposal here'), 'CHN typed')
+    chn.close()
+    const ind = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    ind.edit((doc) => {
+      const { from, to } = rangeOf(doc, 'PP2.', 'chinese proposal')
+      return new Transform(doc).replaceWith(from, to, schema.nodes.bracket.create(null, doc.slice(from, to).content)).doc
+    })
+    await waitFor(() => podiumText(live()).includes('[chinese proposal]'), 'IND bracketed CHN\'s words')
+    expect(server.storage.provenance(DOC).every((p) => p.identity === 'delegation:CHN')).toBe(true)
+    // IND cannot delete them, although its update inserted the bracketed copy.
+    ind.edit(deleteWords('PP2.', 'chinese'))
+    expect(await ind.closeCode()).toBe(CloseCode.refused)
+    await server.close()
+    server = await start({ dataDir })
+    const chn2 = await RawClient.open(server, token(server, 'delegation', 'CHN'))
+    chn2.edit(deleteWords('PP2.', 'chinese '))
+    await waitFor(() => podiumText(live()).includes('[proposal]'), 'CHN deleted its own moved word')
+    expect(chn2.closedWith).toBeNull()
+    chn2.close()
     await server.close()
   })
 
