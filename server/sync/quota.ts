@@ -10,6 +10,9 @@ export interface DocBytes {
   docBytes?(name: string): number
 }
 
+/** Updates under this many bytes (keystrokes, a short paste) are not held for the document's budget. */
+export const SMALL_UPDATE_BYTES = 16 * 1024
+
 // How long a stored size is trusted before it is read again (compaction shrinks it, other processes grow it).
 const RECHECK_MS = 5000
 
@@ -24,9 +27,14 @@ export class DocQuota {
     this.tokenRate = new RateLimiter(limits.docBytesPerSecond, limits.docBytesBurst, now)
   }
 
-  /** How long (ms) an update of `bytes` to `doc` from `tokenId` must wait for the rate; 0: take it now. */
+  /**
+   * How long (ms) an update of `bytes` to `doc` from `tokenId` must wait for the rate; 0: take it now.
+   * Small updates (typing) never wait for the document's budget, only for their own token's: one
+   * writer pasting megabytes slows itself and other large writers, never someone typing.
+   */
   wait(doc: string, tokenId: string, bytes: number): number {
-    return Math.max(this.docRate.waitFor(doc, bytes), this.tokenRate.waitFor(tokenId, bytes))
+    const own = this.tokenRate.waitFor(tokenId, bytes)
+    return bytes < SMALL_UPDATE_BYTES ? own : Math.max(own, this.docRate.waitFor(doc, bytes))
   }
 
   /** Spends the rate budget of an update taken now (into debt for one over the burst). */

@@ -1,6 +1,7 @@
 // A worker thread of the pool (pool.ts): opens its own connection to podium.db and runs one job at a
 // time, answering each with a Reply (or the error's message). Loaded through entry.mjs (tsx).
 
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openSqliteStorage } from '../storage/sqlite.ts'
 import { runJob, type JobKind } from './jobs.ts'
@@ -18,6 +19,14 @@ export type JobAnswer =
   | { id: number; ok: false; message: string; stack?: string }
 
 const { dataDir } = workerData as { dataDir: string }
+
+// On Linux a thread's nice value is its own: this worker (and the Chromium it starts) yields the CPU
+// to the event loop carrying the live edits. Elsewhere this may change the whole process, so only here.
+if (process.platform === 'linux') {
+  try {
+    setPriority(10)
+  } catch { /* not permitted: run at normal priority */ }
+}
 let storage: ReturnType<typeof openSqliteStorage> | null = null
 
 parentPort!.on('message', async (job: JobMessage) => {

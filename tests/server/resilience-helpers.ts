@@ -1,0 +1,200 @@
+// Helpers of the resilience tests (issue 12): a live edit's round trip measured while an attack
+// runs, hostile files generated on the fly (never committed), and resident memory.
+
+import * as Y from 'yjs'
+import * as zlib from 'node:zlib'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { RunningServer } from '../../server/index.ts'
+import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
+import { addParagraph, connect, destroyAll, DOC, synced, token } from './helpers.ts'
+
+/** Round-trip figures in ms. */
+export interface RoundTrips {
+  samples: number
+  p50: number
+  p90: number
+  max: number
+}
+
+/**
+ * The bounds the tests assert: the issue asks for a live edit under 100 ms during each attack; on a
+ * shared 2-core CI machine the scheduler alone can stall a thread for a few hundred ms, so the median
+ * and 90th percentile must be under 100 ms and the worst case under a generous 1 s (before this
+ * work, the same attacks stalled every edit for seconds to minutes). Measured figures are printed.
+ */
+export const RTT_P90_MS = 100
+export const RTT_MAX_MS = 1000
+
+function stats(xs: number[]): RoundTrips {
+  const s = [...xs].sort((a, b) => a - b)
+  const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN)
+  return { samples: s.length, p50: at(0.5), p90: at(0.9), max: Math.round(s.at(-1) ?? NaN) }
+}
+
+/**
+ * Starts measuring a live edit's round trip on `doc`: the secretariat adds a paragraph every ~50 ms
+ * and the time until a delegation's client holds it is recorded. `stop()` returns the figures.
+ */
+export async function liveEdits(server: RunningServer, doc = DOC): Promise<{ stop(): Promise<RoundTrips> }> {
+  const a = connect(server, token(server, 'secretariat'), doc)
+  const b = connect(server, token(server, 'delegation', 'CHN'), doc)
+  await Promise.all([synced(a), synced(b)])
+  const fragment = b.doc.getXmlFragment(FRAGMENT_NAME)
+  const samples: number[] = []
+  let stopped = false
+  const loop = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const marker = `probe ${i} ${Math.random().toString(36).slice(2)}`
+      const arrived = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`live edit ${i} did not arrive within 20 s`)), 20_000)
+        const check = () => {
+          const last = fragment.get(fragment.length - 1)
+          if (last instanceof Y.XmlElement && last.toString().includes(marker)) {
+            clearTimeout(timer)
+            b.doc.off('update', check)
+            resolve()
+          }
+        }
+        b.doc.on('update', check)
+      })
+      const t0 = performance.now()
+      addParagraph(a.doc, marker)
+      await arrived
+      samples.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await loop
+      destroyAll(a, b)
+      return stats(samples)
+    }
+  }
+}
+
+/** Milliseconds /healthz takes to answer, at most (polled every 100 ms until stop). */
+export function healthLatency(server: RunningServer): { stop(): Promise<RoundTrips> } {
+  const samples: number[] = []
+  let stopped = false
+  const loop = (async () => {
+    while (!stopped) {
+      const t0 = performance.now()
+      const res = await fetch(server.url + '/healthz')
+      await res.arrayBuffer()
+      samples.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  })()
+  return { async stop() { stopped = true; await loop; return stats(samples) } }
+}
+
+/** The event loop's longest stall (ms) between start and stop: the sync loop itself, without the network. */
+export function loopStall(): { stop(): number } {
+  const h = monitorEventLoopDelay({ resolution: 10 })
+  h.enable()
+  return { stop() { h.disable(); return Math.round(h.max / 1e6) } }
+}
+
+/** Resident memory of this process (server, clients and workers), in MB. */
+export function rssMb(): number {
+  return Math.round(process.memoryUsage.rss() / 1024 / 1024)
+}
+
+const DOCUMENT_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+
+// One zip entry, deflated: a part repeated `times` times costs one deflate of the part (zlib's full
+// flush resets the window, so each repetition compresses to the same bytes), whatever it inflates to.
+interface Entry { name: string; head?: string; body: Buffer; times: number; tail?: string }
+
+function deflateEntry(e: Entry): { data: Buffer; crc: number; size: number } {
+  const parts: Buffer[] = []
+  let crc = 0
+  let size = 0
+  const add = (buf: Buffer, repeat = 1) => {
+    if (buf.length === 0) return
+    const deflater = zlib.deflateRawSync(buf, { level: 9, finishFlush: zlib.constants.Z_FULL_FLUSH })
+    for (let i = 0; i < repeat; i++) {
+      parts.push(deflater)
+      crc = zlib.crc32(buf, crc)
+      size += buf.length
+    }
+  }
+  add(Buffer.from(e.head ?? ''))
+  add(e.body, e.times)
+  add(Buffer.from(e.tail ?? ''))
+  // The final (empty, fixed-Huffman) block.
+  parts.push(Buffer.from([0x03, 0x00]))
+  return { data: Buffer.concat(parts), crc: crc >>> 0, size }
+}
+
+/** A zip of `entries` (deflated); `claim` overrides the uncompressed size written in the headers. */
+export function makeZip(entries: Entry[], claim: Record<string, number> = {}): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const e of entries) {
+    const { data, crc, size } = deflateEntry(e)
+    const name = Buffer.from(e.name)
+    const stated = claim[e.name] ?? size
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0, 6); local.writeUInt16LE(8, 8)
+    local.writeUInt32LE(0, 10); local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(stated, 22)
+    local.writeUInt16LE(name.length, 26); local.writeUInt16LE(0, 28)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(0, 8); central.writeUInt16LE(8, 10)
+    central.writeUInt32LE(0, 12); central.writeUInt32LE(crc, 16); central.writeUInt32LE(data.length, 20); central.writeUInt32LE(stated, 24)
+    central.writeUInt16LE(name.length, 28); central.writeUInt32LE(offset, 42)
+    locals.push(local, name, data)
+    centrals.push(central, name)
+    offset += local.length + name.length + data.length
+  }
+  const cd = Buffer.concat(centrals)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10)
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, cd, end])
+}
+
+const PARA = '<w:p><w:r><w:t>OP1. The parties [agree] (+IND) to cooperate.</w:t></w:r></w:p>'
+const STYLE = '<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+
+/**
+ * A DOCX whose part `inflated` inflates to about `mb` megabytes of repeated XML (a zip bomb); the
+ * other parts are small and valid. Built in milliseconds, never holding the inflated bytes.
+ */
+export function bombDocx(inflated: 'word/document.xml' | 'word/styles.xml', mb: number, claim: Record<string, number> = {}): Buffer {
+  const block = (unit: string) => Buffer.from(unit.repeat(Math.ceil((1024 * 1024) / unit.length)))
+  const big = (name: string, unit: string, head: string, tail: string): Entry => ({ name, head, body: block(unit), times: mb, tail })
+  const doc: Entry = inflated === 'word/document.xml'
+    ? big('word/document.xml', PARA, DOCUMENT_XML_HEAD, '</w:body></w:document>')
+    : { name: 'word/document.xml', body: Buffer.from(DOCUMENT_XML_HEAD + '<w:p><w:r><w:t>PP1. Short.</w:t></w:r></w:p></w:body></w:document>'), times: 1 }
+  const entries: Entry[] = [{ name: '[Content_Types].xml', body: Buffer.from(CONTENT_TYPES), times: 1 }, doc]
+  if (inflated === 'word/styles.xml') entries.push(big('word/styles.xml', STYLE, '<?xml version="1.0"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">', '</w:styles>'))
+  return makeZip(entries, claim)
+}
+
+/** A DOCX whose size fields say document.xml is `claimed` bytes while it inflates to `realMb` megabytes. */
+export function lyingDocx(realMb: number, claimed = 1000): Buffer {
+  return bombDocx('word/document.xml', realMb, { 'word/document.xml': claimed })
+}
+
+/** An update adding one paragraph of `bytes` characters, written under a fresh client (for building large documents fast). */
+export function paragraphsUpdate(count: number, bytesEach: number): Uint8Array {
+  const ydoc = new Y.Doc({ gc: false })
+  const fragment = ydoc.getXmlFragment(FRAGMENT_NAME)
+  const text = 'All parties reaffirm [their commitment] to the principles of the Charter. '.repeat(Math.ceil(bytesEach / 75)).slice(0, bytesEach)
+  ydoc.transact(() => {
+    for (let i = 0; i < count; i++) {
+      const p = new Y.XmlElement('paragraph')
+      p.setAttribute('id', `big${i}`)
+      p.insert(0, [new Y.XmlText(`OP${i + 1}. ${text}`)])
+      fragment.push([p])
+    }
+  })
+  const update = Y.encodeStateAsUpdate(ydoc)
+  ydoc.destroy()
+  return update
+}
