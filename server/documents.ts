@@ -2,6 +2,7 @@
 // counts. The live Y.Doc is used when the document is loaded, the stored log otherwise.
 
 import * as Y from 'yjs'
+import type { Node as PMNode } from 'prosemirror-model'
 import { DOC_NAME_PATTERN } from '../shared/protocol.ts'
 import { newYDoc, readDocFromY, writeDocToY } from '../shared/ydoc.ts'
 import { schema } from '../shared/schema.ts'
@@ -22,15 +23,20 @@ export type CreateResult =
   | { ok: false; reason: 'bad-name' | 'exists' }
 
 /**
- * Creates document `name` with `title` from podium `text` (an empty paragraph when text is empty).
+ * Creates document `name` with `title` from podium `text` (an empty paragraph when text is empty), or
+ * from a document already read (a Word import).
  * Expected failures (bad name, name taken) are returned, not thrown.
  */
-export function createDocument(storage: Storage, name: string, title: string, text: string, roster: readonly RosterEntry[]): CreateResult {
+export function createDocument(storage: Storage, name: string, title: string, text: string | PMNode, roster: readonly RosterEntry[]): CreateResult {
   if (!DOC_NAME_PATTERN.test(name)) return { ok: false, reason: 'bad-name' }
   if (storage.getDoc(name)) return { ok: false, reason: 'exists' }
   const ydoc = newYDoc()
   let warnings: { line: number; column: number; message: string }[] = []
-  if (text.trim()) {
+  if (typeof text !== 'string') {
+    // A document already read (a Word import built from the Word model): written as it is.
+    text.check()
+    writeDocToY(text, ydoc, STORAGE_ORIGIN)
+  } else if (text.trim()) {
     const parsed = parsePodium(text, { roster })
     warnings = parsed.warnings
     writeDocToY(parsed.doc, ydoc, STORAGE_ORIGIN)

@@ -5,6 +5,8 @@ export interface RosterEntry {
   code: string
   name: string
   colour: string
+  /** Other codes and names written for the same delegation: a Cyrillic code (`ИРАН`), a short name ("US"). */
+  aliases?: string[]
 }
 
 /** The shape of a delegation code: an upper-case letter, then upper-case letters or digits. */

@@ -12,13 +12,14 @@ import { writeOutput } from './write-output.ts'
 const FORMATS = ['text', 'json', 'html', 'docx', 'akn', 'pdf'] as const
 const BINARY = new Set(['docx', 'pdf'])
 
-const HELP = `usage: podium convert FILE --to text|json|html|docx|akn|pdf [-o OUT] [--roster FILE] [--title T] [--label L] [--hash H]
+const HELP = `usage: podium convert FILE --to text|json|html|docx|akn|pdf [-o OUT] [--roster FILE] [--title T] [--label L] [--hash H] [--tracked keep|accept]
 Reads podium text or a Word document (FILE, or - for standard input; a .docx is told by its zip
 signature) and writes it in another form: podium text, ProseMirror JSON, a print-ready HTML page,
 a Word document, Akoma Ntoso XML or PDF (printed by headless Chromium, which must be installed).
 --label and --hash are a snapshot's, shown under the title and in the footer.
 docx and pdf go to standard output only when it is not a terminal; otherwise give -o OUT.
-Warnings (unmatched brackets) go to standard error with line and column.`
+Warnings (unmatched brackets; for a .docx what was computed, kept and left out) go to standard error.
+--tracked: a .docx's tracked changes kept as proposals (keep, the default) or accepted.`
 
 /** `podium convert FILE --to FORMAT [-o OUT]`: podium text or DOCX to text, JSON, HTML, DOCX, AKN or PDF. */
 export async function convert(args: string[]): Promise<number> {
@@ -27,7 +28,7 @@ export async function convert(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       to: { type: 'string' }, o: { type: 'string', short: 'o' }, output: { type: 'string' }, roster: { type: 'string' },
-      title: { type: 'string' }, label: { type: 'string' }, hash: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+      title: { type: 'string' }, tracked: { type: 'string' }, label: { type: 'string' }, hash: { type: 'string' }, help: { type: 'boolean', short: 'h' }
     }
   })
   if (values.help) { process.stdout.write(HELP + '\n'); return 0 }
@@ -42,7 +43,9 @@ export async function convert(args: string[]): Promise<number> {
   let warnings: unknown[]
   let title = values.title ?? (file === '-' ? 'Podium version' : basename(file))
   if (detectKind(bytes, file) === 'docx') {
-    const read = await previewImport(bytes, file === '-' ? 'standard input' : file, { roster })
+    const tracked = values.tracked ?? 'keep'
+    if (tracked !== 'keep' && tracked !== 'accept') throw new CliError(`--tracked ${tracked} is not keep or accept`)
+    const read = await previewImport(bytes, file === '-' ? 'standard input' : file, { roster, tracked })
     if (!read.ok) throw new CliError(read.message)
     for (const w of read.warnings) {
       const place = [w.paragraph !== null ? `paragraph ${w.paragraph}` : '', w.line !== null ? `line ${w.line}:${w.column}` : ''].filter(Boolean).join(', ')

@@ -2,22 +2,37 @@ import { parseArgs } from 'node:util'
 import { analyse } from '../../shared/analysis/index.ts'
 import { parsePodium } from '../../shared/format/index.ts'
 import { CliError } from './main.ts'
-import { readRosterFile, readTextFile } from './input.ts'
+import { readRosterFile } from './input.ts'
+import { decodeUtf8, readBytes } from './read-bytes.ts'
+import { detectKind, previewImport } from '../import/index.ts'
 
-const HELP = `usage: podium status FILE [--json] [--roster FILE]
-Prints each paragraph's label and status, its brackets and positions, the totals and the warnings.`
+const HELP = `usage: podium status FILE [--json] [--roster FILE] [--tracked keep|accept]
+FILE is podium text or a .docx (read as podium convert reads it). Prints each paragraph's label and status, its brackets and positions, the totals and the warnings.`
 
 /** `podium status FILE [--json]`: the analysis of a podium text. */
 export async function status(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, roster: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+    options: { json: { type: 'boolean' }, roster: { type: 'string' }, tracked: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
   })
   if (values.help) { process.stdout.write(HELP + '\n'); return 0 }
   if (positionals.length !== 1) throw new CliError('give exactly one FILE (or - for standard input)\n' + HELP)
   const roster = values.roster ? readRosterFile(values.roster) : undefined
-  const { doc, warnings } = parsePodium(readTextFile(positionals[0]), { roster })
+  const file = positionals[0]
+  const bytes = readBytes(file)
+  let doc
+  let warnings: { line: number | null; column: number | null; paragraph?: number | null; message: string }[]
+  if (detectKind(bytes, file) === 'docx') {
+    const tracked = values.tracked ?? 'keep'
+    if (tracked !== 'keep' && tracked !== 'accept') throw new CliError(`--tracked ${tracked} is not keep or accept`)
+    const read = await previewImport(bytes, file === '-' ? 'standard input' : file, { roster, tracked })
+    if (!read.ok) throw new CliError(read.message)
+    doc = read.doc
+    warnings = read.warnings
+  } else {
+    ({ doc, warnings } = parsePodium(decodeUtf8(bytes, file), { roster }))
+  }
   const a = analyse(doc)
   if (values.json) {
     const paragraphs = a.paragraphs.filter((p) => p.kind === 'paragraph').map((p) => ({
@@ -43,7 +58,7 @@ export async function status(args: string[]): Promise<number> {
   }
   const t = a.totals
   lines.push(`${t.paragraphs} paragraphs: ${t.open} open, ${t.agreed} agreed; ${t.brackets} brackets, ${t.positions} positions, ${t.notes} notes`)
-  for (const w of warnings) lines.push(`warning: line ${w.line}, column ${w.column}: ${w.message}`)
+  for (const w of warnings) lines.push(w.line !== null ? `warning: line ${w.line}, column ${w.column}: ${w.message}` : `note: ${w.message}`)
   process.stdout.write(lines.join('\n') + '\n')
   return 0
 }

@@ -3,7 +3,9 @@ import { analyse } from '../../shared/analysis/index.ts'
 import { parsePodium } from '../../shared/format/index.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { detectKind, type ImportKind } from './detect.ts'
-import { docxToPodiumText } from './docx.ts'
+import { readDocx } from './docx.ts'
+import type { TrackedChanges, WordRead } from './word.ts'
+import { spanningBrackets } from '../../shared/analysis/index.ts'
 import { importError, type ImportError } from './errors.ts'
 import { MAX_IMPORT_BYTES } from './limits.ts'
 
@@ -14,6 +16,9 @@ import { MAX_IMPORT_BYTES } from './limits.ts'
 export interface ImportWarning {
   line: number | null
   column: number | null
+  /** For a DOCX, the kind of a grouped warning (numbering, comments, tracked, footnotes, dropped…) and how many it counts. */
+  kind?: string
+  count?: number
   /** The Word paragraph (1-based, counting every paragraph of the file), for a DOCX. */
   paragraph: number | null
   message: string
@@ -27,10 +32,18 @@ export interface ImportPreview {
   doc: Node
   /** The podium text of what was recognised (for a DOCX, the text made from it). */
   text: string
-  /** The title found in the file (a Podium DOCX's title paragraph), or null. */
+  /** The title found in the file (a Podium DOCX's title paragraph, the core title, else the first heading), or null. */
   title: string | null
   warnings: ImportWarning[]
-  summary: { paragraphs: number; headings: number; brackets: number; positions: number; notes: number }
+  summary: {
+    paragraphs: number; headings: number; brackets: number; positions: number; notes: number
+    /** For a DOCX: numbers computed, comments, tracked insertions and deletions, footnotes, endnotes, tables. */
+    word?: WordRead['counts']
+  }
+  /** For a DOCX: the header lines (with the version line) and the core properties. */
+  metadata?: WordRead['metadata']
+  /** For a DOCX: names comments and tracked changes were attributed to that are not on the roster, with counts. */
+  unknownNames?: Record<string, number>
 }
 
 /** Options of previewImport. */
@@ -38,6 +51,8 @@ export interface PreviewOptions {
   roster?: readonly RosterEntry[]
   /** The size limit in bytes; default MAX_IMPORT_BYTES (20 MB). */
   maxBytes?: number
+  /** Tracked changes in a DOCX: kept as proposals (default) or accepted. */
+  tracked?: TrackedChanges
 }
 
 /**
@@ -54,25 +69,26 @@ export async function previewImport(input: Uint8Array | string, name: string, op
   if (size === 0) return importError('empty', `${name} is empty (0 bytes): there is nothing to import`)
   if (size > max) return importError('too-large', `${name} is ${mb(size)}, more than the ${mb(max)} an import may be`)
 
-  let kind: ImportKind = 'text'
-  let text: string
-  let title: string | null = null
-  const warnings: ImportWarning[] = []
-  let paragraphOfLine: (line: number) => number | null = () => null
-  if (typeof input === 'string') text = input
-  else if (detectKind(input, name) === 'docx') {
-    kind = 'docx'
-    const read = await docxToPodiumText(input, name, options.roster)
+  if (typeof input !== 'string') {
+    const other = otherFormat(input, name)
+    if (other) return importError('not-docx', other)
+  }
+  if (typeof input !== 'string' && detectKind(input, name) === 'docx') {
+    const read = readDocx(input, name, { roster: options.roster, tracked: options.tracked })
     if (!read.ok) return read
-    text = read.text
-    title = read.title
-    for (const w of read.warnings) warnings.push({ line: null, column: null, paragraph: w.paragraph, message: w.message })
-    paragraphOfLine = (line) => {
-      let found: number | null = null
-      for (const b of read.blocks) if (b.line <= line) found = b.paragraph
-      return found
+    const warnings: ImportWarning[] = read.warnings.map((w) => ({ line: null, column: null, paragraph: w.paragraph, message: w.message, ...(w.kind ? { kind: w.kind, count: w.count } : {}) }))
+    const spans = spanningBrackets(read.doc)
+    if (spans.length) {
+      warnings.push({ line: null, column: null, paragraph: read.paragraphOfBlock[spans[0].fromBlock] ?? null, message: `${spans.length === 1 ? 'a bracket spans' : `${spans.length} brackets span`} several paragraphs (first from Word paragraph ${read.paragraphOfBlock[spans[0].fromBlock]} to ${read.paragraphOfBlock[spans[0].toBlock]}); the paragraphs inside count as open`, kind: 'spanning', count: spans.length })
     }
-  } else {
+    const unmatched = unmatchedBrackets(read.doc)
+    if (unmatched.length) warnings.push({ line: null, column: null, paragraph: read.paragraphOfBlock[unmatched[0]] ?? null, message: `${unmatched.length} unmatched "[" or "]" kept as text (first in Word paragraph ${unmatched.slice(0, 3).map((b) => read.paragraphOfBlock[b]).join(', ')})`, kind: 'unmatched', count: unmatched.length })
+    return { ok: true, kind: 'docx', doc: read.doc, text: read.text, title: read.title, warnings, summary: { ...summaryOf(read.doc), word: read.counts }, metadata: read.metadata, unknownNames: read.unknownNames }
+  }
+
+  let text: string
+  if (typeof input === 'string') text = input
+  else {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input)
     } catch {
@@ -83,18 +99,61 @@ export async function previewImport(input: Uint8Array | string, name: string, op
   if (!text.trim()) return importError('empty', `${name} holds no text to import`)
 
   const parsed = parsePodium(text, { roster: options.roster })
-  for (const w of parsed.warnings) warnings.push({ line: w.line, column: w.column, paragraph: paragraphOfLine(w.line), message: w.message })
-  const { totals, paragraphs } = analyse(parsed.doc)
+  const warnings: ImportWarning[] = parsed.warnings.map((w) => ({ line: w.line, column: w.column, paragraph: null, message: w.message }))
+  return { ok: true, kind: 'text', doc: parsed.doc, text, title: null, warnings, summary: summaryOf(parsed.doc) }
+}
+
+function summaryOf(doc: Node): ImportPreview['summary'] {
+  const { totals, paragraphs } = analyse(doc)
   return {
-    ok: true, kind, doc: parsed.doc, text, title, warnings,
-    summary: {
-      paragraphs: totals.paragraphs,
-      headings: paragraphs.filter((p) => p.kind === 'heading').length,
-      brackets: totals.brackets,
-      positions: totals.positions,
-      notes: totals.notes
-    }
+    paragraphs: totals.paragraphs,
+    headings: paragraphs.filter((p) => p.kind === 'heading').length,
+    brackets: totals.brackets,
+    positions: totals.positions,
+    notes: totals.notes
   }
+}
+
+// Blocks holding a "[" or "]" in their text that no bracket pairs, even across paragraphs.
+function unmatchedBrackets(doc: Node): number[] {
+  const spans = spanningBrackets(doc)
+  const paired = new Set(spans.flatMap((s) => [`${s.fromBlock}:${s.fromOffset}`, `${s.toBlock}:${s.toOffset}`]))
+  const out: number[] = []
+  let i = 0
+  doc.forEach((block) => {
+    let offset = 0
+    let found = false
+    block.forEach((child) => {
+      if (child.isText) {
+        for (let k = 0; k < child.text!.length; k++) {
+          const ch = child.text![k]
+          if ((ch === '[' || ch === ']') && !paired.has(`${i}:${offset + k}`)) found = true
+        }
+      }
+      offset += child.isText ? child.text!.length : 0
+    })
+    if (found) out.push(i)
+    i++
+  })
+  return out
+}
+
+// Files that are not .docx but are often taken for one.
+function otherFormat(bytes: Uint8Array, name: string): string | null {
+  const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
+  if (bytes.length >= 8 && ole.every((b, i) => bytes[i] === b)) {
+    return `${name} is a Word 97–2003 document (.doc), which Podium does not read: open it in Word or LibreOffice and save it as Word Document (.docx), then import that`
+  }
+  if (bytes.length >= 5 && new TextDecoder().decode(bytes.subarray(0, 5)) === '{\\rtf') {
+    return `${name} is a Rich Text (.rtf) file, which Podium does not read: open it in Word or LibreOffice and save it as Word Document (.docx), then import that`
+  }
+  if (/\.(odt|ott)$/i.test(name) && !isZipBytes(bytes)) return `${name} is not a readable OpenDocument file`
+  if (/\.(odt|ott)$/i.test(name)) return `${name} is an OpenDocument file (.odt), which Podium does not read: open it in LibreOffice or Word and save it as Word (.docx), then import that`
+  return null
+}
+
+function isZipBytes(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b
 }
 
 function mb(bytes: number): string {

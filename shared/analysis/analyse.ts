@@ -25,9 +25,53 @@ export interface BracketInfo {
   supporters: { delegation: string; qualifier: string | null }[]
   opponents: { delegation: string; qualifier: string | null }[]
   notes: NoteInfo[]
-  /** ProseMirror positions before and after the bracket node. */
+  /** ProseMirror positions before and after the bracket node (for a bracket over several paragraphs, of its `[` and after its `]`). */
   from: number
   to: number
+  /** For a bracket over several paragraphs (a `[` in one paragraph closed by a `]` in a later one): the first and last block index. */
+  spans?: { fromBlock: number; toBlock: number }
+}
+
+/** A bracket over several paragraphs: the `[` and `]` (text characters) that pair across blocks. */
+export interface SpanningBracket {
+  fromBlock: number
+  /** Offset of the `[` among the block's top-level text characters. */
+  fromOffset: number
+  /** ProseMirror position of the `[`. */
+  fromPos: number
+  toBlock: number
+  toOffset: number
+  /** ProseMirror position of the `]`. */
+  toPos: number
+}
+
+/**
+ * Brackets that open in one paragraph and close in a later one: a `[` left unmatched in its block (kept
+ * as text) paired with the next unmatched `]` of a later block, nesting in order. Unmatched ones left
+ * over pair with nothing.
+ */
+export function spanningBrackets(doc: Node): SpanningBracket[] {
+  const out: SpanningBracket[] = []
+  const stack: { block: number; offset: number; pos: number }[] = []
+  let blockIndex = 0
+  doc.forEach((block, blockPos) => {
+    let offset = 0
+    block.forEach((child, childOffset) => {
+      if (!child.isText) return
+      const t = child.text!
+      for (let k = 0; k < t.length; k++) {
+        const ch = t.charCodeAt(k)
+        if (ch === 0x5b) stack.push({ block: blockIndex, offset: offset + k, pos: blockPos + 1 + childOffset + k })
+        else if (ch === 0x5d) {
+          const open = stack.pop()
+          if (open && open.block !== blockIndex) out.push({ fromBlock: open.block, fromOffset: open.offset, fromPos: open.pos, toBlock: blockIndex, toOffset: offset + k, toPos: blockPos + 1 + childOffset + k })
+        }
+      }
+      offset += t.length
+    })
+    blockIndex++
+  })
+  return out.sort((a, b) => a.fromPos - b.fromPos)
 }
 
 /** One block of the document as the negotiators see it. */
@@ -66,6 +110,15 @@ export interface Analysis {
   totals: { paragraphs: number; open: number; agreed: number; brackets: number; positions: number; notes: number }
 }
 
+// Whether a sub-label like "(i)" is a roman numeral under the last letter rather than the letter after "(h)".
+function isRomanSub(label: string, letter: string | null): boolean {
+  const m = /^\(?([ivxlc]+)\)$/.exec(label)
+  if (!m) return false
+  if (m[1].length > 1) return true
+  // "(i)" after "(h)" is the letter i; otherwise a roman one.
+  return !(letter && /^\(?h\)$/.test(letter))
+}
+
 // Text between a bracket and its marks that keeps them attached: "] (+PAL) (+EGY), (+BANGL)".
 const SEPARATOR = /^[\s,;.]*$/
 
@@ -80,17 +133,41 @@ export function analyse(doc: Node, roster: readonly RosterEntry[] = []): Analysi
   const delegation = (code: string) => (delegations[code] ??= { supports: 0, opposes: 0, positions: [], notes: [] })
   for (const r of roster) delegation(r.code)
   let parent: string | null = null
+  let letter: string | null = null
   let bracketIndex = 0
+  const spans = spanningBrackets(doc)
+  // Blocks inside a bracket over several paragraphs, and where each such bracket closes.
+  const inside = new Set<number>()
+  for (const sp of spans) for (let b = sp.fromBlock; b <= sp.toBlock; b++) inside.add(b)
+  const closing = new Map<number, { pos: number; info: BracketInfo }[]>()
+  let blockIndex = -1
 
   doc.forEach((block, offset) => {
+    blockIndex++
     const kind = block.type.name === 'heading' ? 'heading' : 'paragraph'
     const label = kind === 'paragraph' ? labelOf(block.textContent) : null
-    if (kind === 'heading') parent = null
-    const ref = label && isSubLabel(label) && parent ? parent + label : label
-    if (label && !isSubLabel(label)) parent = label
+    if (kind === 'heading') { parent = null; letter = null }
+    // "12." then "(b)" is 12(b); "(i)" after "(b)" is 12(b)(i) (roman under a letter, as drafts number them).
+    let ref = label
+    if (label && isSubLabel(label)) {
+      const base = parent ? parent.replace(/\.$/, '') : ''
+      if (isRomanSub(label, letter) && letter) ref = base + letter + label
+      else { ref = base + label; letter = label }
+    } else if (label) { parent = label; letter = null }
     const info: ParagraphInfo = {
       id: block.attrs.id, kind, label, ref, status: 'agreed', adref: block.attrs.adref === true, brackets: [], positions: [], notes: [],
       from: offset, to: offset + block.nodeSize
+    }
+    for (const sp of spans) {
+      if (sp.fromBlock !== blockIndex) continue
+      const b: BracketInfo = {
+        index: -1, text: doc.textBetween(sp.fromPos + 1, sp.toPos, '\n'), depth: 1,
+        supporters: [], opponents: [], notes: [], from: sp.fromPos, to: sp.toPos + 1, spans: { fromBlock: sp.fromBlock, toBlock: sp.toBlock }
+      }
+      info.brackets.push(b)
+      const list = closing.get(sp.toBlock) ?? []
+      list.push({ pos: sp.toPos, info: b })
+      closing.set(sp.toBlock, list)
     }
 
     const walk = (container: Node, start: number, depth: number) => {
@@ -120,6 +197,9 @@ export function analyse(doc: Node, roster: readonly RosterEntry[] = []): Analysi
           totals.notes++
           if (target) target.notes.push(n)
           else info.notes.push(n)
+        } else if (child.isText && depth === 0 && closing.has(blockIndex) && closing.get(blockIndex)!.some((c) => c.pos >= pos && c.pos < pos + child.nodeSize && SEPARATOR.test(child.text!.slice(c.pos - pos + 1)))) {
+          // The `]` of a bracket over several paragraphs, with only separators after it: positions after it are on it.
+          target = closing.get(blockIndex)!.find((c) => c.pos >= pos && c.pos < pos + child.nodeSize)!.info
         } else if (!(child.isText && SEPARATOR.test(child.text!))) {
           target = null
         }
@@ -127,8 +207,10 @@ export function analyse(doc: Node, roster: readonly RosterEntry[] = []): Analysi
     }
     walk(block, offset + 1, 0)
 
+    // A bracket over several paragraphs takes its index where it opens, in document order.
+    for (const b of info.brackets) if (b.index < 0) b.index = bracketIndex++
     totals.brackets += info.brackets.length
-    if (info.brackets.length > 0 || info.positions.length > 0) info.status = 'open'
+    if (info.brackets.length > 0 || info.positions.length > 0 || inside.has(blockIndex)) info.status = 'open'
     if (kind === 'paragraph') {
       totals.paragraphs++
       if (info.status === 'open') totals.open++

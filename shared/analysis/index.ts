@@ -1,4 +1,4 @@
 // Analysis of a podium version: labels, status, brackets, positions and notes.
-export { analyse } from './analyse.ts'
-export type { Analysis, BracketInfo, DelegationInfo, NoteInfo, ParagraphInfo, Position } from './analyse.ts'
+export { analyse, spanningBrackets } from './analyse.ts'
+export type { Analysis, SpanningBracket, BracketInfo, DelegationInfo, NoteInfo, ParagraphInfo, Position } from './analyse.ts'
 export { labelOf, isSubLabel } from './labels.ts'

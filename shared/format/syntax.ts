@@ -7,6 +7,16 @@ const CODE = '[A-Z][A-Z0-9]{1,15}'
 // brackets or line breaks (so a mark never swallows a bracket or another mark).
 const FREE = '[^\\s()\\[\\]](?:[^()\\[\\]\\n]*[^\\s()\\[\\]])?'
 
+/** The source of a position's pattern (groups: stance, code, qualifier), for readers that build their own expressions. */
+export function positionPattern(): string {
+  return `\\(([+-])(${CODE})(?: (${FREE}))?\\)`
+}
+
+/** The source of a note's pattern (groups: codes, separator, text). */
+export function notePattern(): string {
+  return `\\((${CODE}(?:, ${CODE})*)(: | )(${FREE})\\)`
+}
+
 /** `(+CODE)`, `(-CODE)`, `(+CODE qualifier)`: groups stance, code, qualifier. Sticky: match at lastIndex. */
 export const POSITION_RE = new RegExp(`\\(([+-])(${CODE})(?: (${FREE}))?\\)`, 'y')
 
