@@ -2,8 +2,8 @@ import { kid, kids, val, type XEl } from './xml.ts'
 
 // Word's automatic numbering as Word displays it: each level's format (1, a, A, i, I), its text
 // ("%1.", "(%2)"), its start, restarts of deeper levels when a higher one advances (or lvlRestart),
-// and overrides (startOverride, a level redefined in the w:num). Counters are kept per abstract list,
-// as Word does for w:num instances that share one; a w:num with a startOverride starts afresh.
+// and overrides (startOverride, a level redefined in the w:num). Counters are kept per abstract list
+// for w:num instances that share one; a w:num with a startOverride is a list of its own.
 
 interface Level {
   start: number
@@ -97,7 +97,9 @@ export class Numbering {
     if (!def || numId === '0') return null
     const level = def.levels.get(ilvl)
     if (!level) return null
-    const key = def.abstract
+    // A w:num with start overrides is a list of its own (Word and LibreOffice both number it apart);
+    // w:num instances without overrides share their abstract list's counters.
+    const key = def.overrides.size ? `num:${numId}` : `abstract:${def.abstract}`
     let counts = this.counters.get(key)
     if (!counts) { counts = []; this.counters.set(key, counts) }
     // A num with overrides restarts those levels the first time it is used.

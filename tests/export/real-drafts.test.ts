@@ -81,6 +81,15 @@ describe.skipIf(missing.length > 0)('real Word drafts', () => {
     expect(a.paragraphs.some((x) => x.ref === '2(b)')).toBe(true)
   })
 
+  it('SBSTA: 30 labels as Word shows them (LibreOffice → PDF → pdftotext, read once by hand), restarts of a list with overrides included', async () => {
+    // Label and first words of the paragraph in the rendered PDF (brackets left out).
+    const rendered: [string, string][] = [["I.","Scope and definition of"],["(d)","How the method for"],["(c)","How reversals are monitored"],["(i)","A description of how"],["15.","Decides that any participating"],["(c)","Date and duration of"],["(p)","Identification of the authorizing"],["(d)","A specification of the"],["(d)","Information on how participation"],["31.","Decides that any changes"],["44.","Clarifies that, as per"],["(b)","The first transfer of"],["58.","Further decides that, where"],["(ii)","Change to authorization;"],["(iii)","Cancellation to compensate for"],["(viii)","Voluntary cancellation to deliver"],["(iii)","Checks performed on the"],["91.","Recalls that, pursuant to"],["(b)","“Persistent inconsistencies”, for the"],["107.","Decides that the duration"],["(c)","“Review finalized with inconsistencies”,"],["113.","Decides internationally transferred mitigation"],["(b)","How to address identified"],["(d)","Inconsistency between at least"],["(c)","A Party or authorised"],["141.","Decides that participating Party"],["(d)","Transfer;"],["157.","Requests the Subsidiary Body"],["IV.","Application of first transfer"],["VII.","Sequencing and timing of"]]
+    const p = await read(FILES.sbsta)
+    const starts: string[] = []
+    p.doc.forEach((b) => starts.push(b.textContent.replace(/[[\]]/g, '').replace(/\s+/g, ' ')))
+    for (const [label, words] of rendered) expect(starts.some((t) => t.startsWith(`${label} ${words}`)), `${label} ${words}`).toBe(true)
+  })
+
   it('SBSTA: brackets over several paragraphs are one bracket, and the paragraphs inside are open', async () => {
     const p = await read(FILES.sbsta)
     const a = analyse(p.doc)
