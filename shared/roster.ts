@@ -9,8 +9,24 @@ export interface RosterEntry {
   aliases?: string[]
 }
 
-/** The shape of a delegation code: an upper-case letter, then upper-case letters or digits. */
-export const CODE_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/
+/** The shape of a delegation code: an upper-case letter, then upper-case letters or digits (Latin or Cyrillic: `IRAN`, `ИРАН`). */
+export const CODE_PATTERN = /^[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]{1,15}$/
+
+/** Every code a roster accepts: each entry's code and its aliases that have the shape of a code. */
+export function rosterCodes(roster: readonly RosterEntry[]): Set<string> {
+  const out = new Set<string>()
+  for (const r of roster) {
+    out.add(r.code)
+    for (const a of r.aliases ?? []) if (CODE_PATTERN.test(a)) out.add(a)
+  }
+  return out
+}
+
+/** The roster's own code for a code as written (`ИРАН` → `IRAN` when the roster lists it as an alias), else the code. */
+export function canonicalCode(roster: readonly RosterEntry[], code: string): string {
+  for (const r of roster) if (r.code === code || r.aliases?.includes(code)) return r.code
+  return code
+}
 
 /** Every code the CICA seed text uses (VIE and THA appear only in notes), plus CHAIR. */
 export const DEFAULT_ROSTER: readonly RosterEntry[] = Object.freeze([
@@ -48,6 +64,11 @@ export function validateRoster(value: unknown): RosterEntry[] {
     seen.add(e.code)
     if (typeof e.name !== 'string' || !e.name) throw new RangeError(`roster entry ${i} (${e.code}): name ${JSON.stringify(e.name)} is missing`)
     const colour = typeof e.colour === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(e.colour) ? e.colour : '#555555'
-    return { code: e.code, name: e.name, colour }
+    const aliases = Array.isArray(e.aliases) ? e.aliases.filter((a): a is string => typeof a === 'string' && a.length > 0 && a.length <= 60) : []
+    for (const a of aliases) {
+      if (seen.has(a)) throw new RangeError(`roster entry ${i} (${e.code}): alias ${a} appears twice`)
+      if (CODE_PATTERN.test(a)) seen.add(a)
+    }
+    return aliases.length ? { code: e.code, name: e.name, colour, aliases } : { code: e.code, name: e.name, colour }
   })
 }

@@ -130,7 +130,13 @@ export function analyse(doc: Node, roster: readonly RosterEntry[] = []): Analysi
   const paragraphs: ParagraphInfo[] = []
   const delegations: Record<string, DelegationInfo> = {}
   const totals = { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 }
-  const delegation = (code: string) => (delegations[code] ??= { supports: 0, opposes: 0, positions: [], notes: [] })
+  // A code as written (`ИРАН`) counts for the roster's delegation it is an alias of (`IRAN`).
+  const aliases = new Map<string, string>()
+  for (const r of roster) for (const a of r.aliases ?? []) aliases.set(a, r.code)
+  const delegation = (written: string) => {
+    const code = aliases.get(written) ?? written
+    return (delegations[code] ??= { supports: 0, opposes: 0, positions: [], notes: [] })
+  }
   for (const r of roster) delegation(r.code)
   let parent: string | null = null
   let letter: string | null = null

@@ -1,14 +1,14 @@
 // Paragraph labels stay in the text where the drafters wrote them; this reads them back out.
 
 const PATTERNS: RegExp[] = [
-  // PP1, OP6bis, PP5e altern., OP 3
-  /^((?:PP|OP) ?\d+[a-z]*(?:\s+(?:altern|alt)\.)?)(?=[.\s:;,]|$)/,
+  // PP1, OP6bis, PP5e altern., OP 3; in Russian ПП4, ОП5, ПП5е альтерн.
+  /^((?:PP|OP|ПП|ОП) ?\d+[a-zа-яё]*(?:\s+(?:altern|alt|альтерн|альт)\.)?)(?=[.\s:;,]|$)/u,
   // 13.  2.1.
   /^(\d+(?:\.\d+)*\.)(?=\s)/,
   // (1)  (a)  (iv)
-  /^(\((?:\d+|[a-z]|[ivx]+)\))(?=\s)/,
+  /^(\((?:\d+|[a-zа-яё]|[ivx]+)\))(?=\s)/u,
   // e)  - e)
-  /^(?:- )?([a-z]\))(?=\s)/
+  /^(?:- )?([a-zа-яё]\))(?=\s)/u
 ]
 
 /** The label a paragraph's text starts with ("PP4", "PP5e altern.", "13.", "(1)", "e)"), or null. Leading brackets are ignored. */

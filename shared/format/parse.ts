@@ -1,9 +1,9 @@
 import type { Node } from 'prosemirror-model'
 import { schema, type BlockSeparator } from '../schema.ts'
-import { DEFAULT_ROSTER, type RosterEntry } from '../roster.ts'
+import { DEFAULT_ROSTER, rosterCodes, type RosterEntry } from '../roster.ts'
 import { newBlockId } from '../ids.ts'
 import { normalisedLines, type SourceLine } from './normalise.ts'
-import { codesInPositions } from './syntax.ts'
+import { codesInPositions, positionLookalikes } from './syntax.ts'
 import { tokenize, type Features } from './tokenize.ts'
 import { buildUnits, matchBrackets, type Unmatched } from './inline.ts'
 import { HEADING_PREFIX, looksLikeHeading } from './heading.ts'
@@ -93,7 +93,9 @@ const LEVELS: { features: Features; note: string | null }[] = [
 export function parsePodium(text: string, options: ParseOptions = {}): ParseResult {
   if (typeof text !== 'string') throw new RangeError(`parsePodium: text must be a string, got ${typeof text}`)
   const ids = options.ids ?? newBlockId
-  const delegations = new Set<string>([...(options.roster ?? DEFAULT_ROSTER).map((r) => r.code), ...codesInPositions(text)])
+  // Roster codes and their aliases (a Cyrillic `ИРАН` for `IRAN`), and any code used in a position.
+  const known = rosterCodes(options.roster ?? DEFAULT_ROSTER)
+  const delegations = new Set<string>([...known, ...codesInPositions(text)])
   const warnings: ParseWarning[] = []
   const nodes: Node[] = []
   for (const block of blocksOf(normalisedLines(text))) {
@@ -109,6 +111,12 @@ export function parsePodium(text: string, options: ParseOptions = {}): ParseResu
       const last = level === LEVELS[LEVELS.length - 1]
       if (!last && serializeBlocks(parsed) !== block.text) continue
       for (const u of unmatched) warnings.push({ ...place(block, u.at), message: u.what })
+      // Nothing silently missed: a mark that looks like a position but names no delegation of the roster.
+      if (block.text.includes('(+') || block.text.includes('(-')) {
+        for (const l of positionLookalikes(block.text)) {
+          if (!known.has(l.code)) warnings.push({ ...place(block, l.at), message: `${l.text} looks like a position, but ${JSON.stringify(l.code)} is not a delegation on the roster` })
+        }
+      }
       if (level.note) warnings.push({ ...place(block, 0), message: level.note })
       nodes.push(...parsed)
       break

@@ -2,7 +2,8 @@ import { CODE_PATTERN } from '../roster.ts'
 
 // The regular expressions of podium text's inline syntax, in one place for parser and serializer.
 
-const CODE = '[A-Z][A-Z0-9]{1,15}'
+// Latin or Cyrillic capitals: `IND`, `ИНД` (a podium version in Russian writes the same marks in Cyrillic).
+const CODE = '[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]{1,15}'
 // Free text inside a mark or note: starts and ends with a non-space, holds no parentheses,
 // brackets or line breaks (so a mark never swallows a bracket or another mark).
 const FREE = '[^\\s()\\[\\]](?:[^()\\[\\]\\n]*[^\\s()\\[\\]])?'
@@ -29,6 +30,13 @@ export function codesInPositions(text: string): Set<string> {
   const re = new RegExp(`\\([+-](${CODE})(?: ${FREE})?\\)`, 'g')
   for (const m of text.matchAll(re)) found.add(m[1])
   return found
+}
+
+/** Marks that look like positions (`(+Iran)`, `(+XYZ)`) with their code as written, for reporting those the roster does not know. */
+export function positionLookalikes(text: string): { code: string; at: number; text: string }[] {
+  const out: { code: string; at: number; text: string }[] = []
+  for (const m of text.matchAll(/\(([+-])([^\s()[\]+-][^\s()[\]]{0,30})(?: [^()[\]\n]*)?\)/g)) out.push({ code: m[2], at: m.index!, text: m[0] })
+  return out
 }
 
 /** Whether `code` has the shape of a delegation code. */
