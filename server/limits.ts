@@ -21,6 +21,11 @@ export interface Limits {
   maxBufferedBytes: number
   /** Largest REST request body, in bytes. */
   maxBodyBytes: number
+  /**
+   * Refused updates one token may cause per minute (sustained, and as a burst) before its connections
+   * are turned away for a minute: undoing a refused update reloads the document from storage.
+   */
+  refusalsPerMinute: number
   /** Worker threads for heavy work (exports, comparisons, snapshots, imports, the document list). */
   workers: number
   /** Heavy jobs waiting for a worker at most; more are answered 503. */
@@ -70,6 +75,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   messageBurst: 1000,
   maxBufferedBytes: 8 * 1024 * 1024,
   maxBodyBytes: 4 * 1024 * 1024,
+  // An honest editor meets a refusal only in a rare conflict; a forger meets ten and waits.
+  refusalsPerMinute: 10,
   workers: 2,
   workQueue: 16,
   workPerToken: 2,

@@ -63,6 +63,9 @@ export class Hub {
   private readonly peersByToken = new Map<string, Set<Peer>>()
   private readonly peerDocs = new Map<Peer, string>()
   private readonly upgrades: RateLimiter
+  // Refused updates per token, and the tokens turned away until a time (ms since the epoch).
+  private readonly refusals: RateLimiter
+  private readonly cooling = new Map<string, number>()
   private readonly tokenUpgrades: RateLimiter
   /** Per-document size and update-rate quotas. */
   readonly quota: DocQuota
@@ -79,6 +82,7 @@ export class Hub {
     const { limits } = options
     this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false })
     this.upgrades = new RateLimiter(limits.upgradesPerSecond, limits.upgradeBurst)
+    this.refusals = new RateLimiter(limits.refusalsPerMinute / 60, limits.refusalsPerMinute)
     // Per token, as generous as per address: one delegation's tabs reconnecting together.
     this.tokenUpgrades = new RateLimiter(limits.upgradesPerSecond, limits.upgradeBurst)
     this.quota = new DocQuota(options.storage as DocBytes, limits)
@@ -91,6 +95,7 @@ export class Hub {
       compactEvery: options.compactEvery,
       compactIdleMs: options.compactIdleMs,
       roster: options.roster,
+      onRefused: (tokenId) => this.refused(tokenId),
       onDrop: (room) => {
         // A full disk is said in words, with a code that makes clients come back (and keep their edits).
         const full = options.health?.fault != null
@@ -162,6 +167,7 @@ export class Hub {
     if (!DOC_NAME_PATTERN.test(name)) return closeSocket(ws, CloseCode.badDocumentName, 'document names are [A-Za-z0-9._-]{1,100}', metrics)
     if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown, revoked or expired token', metrics)
     if (!mayOpen(principal, name)) return closeSocket(ws, CloseCode.forbidden, `this sign-in link is for document ${principal.doc} only`, metrics)
+    if ((this.cooling.get(principal.tokenId) ?? 0) > Date.now()) return closeSocket(ws, CloseCode.tryAgainLater, 'too many refused changes from this sign-in link; try again in a minute', metrics)
     const peers = this.peersByToken.get(principal.tokenId) ?? new Set<Peer>()
     if (peers.size >= limits.connectionsPerToken) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connections for this token', metrics)
     const opened = this.rooms.open(name)
@@ -204,6 +210,14 @@ export class Hub {
     const session = url.searchParams.get(SESSION_PARAM)
     if (session === null || !sameOrigin(req)) return null
     return sessionPrincipal(this.options.storage, req, session)
+  }
+
+  // A token whose updates keep being refused is turned away for a minute (each refusal may reload
+  // the document from storage; an honest editor meets one only in a rare conflict).
+  private refused(tokenId: string): void {
+    if (this.refusals.take(tokenId)) return
+    this.cooling.set(tokenId, Date.now() + 60_000)
+    this.options.log.warn({ tokenId }, 'too many refused updates; token turned away for a minute')
   }
 
   /**
@@ -258,6 +272,9 @@ export class Hub {
 
   private sweep(): void {
     this.upgrades.sweep()
+    this.refusals.sweep()
+    const now = Date.now()
+    for (const [tokenId, until] of this.cooling) if (until <= now) this.cooling.delete(tokenId)
     this.tokenUpgrades.sweep()
     this.quota.sweep()
     this.messages.sweep()

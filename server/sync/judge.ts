@@ -6,7 +6,8 @@ import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { checkAuthority, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
 import { isViolation, readBlock, type Visible } from '../../shared/trust/block-view.ts'
-import { Authors } from './authors.ts'
+import { commonElements } from '../../shared/history/diff-chars.ts'
+import type { Authors } from './authors.ts'
 
 /** The verdict on a transaction, and for an accepted one whose words it moved (see Provenance). */
 export interface Judgement {
@@ -99,45 +100,70 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
   return { violation: null, provenance: mayMove ? movedWords(blocks, tr, sender.identity, isNew) : [] }
 }
 
-// The longest stretch searched for the next moved character: a bracket re-inserts its words in order.
+// Above this many characters (deleted plus inserted) the words are matched greedily instead of by a
+// diff, whose memory grows with the product of the edit distance and the lengths.
+const DIFF_LIMIT = 20_000
+// The longest stretch searched for the next moved character when matching greedily.
 const MOVE_WINDOW = 256
 
 /**
  * Whose words the change re-inserted: the characters it deleted, in order, are matched with the
- * characters it inserted, in order (a bracket re-inserts exactly the words it wraps), and an inserted
+ * characters it inserted, in order, by a character diff (a bracket re-inserts exactly the words it
+ * wraps; words typed in the same update are what the diff leaves unmatched), and an inserted
  * character takes the author of the deleted one it matches, when that author is not the sender.
  */
 function movedWords(blocks: readonly ChangedBlock[], tr: Y.Transaction, sender: string, isNew: (client: number, clock: number) => boolean): Provenance[] {
-  const gone: { ch: string; author: string | null }[] = []
+  let goneText = ''
+  const goneAuthors: (string | null)[] = []
   for (const b of blocks) {
     const ids = b.before?.ids
     if (!b.before || !ids) continue
     const { text, authors } = b.before
     for (let i = 0; i < text.length; i++) {
-      if (Y.isDeleted(tr.deleteSet, { client: ids.clients[i], clock: ids.clocks[i] } as Y.ID)) gone.push({ ch: text[i], author: authors[i] })
+      if (!Y.isDeleted(tr.deleteSet, { client: ids.clients[i], clock: ids.clocks[i] } as Y.ID)) continue
+      goneText += text[i]
+      goneAuthors.push(authors[i])
     }
   }
-  if (gone.length === 0) return []
-  const out: Provenance[] = []
-  let g = 0
+  if (goneText.length === 0) return []
+  let newText = ''
+  const newIds: [number, number][] = []
   for (const b of blocks) {
     const ids = b.after?.ids
     if (!b.after || !ids) continue
     const { text } = b.after
-    for (let i = 0; i < text.length && g < gone.length; i++) {
-      const client = ids.clients[i]
-      const clock = ids.clocks[i]
-      if (!isNew(client, clock)) continue
-      let k = g
-      while (k < gone.length && k - g < MOVE_WINDOW && gone[k].ch !== text[i]) k++
-      if (k >= gone.length || gone[k].ch !== text[i]) continue
-      const author = gone[k].author
-      g = k + 1
-      if (author === null || author === sender) continue
-      const last = out[out.length - 1]
-      if (last && last.client === client && last.clock + last.len === clock && last.identity === author) last.len++
-      else out.push({ client, clock, len: 1, identity: author })
+    for (let i = 0; i < text.length; i++) {
+      if (!isNew(ids.clients[i], ids.clocks[i])) continue
+      newText += text[i]
+      newIds.push([ids.clients[i], ids.clocks[i]])
     }
+  }
+  // For each inserted character, the index of the deleted character it is, or -1.
+  const match = new Int32Array(newText.length).fill(-1)
+  if (goneText.length + newText.length <= DIFF_LIMIT) {
+    const { inA, inB } = commonElements(goneText, newText)
+    let g = 0
+    for (let n = 0; n < newText.length; n++) {
+      if (!inB[n]) continue
+      while (!inA[g]) g++
+      match[n] = g++
+    }
+  } else {
+    let g = 0
+    for (let n = 0; n < newText.length && g < goneText.length; n++) {
+      let k = g
+      while (k < goneText.length && k - g < MOVE_WINDOW && goneText[k] !== newText[n]) k++
+      if (k < goneText.length && goneText[k] === newText[n]) { match[n] = k; g = k + 1 }
+    }
+  }
+  const out: Provenance[] = []
+  for (let n = 0; n < newText.length; n++) {
+    const author = match[n] >= 0 ? goneAuthors[match[n]] : null
+    if (author === null || author === sender) continue
+    const [client, clock] = newIds[n]
+    const last = out[out.length - 1]
+    if (last && last.client === client && last.clock + last.len === clock && last.identity === author) last.len++
+    else out.push({ client, clock, len: 1, identity: author })
   }
   return out
 }

@@ -37,6 +37,8 @@ export interface RoomDeps {
   onEmpty(room: Room): void
   /** Called when an append failed: the room must be dropped and reloaded from storage. */
   onBroken(room: Room): void
+  /** Called when an update from a connection of token `tokenId` was refused (the hub limits how often). */
+  onRefused?(tokenId: string): void
   /** The meeting's roster: presence colours (awareness-guard.ts). DEFAULT_ROSTER when not given. */
   roster?: readonly RosterEntry[]
 }
@@ -296,6 +298,7 @@ export class Room {
   // editor starts again from the server's text (its Yjs client has gone past what the server holds).
   private refuse(peer: Peer, v: Violation, bytes: number): void {
     this.record(peer, v, bytes)
+    this.deps.onRefused?.(peer.principal.tokenId)
     this.deps.log.warn({ doc: this.name, peer: peer.id, rule: v.rule, reason: v.reason }, 'update refused')
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.auth)

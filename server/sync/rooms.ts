@@ -26,6 +26,8 @@ export interface RoomsOptions {
   compactIdleMs: number
   /** Called for every peer of a room being dropped because storage failed. */
   onDrop(room: Room): void
+  /** Called when a room refused an update from a connection of token `tokenId`. */
+  onRefused?(tokenId: string): void
   /** The meeting's roster (presence colours). */
   roster?: readonly RosterEntry[]
 }
@@ -98,6 +100,7 @@ export class Rooms {
         compactEvery: this.options.compactEvery,
         compactIdleMs: this.options.compactIdleMs,
         onEmpty: (r) => this.scheduleUnload(r),
+        onRefused: this.options.onRefused,
         onBroken: (r) => this.drop(r),
         roster: this.options.roster
       }, loaded.upto, lazy)
