@@ -6,7 +6,7 @@ import * as zlib from 'node:zlib'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { RunningServer } from '../../server/index.ts'
 import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
-import { addParagraph, connect, destroyAll, DOC, synced, token } from './helpers.ts'
+import { connect, destroyAll, DOC, synced, token } from './helpers.ts'
 
 /** Round-trip figures in ms. */
 export interface RoundTrips {
@@ -35,30 +35,38 @@ function stats(xs: number[]): RoundTrips {
  * Starts measuring a live edit's round trip on `doc`: the secretariat adds a paragraph every ~50 ms
  * and the time until a delegation's client holds it is recorded. `stop()` returns the figures.
  */
-export async function liveEdits(server: RunningServer, doc = DOC): Promise<{ stop(): Promise<RoundTrips> }> {
-  const a = connect(server, token(server, 'secretariat'), doc)
-  const b = connect(server, token(server, 'delegation', 'CHN'), doc)
+export async function liveEdits(server: RunningServer | { port: number }, doc = DOC, tokens?: [string, string]): Promise<{ stop(): Promise<RoundTrips> }> {
+  const [ta, tb] = tokens ?? [token(server as RunningServer, 'secretariat'), token(server as RunningServer, 'delegation', 'CHN')]
+  const a = connect(server as RunningServer, ta, doc)
+  const b = connect(server as RunningServer, tb, doc)
   await Promise.all([synced(a), synced(b)])
   const fragment = b.doc.getXmlFragment(FRAGMENT_NAME)
   const samples: number[] = []
   let stopped = false
   const loop = (async () => {
     for (let i = 0; !stopped; i++) {
-      const marker = `probe ${i} ${Math.random().toString(36).slice(2)}`
+      const marker = `probe${i}x${Math.random().toString(36).slice(2, 10)}`
       const arrived = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`live edit ${i} did not arrive within 20 s`)), 20_000)
+        // The probe is found by its id near the end (other writers may append after it), never by reading texts.
         const check = () => {
-          const last = fragment.get(fragment.length - 1)
-          if (last instanceof Y.XmlElement && last.toString().includes(marker)) {
-            clearTimeout(timer)
-            b.doc.off('update', check)
-            resolve()
+          for (let k = fragment.length - 1; k >= Math.max(0, fragment.length - 500); k--) {
+            const el = fragment.get(k)
+            if (el instanceof Y.XmlElement && el.getAttribute('id') === marker) {
+              clearTimeout(timer)
+              b.doc.off('update', check)
+              resolve()
+              return
+            }
           }
         }
         b.doc.on('update', check)
       })
       const t0 = performance.now()
-      addParagraph(a.doc, marker)
+      const p = new Y.XmlElement('paragraph')
+      p.setAttribute('id', marker)
+      p.insert(0, [new Y.XmlText(`probe ${i}`)])
+      a.doc.getXmlFragment(FRAGMENT_NAME).push([p])
       await arrived
       samples.push(performance.now() - t0)
       await new Promise((r) => setTimeout(r, 50))
@@ -75,7 +83,7 @@ export async function liveEdits(server: RunningServer, doc = DOC): Promise<{ sto
 }
 
 /** Milliseconds /healthz takes to answer, at most (polled every 100 ms until stop). */
-export function healthLatency(server: RunningServer): { stop(): Promise<RoundTrips> } {
+export function healthLatency(server: { url: string }): { stop(): Promise<RoundTrips> } {
   const samples: number[] = []
   let stopped = false
   const loop = (async () => {
