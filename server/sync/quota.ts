@@ -74,5 +74,6 @@ export class DocQuota {
 
 /** The refusal sent for an update past a document's size limit, in words. */
 export function sizeRefusal(maxBytes: number): { rule: string; reason: string } {
-  return { rule: 'doc-size', reason: `The document has reached its size limit (${Math.round(maxBytes / 1024 / 1024)} MB); this change was not applied. Ask the secretariat.` }
+  const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`
+  return { rule: 'doc-size', reason: `The document has reached its size limit (${size}); this change was not applied. Ask the secretariat.` }
 }
