@@ -238,7 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cobTime: meeting.cobTime,
     clock: typeof options.cob === 'object' ? options.cob.clock : undefined,
     onCob: (date) => {
-      const taken = runCob({ storage, live: hub.rooms }, date)
+      const taken = runCob({ storage, live: hub.rooms }, date, (doc, err) => log.error({ doc, date, err: (err as Error).message }, 'COB snapshot failed for this document'))
       log.info({ date, taken }, 'COB snapshots')
     },
     onError: (err) => log.error({ err: (err as Error).stack }, 'COB snapshots failed')

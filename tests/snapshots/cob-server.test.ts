@@ -41,6 +41,25 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
     destroyAll(ind)
   })
 
+  it('a document that cannot be read does not stop the COB snapshots of the others', () => {
+    const dataDir = tempDir()
+    const storage = openSqliteStorage(dataDir)
+    try {
+      // "a-broken" comes first: its stored update is overwritten with bytes that are not a Yjs update.
+      createDocument(storage, 'a-broken', 'Broken', 'PP1. text', [])
+      createDocument(storage, 'b-fine', 'Fine', 'PP1. text', [])
+      const db = new Database(join(dataDir, 'podium.db'))
+      db.prepare("UPDATE updates SET data = x'09090909' WHERE doc = 'a-broken'").run()
+      db.close()
+      const failed: string[] = []
+      const taken = runCob({ storage, live: { get: () => undefined } }, '2022-10-04', (doc) => failed.push(doc))
+      expect(taken).toEqual(['b-fine'])
+      expect(failed).toEqual(['a-broken'])
+    } finally {
+      storage.close()
+    }
+  })
+
   it('two server processes on one database take one COB snapshot between them', () => {
     const dataDir = tempDir()
     const a = openSqliteStorage(dataDir)
