@@ -14,6 +14,19 @@ function when(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
+function size(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`
+}
+
+// The stored size and the limit, for the secretariat: near the limit it says so before edits are refused.
+function sizeCell(d: DocSummary): HTMLElement {
+  if (d.bytes === undefined) return h('td', {}, '—')
+  const share = d.maxBytes ? d.bytes / d.maxBytes : 0
+  const text = d.maxBytes ? `${size(d.bytes)} of ${size(d.maxBytes)}` : size(d.bytes)
+  return h('td', { class: share >= 0.8 ? 'size near-limit' : 'size', title: share >= 0.8 ? 'Near its size limit: edits past it are refused' : '' }, text, share >= 0.8 ? ' ⚠' : '')
+}
+
 function connectedChips(d: DocSummary, me: Me): HTMLElement {
   const colour = new Map(me.roster.map((r) => [r.code, r.colour]))
   if (d.connected.length === 0) return h('span', { class: 'muted' }, 'nobody')
@@ -39,7 +52,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
   const docsBody = h('tbody')
   const docsTable = h('table', { class: 'docs' },
     h('caption', {}, 'Documents'),
-    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Brackets', 'Last change', 'Last COB snapshot', 'Connected', ...(isSecretariat ? [''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Brackets', 'Last change', 'Last COB snapshot', 'Connected', ...(isSecretariat ? ['Size', ''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
     docsBody)
 
   let docs: DocSummary[] = []
@@ -61,12 +74,13 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null),
       h('td', {}, String(d.paragraphs)), h('td', {}, String(d.open)), h('td', {}, String(d.brackets)),
       h('td', {}, when(d.lastChange)), h('td', {}, cob.get(d.name) ?? '—'), h('td', {}, connectedChips(d, me)),
+      isSecretariat ? sizeCell(d) : null,
       isSecretariat ? h('td', {}, h('button', { type: 'button', 'aria-label': `Rename ${d.title || d.name}`, onclick: async () => {
         const t = await ask(`Rename ${d.name}`, 'Title', d.title || d.name)
         if (t === null) return
         try { await api.renameDoc(d.name, t); flash(`Renamed to “${t}”.`); await refreshDocs() } catch (e) { fail(e) }
       } }, 'Rename')) : null)))
-    if (docs.length === 0) replaceChildren(docsBody, h('tr', {}, h('td', { colspan: '8', class: 'muted' }, 'No documents yet.')))
+    if (docs.length === 0) replaceChildren(docsBody, h('tr', {}, h('td', { colspan: isSecretariat ? '9' : '7', class: 'muted' }, 'No documents yet.')))
     docSelect && fillDocSelect()
   }
 

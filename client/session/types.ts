@@ -22,6 +22,10 @@ export interface DocSummary {
   /** When the document was created; tells a re-created document of the same name from the old one. */
   createdAt?: string
   connected: { role: Role; delegation: string | null }[]
+  /** Bytes stored for the document (its compacted state and log). */
+  bytes?: number
+  /** Bytes a document may hold; updates past it are refused. */
+  maxBytes?: number
 }
 
 /** A sign-in token as the secretariat lists it (`GET /api/tokens`); never the secret itself. */

@@ -207,6 +207,8 @@ describe.skipIf(missing !== null)('browser editor', () => {
     const sec = await open(h.links.secretariat)
     await sec.goto(h.server.url + '/')
     await sec.getByRole('link', { name: /Draft Astana Statement/ }).waitFor()
+    // The secretariat sees each document's stored size against its limit (issue 12).
+    expect(await sec.locator('tr[data-doc="astana-statement"] td.size').textContent()).toMatch(/^\d+ KB of 64\.0 MB$/)
     await sec.getByLabel('Role').selectOption('delegation')
     await sec.getByLabel('Delegation', { exact: true }).selectOption('RUS')
     await sec.getByLabel('Label').fill('head of delegation')
