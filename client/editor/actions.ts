@@ -2,6 +2,13 @@ import type { EditorState, Command } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { undoCommand, redoCommand } from 'y-prosemirror'
 import { toggleAgreedAdRef } from '../commands/agreed.ts'
+import { bracketAt } from '../commands/find-bracket.ts'
+import { bracketIsOwn } from './trust-guard.ts'
+
+function ownBracketHere(state: EditorState): boolean {
+  const found = bracketAt(state)
+  return !!found && bracketIsOwn(state, found.node)
+}
 import {
   bracketSelection, removeBracket, togglePosition, setQualifier, insertNote, ownPosition,
   toggleDeletion, toggleStrong, toggleEmphasis, insertNextLabel
@@ -63,7 +70,12 @@ function withDelegation(id: string, short: string, label: string, keys: string[]
 /** Every editor action, in toolbar order. */
 export const ACTIONS: readonly EditorAction[] = [
   simple('bracket', '[ ]', 'Bracket the selection', ['Alt-b', 'Mod-['], 'structure', bracketSelection),
-  simple('unbracket', 'Lift [ ]', 'Remove the bracket at the cursor, keep its words', ['Alt-u', 'Mod-]'], 'structure', removeBracket),
+  {
+    id: 'unbracket', short: 'Lift [ ]', label: 'Remove the bracket at the cursor, keep its words', keys: ['Alt-u', 'Mod-]'], group: 'structure',
+    // A delegation lifts only brackets it put in; the pen, any.
+    enabled: (state, ctx) => removeBracket(state) && (ctx.holdsPen() || ownBracketHere(state)),
+    run: (view, ctx) => (ctx.holdsPen() || ownBracketHere(view.state)) && removeBracket(view.state, view.dispatch, view)
+  },
   simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
   simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),
   simple('label-op', 'OP…', 'Insert the next free operative paragraph label (OP)', ['Alt-o'], 'structure', insertNextLabel('OP')),

@@ -99,3 +99,16 @@ export function trustGuardPlugin(opts: TrustGuardOptions): Plugin {
     }
   })
 }
+
+/**
+ * Whether this tab put in the bracket `node` (its Yjs element was written under this tab's client
+ * id): a delegation may remove only brackets it put in (shared/trust/authority.ts).
+ */
+export function bracketIsOwn(state: EditorState, node: import('prosemirror-model').Node): boolean {
+  const binding = (ySyncPluginKey.getState(state) as { binding?: { mapping: Map<Y.AbstractType<unknown>, unknown>; doc: Y.Doc } } | undefined)?.binding
+  if (!binding) return false
+  for (const [type, pm] of binding.mapping) {
+    if (pm === node) return type._item?.id.client === binding.doc.clientID
+  }
+  return false
+}

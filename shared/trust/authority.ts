@@ -2,7 +2,7 @@
 // make any change the schema accepts; observers make none (refused before this is asked).
 
 import { speaksForAnyDelegation } from '../protocol.ts'
-import type { RosterEntry } from '../roster.ts'
+import { canonicalCode, type RosterEntry } from '../roster.ts'
 import { noteCodes } from './validate.ts'
 import type { BlockJSON, Change, ChangedBlock, InlineJSON, Sender, Violation } from './types.ts'
 
@@ -72,6 +72,8 @@ function positionRule(blocks: readonly ChangedBlock[], own: string, roster: read
     positionsOf(b.before?.json, before)
     positionsOf(b.after?.json, after)
   }
+  // A code as written in another script (`ИРАН`) is the roster's delegation (IRAN).
+  for (const p of [...before, ...after]) p.delegation = canonicalCode(roster, p.delegation)
   const key = (p: Position) => `${p.delegation}\u0000${p.stance}\u0000${p.qualifier}`
   const { removed, added } = difference(before, after, key)
   const foreign = [...removed, ...added].find((p) => p.delegation !== own)
@@ -92,12 +94,12 @@ function noteRule(blocks: readonly ChangedBlock[], own: string, roster: readonly
   }
   const key = (n: Note) => `${n.delegations}\u0000${n.text}\u0000${n.form}`
   const { removed, added } = difference(before, after, key)
-  const onlyOwn = (n: Note) => n.delegations === own
+  const onlyOwn = (n: Note) => { const codes = noteCodes(n.delegations); return codes.length === 1 && canonicalCode(roster, codes[0]) === own }
   // A note's list may gain or lose the sender's own code, its text staying the same.
   const sameButOwn = (a: Note, b: Note) => {
     if (a.text !== b.text || a.form !== b.form) return false
-    const x = noteCodes(a.delegations).filter((c) => c !== own).join(',')
-    const y = noteCodes(b.delegations).filter((c) => c !== own).join(',')
+    const x = noteCodes(a.delegations).filter((c) => canonicalCode(roster, c) !== own).join(',')
+    const y = noteCodes(b.delegations).filter((c) => canonicalCode(roster, c) !== own).join(',')
     return x === y
   }
   const unmatched = [...removed]

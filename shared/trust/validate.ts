@@ -2,7 +2,7 @@
 // accept. The server refuses any change that would leave a block failing this check.
 
 import { schema } from '../schema.ts'
-import type { RosterEntry } from '../roster.ts'
+import { rosterCodes, type RosterEntry } from '../roster.ts'
 import type { BlockJSON, InlineJSON, Violation } from './types.ts'
 import {
   MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
@@ -87,7 +87,8 @@ export function validateBlock(json: BlockJSON, roster: readonly RosterEntry[]): 
   if (json === null || typeof json !== 'object' || !BLOCK_TYPES.has(json.type)) return invalid('only paragraphs and headings can be blocks of the text')
   const id = json.attrs?.id
   if (id != null && (typeof id !== 'string' || id.length > MAX_BLOCK_ID_LENGTH || !BLOCK_ID_PATTERN.test(id))) return invalid('a paragraph id must be a short word of letters and digits')
-  const walk = new Walk(new Set(roster.map((e) => e.code)))
+  // A roster's codes and their aliases (`ИРАН` for IRAN in a Russian text).
+  const walk = new Walk(rosterCodes(roster))
   const problem = walk.inline(json.content, 0)
   if (problem) return problem
   try {

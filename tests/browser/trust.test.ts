@@ -34,6 +34,24 @@ describe.skipIf(missing !== null)('trust rules in the editor', () => {
     expect(h.server.storage.refusals('astana-statement')).toEqual([])
   }))
 
+  it('a delegation may lift a bracket it put in, not another delegation\'s', scenario('lift-own-bracket', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
+    await selectIn(ind, 'PP1.', 'common goals')
+    await ind.getByRole('button', { name: 'Bracket the selection' }).click()
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('[common goals]')
+    await expect.poll(() => chn.locator('.pm-bracket', { hasText: 'common goals' }).count(), { timeout: 10_000 }).toBe(1)
+    await selectIn(chn, 'PP1.', 'common goals')
+    const chnLift = chn.getByRole('button', { name: 'Remove the bracket at the cursor, keep its words' })
+    await expect.poll(() => chnLift.isDisabled(), { timeout: 5000 }).toBe(true)
+    await selectIn(ind, 'PP1.', 'common goals')
+    const indLift = ind.getByRole('button', { name: 'Remove the bracket at the cursor, keep its words' })
+    await expect.poll(() => indLift.isDisabled(), { timeout: 5000 }).toBe(false)
+    await indLift.click()
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).not.toContain('[common goals]')
+    expect(h.server.storage.refusals('astana-statement')).toEqual([])
+  }))
+
   it('the chair marks a paragraph agreed ad ref: delegations see it locked and cannot change it; the chair reopens it', scenario('agreed-ad-ref', async (open) => {
     const chair = await open(h.links.chair)
     const ind = await open(h.links.IND)

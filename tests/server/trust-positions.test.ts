@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol.ts'
 import { schema } from '../../shared/schema.ts'
+import { DEFAULT_ROSTER } from '../../shared/roster.ts'
+import { DEFAULT_MEETING } from '../../server/config.ts'
 import { DOC, cleanupDirs, content, start, token, waitFor } from './helpers.ts'
 import { RawClient, appendTo, block, elements, positionsIn } from './trust-helpers.ts'
 
@@ -87,6 +89,30 @@ describe('positions are owned', () => {
     expect(server.storage.refusals(DOC)).toEqual([])
     ind.close()
     chair.close()
+    await server.close()
+  })
+})
+
+describe('codes written in another script', () => {
+  it('are the roster\'s delegation: Iran may state (+ИРАН), India may not', async () => {
+    const roster = DEFAULT_ROSTER.map((e) => (e.code === 'IRAN' ? { ...e, aliases: ['ИРАН'] } : e))
+    const server = await start({ meeting: { ...DEFAULT_MEETING, roster } })
+    const mark = () => (doc: Y.Doc) => {
+      const m = new Y.XmlElement('delegation_mark')
+      m.setAttribute('delegation', 'ИРАН')
+      m.setAttribute('stance', '+')
+      const pp1 = block(doc, 'PP1.')
+      pp1.insert(pp1.length, [m])
+    }
+    const ind = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    ind.change(mark())
+    expect(await ind.closeCode()).toBe(CloseCode.refused)
+    expect(ind.closedWith!.reason).toBe("Only Iran can state Iran's position")
+    const iran = await RawClient.open(server, token(server, 'delegation', 'IRAN'))
+    iran.change(mark())
+    await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(+ИРАН)'), 'Iran states its position in Cyrillic')
+    expect(iran.closedWith).toBeNull()
+    iran.close()
     await server.close()
   })
 })
