@@ -80,7 +80,7 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
     if (is) {
       const a = readBlock(item, afterVisible, authorOf, mayMove)
       if (isViolation(a)) return refused(a)
-      const invalid = validateBlock(a.json, roster)
+      const invalid = validateBlock(a.json, roster, beforeBlock?.json ?? null)
       if (invalid) return refused(invalid)
       afterBlock = a
       if (a.json.attrs.id !== undefined && a.json.attrs.id !== beforeBlock?.json.attrs.id) newIds = true

@@ -30,7 +30,16 @@ function invalid(reason: string): Violation {
 class Walk {
   chars = 0
   nodes = 0
-  constructor (private readonly codes: ReadonlySet<string>) {}
+  constructor (private readonly codes: ReadonlySet<string>, private readonly tolerated: Map<string, number> = new Map()) {}
+
+  // A position or note naming a code off the roster that the block already held (an imported text
+  // may name delegations the meeting's roster lacks) is kept as it was; a new one is refused.
+  private known(key: string): boolean {
+    const n = this.tolerated.get(key) ?? 0
+    if (n === 0) return false
+    this.tolerated.set(key, n - 1)
+    return true
+  }
 
   inline(nodes: unknown, depth: number): Violation | null {
     if (nodes === undefined) return null
@@ -59,7 +68,7 @@ class Walk {
 
   private position(n: InlineJSON): Violation | null {
     const a = n.attrs ?? {}
-    if (typeof a.delegation !== 'string' || !this.codes.has(a.delegation)) return invalid(`a position names ${JSON.stringify(a.delegation).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (typeof a.delegation !== 'string' || (!this.codes.has(a.delegation) && !this.known(positionKey(a)))) return invalid(`a position names ${JSON.stringify(a.delegation).slice(0, 40)}, which is not a delegation of this meeting`)
     if (a.qualifier != null && (typeof a.qualifier !== 'string' || a.qualifier.length > MAX_QUALIFIER_LENGTH)) return invalid(`a qualifier must be text of at most ${MAX_QUALIFIER_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a position cannot hold text')
     return null
@@ -72,23 +81,44 @@ class Walk {
     if (codes.length === 0 || codes.length > MAX_NOTE_DELEGATIONS) return invalid(`a note must list 1 to ${MAX_NOTE_DELEGATIONS} delegations`)
     if (new Set(codes).size !== codes.length) return invalid('a note lists a delegation twice')
     const stranger = codes.find((c) => !this.codes.has(c))
-    if (stranger !== undefined) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (stranger !== undefined && !this.known(noteKey(a))) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
     if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be words, at most ${MAX_NOTE_TEXT_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a note cannot hold other elements')
     return null
   }
 }
 
+const positionKey = (a: Record<string, unknown>) => `p\u0000${String(a.delegation)}\u0000${String(a.stance)}\u0000${String(a.qualifier ?? '')}`
+const noteKey = (a: Record<string, unknown>) => `n\u0000${String(a.delegations)}\u0000${String(a.text)}\u0000${String(a.form)}`
+
+// The positions and notes of a block, by key, as a multiset.
+function atomsOf(json: BlockJSON | null | undefined): Map<string, number> {
+  const out = new Map<string, number>()
+  const walk = (nodes: InlineJSON[] | undefined) => {
+    if (!Array.isArray(nodes)) return
+    for (const n of nodes) {
+      if (!n || typeof n !== 'object') continue
+      const key = n.type === 'delegation_mark' ? positionKey(n.attrs ?? {}) : n.type === 'note' ? noteKey(n.attrs ?? {}) : null
+      if (key) out.set(key, (out.get(key) ?? 0) + 1)
+      if (n.type === 'bracket') walk(n.content)
+    }
+  }
+  walk(json?.content)
+  return out
+}
+
 /**
  * Checks one top-level block against the podium schema (node types, attribute types, nesting),
  * the meeting's roster (codes in positions and notes) and the bounds in limits.ts. Null when valid.
+ * With `before` (the block as it was), positions and notes off the roster that it already held are
+ * kept: only new ones are refused.
  */
-export function validateBlock(json: BlockJSON, roster: readonly RosterEntry[]): Violation | null {
+export function validateBlock(json: BlockJSON, roster: readonly RosterEntry[], before: BlockJSON | null = null): Violation | null {
   if (json === null || typeof json !== 'object' || !BLOCK_TYPES.has(json.type)) return invalid('only paragraphs and headings can be blocks of the text')
   const id = json.attrs?.id
   if (id != null && (typeof id !== 'string' || id.length > MAX_BLOCK_ID_LENGTH || !BLOCK_ID_PATTERN.test(id))) return invalid('a paragraph id must be a short word of letters and digits')
   // A roster's codes and their aliases (`ИРАН` for IRAN in a Russian text).
-  const walk = new Walk(rosterCodes(roster))
+  const walk = new Walk(rosterCodes(roster), atomsOf(before))
   const problem = walk.inline(json.content, 0)
   if (problem) return problem
   try {

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol.ts'
-import { podiumText } from '../../server/documents.ts'
+import { createDocument, podiumText } from '../../server/documents.ts'
+import { schema } from '../../shared/schema.ts'
 import { takeSnapshot, compare, snapshotDoc } from '../../server/snapshots/service.ts'
 import { SERVER_ACTOR } from '../../server/sync/origins.ts'
 import { serializePodium } from '../../shared/format/index.ts'
-import { DOC, cleanupDirs, connect, content, destroyAll, start, synced, token } from './helpers.ts'
-import { RawClient, block } from './trust-helpers.ts'
+import { DOC, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
+import { RawClient, appendTo, block } from './trust-helpers.ts'
 
 afterEach(cleanupDirs)
 
@@ -67,6 +68,25 @@ describe('content the schema does not accept', () => {
     expect(compare({ storage: server.storage, live: server.hub.rooms }, DOC, taken.snapshot.id, 'live').ok).toBe(true)
     expect(text).toMatch(/PP4\. .*\(\+IRAN\)/)
     destroyAll(honest)
+    await server.close()
+  })
+})
+
+describe('a text imported with codes the roster lacks', () => {
+  it('keeps its positions of them editable around; a new position for a code off the roster is refused, even from the pen', async () => {
+    const server = await start()
+    const created = createDocument(server.storage, 'sco', 'SCO', 'OP1. Cooperation with the organisation [as observers] (+XYZ) (+CHN)\n', server.meeting.roster)
+    expect(created.ok).toBe(true)
+    const live = () => server.hub.rooms.get('sco')!.ydoc
+    const ind = await RawClient.open(server, token(server, 'delegation', 'IND'), 'sco')
+    ind.edit(appendTo('OP1.', schema.text(' and partners')))
+    await waitFor(() => podiumText(live()).includes('and partners'), 'IND typed next to (+XYZ)')
+    expect(ind.closedWith).toBeNull()
+    const chair = await RawClient.open(server, token(server, 'chair'), 'sco')
+    chair.edit(appendTo('OP1.', schema.nodes.delegation_mark.create({ delegation: 'XYZ', stance: '-' })))
+    expect(await chair.closeCode()).toBe(CloseCode.refused)
+    expect(server.storage.refusals('sco')[0].reason).toContain('"XYZ"')
+    ind.close()
     await server.close()
   })
 })
