@@ -61,7 +61,19 @@ export function noteText(attrs: { delegations: string; text: string; form: strin
 
 /** Node specs of the podium schema, as plain objects. */
 export const nodes: Record<string, NodeSpec> = {
+  // The paragraph comes first: it is the block ProseMirror makes by default (Enter, a split, an
+  // emptied document, a new document typed from scratch). A heading is made only on purpose.
   doc: { content: 'block+' },
+
+  /** A paragraph; its label (PP4, OP5, "13.") stays in its text and is derived by the analysis. */
+  paragraph: {
+    group: 'block',
+    content: 'inline*',
+    attrs: blockAttrs,
+    whitespace: 'pre',
+    parseDOM: [{ tag: 'p', getAttrs: blockAttrsFromDOM }],
+    toDOM: (node) => blockDOM('p', node.attrs)
+  },
 
   /** A document or section title ("DRAFT ASTANA STATEMENT ON CICA TRANSFORMATION", "Pillar I: …"). */
   heading: {
@@ -72,16 +84,6 @@ export const nodes: Record<string, NodeSpec> = {
     whitespace: 'pre',
     parseDOM: [{ tag: 'h1', getAttrs: blockAttrsFromDOM }, { tag: 'h2', getAttrs: blockAttrsFromDOM }, { tag: 'h3', getAttrs: blockAttrsFromDOM }],
     toDOM: (node) => blockDOM('h2', node.attrs)
-  },
-
-  /** A paragraph; its label (PP4, OP5, "13.") stays in its text and is derived by the analysis. */
-  paragraph: {
-    group: 'block',
-    content: 'inline*',
-    attrs: blockAttrs,
-    whitespace: 'pre',
-    parseDOM: [{ tag: 'p', getAttrs: blockAttrsFromDOM }],
-    toDOM: (node) => blockDOM('p', node.attrs)
   },
 
   text: { group: 'inline' },

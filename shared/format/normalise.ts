@@ -1,5 +1,6 @@
-// The one normalisation podium text undergoes: trailing spaces and tabs at line ends removed,
-// runs of three or more newlines made two, the whole trimmed and ended with one newline.
+// The one normalisation podium text undergoes: Windows and old Mac line endings (CRLF, CR) read as
+// newlines, trailing spaces and tabs at line ends removed, runs of three or more newlines made two,
+// the whole trimmed and ended with one newline.
 
 /** A line of normalised text, with where it came from in the original. */
 export interface SourceLine {
@@ -13,7 +14,9 @@ export interface SourceLine {
 
 /** Splits text into normalised lines, remembering each line's original line number. Blank lines are "". */
 export function normalisedLines(text: string): SourceLine[] {
-  const raw = text.split('\n')
+  // A Word or Windows clipboard ends lines with \r\n: a \r left in would be text (and a line of
+  // only \r an empty paragraph).
+  const raw = text.split(/\r\n|\r|\n/)
   const lines: SourceLine[] = raw.map((t, i) => ({ text: t.replace(/[ \t]+$/, ''), line: i + 1, columnOffset: 0 }))
   // The whole text is trimmed: drop lines that are only white space at both ends, then trim the edges.
   let start = 0
