@@ -9,10 +9,23 @@ function ownBracketHere(state: EditorState): boolean {
   const found = bracketAt(state)
   return !!found && bracketIsOwn(state, found.node)
 }
+
+// Lifting a bracket lifts its positions; a delegation may withdraw only its own, so it may lift only
+// a bracket it put in that carries no other delegation's position. Null when it may, else why not.
+function whyNotLift(state: EditorState, ctx: ActionContext): string | null {
+  if (!removeBracket(state)) return 'Put the cursor in a bracket (or just after it) to lift it'
+  if (ctx.holdsPen()) return null
+  if (!ownBracketHere(state)) return 'A delegation can lift only a bracket it put in'
+  const me = ctx.speaking()
+  const others = positionsOfBracketHere(state).map((p) => String(p.node.attrs.delegation)).filter((d) => d !== me)
+  if (others.length) return `This bracket carries ${[...new Set(others)].join(', ')}'s position: lifting it would withdraw it; ask the chair`
+  return null
+}
 import {
   bracketSelection, removeBracket, togglePosition, setQualifier, insertNote, ownPosition,
   toggleDeletion, toggleStrong, toggleEmphasis, insertNextLabel
 } from '../commands/index.ts'
+import { positionsOfBracketHere } from '../commands/unbracket.ts'
 
 /** What actions need from the page around the editor. */
 export interface ActionContext {
@@ -47,6 +60,8 @@ export interface EditorAction {
   group: 'structure' | 'position' | 'format' | 'history'
   /** Whether the action applies now (toolbar buttons are disabled otherwise). */
   enabled(state: EditorState, ctx: ActionContext): boolean
+  /** Why it does not apply now (the disabled button's tooltip); absent: no reason given. */
+  why?(state: EditorState, ctx: ActionContext): string | null
   /** Runs it; true when something happened or a dialog opened. */
   run(view: EditorView, ctx: ActionContext): boolean
 }
@@ -72,9 +87,10 @@ export const ACTIONS: readonly EditorAction[] = [
   simple('bracket', '[ ]', 'Bracket the selection', ['Alt-b', 'Mod-['], 'structure', bracketSelection),
   {
     id: 'unbracket', short: 'Lift [ ]', label: 'Remove the bracket at the cursor, keep its words', keys: ['Alt-u', 'Mod-]'], group: 'structure',
-    // A delegation lifts only brackets it put in; the pen, any.
-    enabled: (state, ctx) => removeBracket(state) && (ctx.holdsPen() || ownBracketHere(state)),
-    run: (view, ctx) => (ctx.holdsPen() || ownBracketHere(view.state)) && removeBracket(view.state, view.dispatch, view)
+    // The pen lifts any bracket with its positions; a delegation, only its own carrying no other's positions.
+    enabled: (state, ctx) => whyNotLift(state, ctx) === null,
+    why: whyNotLift,
+    run: (view, ctx) => whyNotLift(view.state, ctx) === null && removeBracket(view.state, view.dispatch, view)
   },
   simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
   simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),

@@ -86,7 +86,8 @@ export function createToolbar(opts: {
       const blocked = locked !== null && a.group !== 'history'
       const on = view.editable && !blocked && a.enabled(view.state, opts.ctx)
       btn.disabled = !on
-      btn.title = blocked ? locked : `${a.label} (${keyLabel(a.keys[0])})`
+      const why = !blocked && !on && view.editable ? a.why?.(view.state, opts.ctx) ?? null : null
+      btn.title = blocked ? locked : why ?? `${a.label} (${keyLabel(a.keys[0])})`
     }
     if (!el.querySelector('[tabindex="0"]')) { const f = first(); if (f) f.tabIndex = 0 }
   }

@@ -1,5 +1,6 @@
 // Basic editing in a real Chromium against the real server: every structural path makes paragraphs
-// (never a heading by accident), a Word paste's \r\n leaves no \r and no empty paragraphs.
+// (never a heading by accident), lifting a bracket lifts its positions, a Word paste's \r\n leaves
+// no \r and no empty paragraphs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page } from 'playwright-core'
 import { browserUnavailable, startHarness, selectIn, paragraphText, serverText, type Harness } from './harness.ts'
@@ -110,5 +111,42 @@ describe.skipIf(missing !== null)('basic editing', () => {
     expect(await paragraphText(sec, 'PP6.')).toMatch(/tail words$/)
     await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('tail words\n\nOP90. pasted one\n\nOP91. pasted two')
     expect(await serverText(h)).not.toContain('\r')
+  }))
+
+  it('the chair lifts a bracket with its positions in one undo step; a delegation cannot lift its bracket once another holds a position on it', scenario('lift-positions', async (open) => {
+    const ind = await open(h.links.IND)
+    const chn = await open(h.links.CHN)
+    const chair = await open(h.links.chair)
+    await selectIn(ind, 'PP1.', 'common goals')
+    await ind.getByRole('button', { name: 'Bracket the selection' }).click()
+    await ind.getByRole('button', { name: /^Support the bracket/ }).click()
+    await expect.poll(() => paragraphText(chn, 'PP1.'), { timeout: 10_000 }).toContain('[common goals] (+IND)')
+    // IND may lift its own bracket carrying only its own position…
+    await selectIn(ind, 'PP1.', 'common goals')
+    const indLift = ind.getByRole('button', { name: 'Remove the bracket at the cursor, keep its words' })
+    await expect.poll(() => indLift.isDisabled(), { timeout: 5000 }).toBe(false)
+    // …but not once CHN opposes it: that would withdraw CHN's position. The tooltip says so.
+    await selectIn(chn, 'PP1.', 'common goals')
+    await chn.getByRole('button', { name: /^Oppose the bracket/ }).click()
+    await expect.poll(() => paragraphText(ind, 'PP1.'), { timeout: 10_000 }).toContain('[common goals] (+IND) (-CHN)')
+    await selectIn(ind, 'PP1.', 'common goals')
+    await expect.poll(() => indLift.isDisabled(), { timeout: 5000 }).toBe(true)
+    expect(await indLift.getAttribute('title')).toContain("CHN's position")
+    await ind.keyboard.press('Control+]')
+    await ind.waitForTimeout(300)
+    expect(await paragraphText(ind, 'PP1.')).toContain('[common goals] (+IND) (-CHN)')
+    // The chair lifts the bracket and both positions; the paragraph is no longer open because of it.
+    await expect.poll(() => paragraphText(chair, 'PP1.'), { timeout: 10_000 }).toContain('[common goals] (+IND) (-CHN)')
+    await selectIn(chair, 'PP1.', 'common goals')
+    await chair.keyboard.press('Control+]')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('common goals')
+    await expect.poll(() => paragraphText(ind, 'PP1.'), { timeout: 10_000 }).not.toContain('(+IND)')
+    const lifted = await paragraphText(ind, 'PP1.')
+    expect(lifted).not.toContain('[common goals]')
+    expect(lifted).not.toContain('(-CHN)')
+    // One undo brings back the bracket and both positions.
+    await chair.keyboard.press('Control+z')
+    await expect.poll(() => paragraphText(ind, 'PP1.'), { timeout: 10_000 }).toContain('[common goals] (+IND) (-CHN)')
+    expect(h.server.storage.refusals('astana-statement')).toEqual([])
   }))
 })

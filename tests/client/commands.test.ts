@@ -44,10 +44,16 @@ describe('removeBracket', () => {
     const s = run(stateAt(d, d.tag.a), removeBracket)!
     expect(show(s.doc)).toBe('a b [c] d (e)')
   })
-  it('acts on the bracket just before the cursor across its positions', () => {
+  it('acts on the bracket just before the cursor across its positions, and lifts them with it', () => {
     const d = doc(p(br('x'), ' ', pos('+CHN'), '<a> rest'))
     const s = run(stateAt(d, d.tag.a), removeBracket)!
-    expect(show(s.doc)).toBe('x (+CHN) rest')
+    expect(show(s.doc)).toBe('x rest')
+  })
+  it('lifts every position of the bracket and the commas between them, not an inner bracket\'s', () => {
+    const d = doc(p('a ', br('<a>b ', br('c'), ' ', pos('-IND'), ' d'), ' ', pos('+CHN'), ', ', pos('-ISR'), '; next'))
+    const s = run(stateAt(d, d.tag.a), removeBracket)!
+    expect(show(s.doc)).toBe('a b [c] (-IND) d; next')
+    expect(s.doc.check()).toBeUndefined()
   })
   it('fails outside any bracket', () => {
     const d = doc(p('plain ', br('x'), ' more <a>words'))
