@@ -20,6 +20,11 @@ export interface Target {
   doc: string
   /** Hocuspocus auth token (any string; the bench server does not check it). */
   token?: string
+  /**
+   * The roster code whose positions this client states: its token's delegation on Podium (which
+   * refuses any other), a roster code picked for it elsewhere. Absent for the pen (chair, secretariat).
+   */
+  delegation?: string
 }
 
 /** Options of a client. */

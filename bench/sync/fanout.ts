@@ -8,7 +8,7 @@ import { EditLog } from './edits.ts'
 import { cpuSeconds, memory } from './proc.ts'
 import type { ServerChild } from './servers.ts'
 import { textNodes } from './seed-doc.ts'
-import { CODES, findSpots, randomClientId, Typist, WORDS } from './typist.ts'
+import { CODES, findSpots, MARKER, randomClientId, Typist, WORDS, type Spots } from './typist.ts'
 import { percentiles, quantile, sleep, until } from './stats.ts'
 import { overlapsPause, PauseTracer, type PauseReport } from './pauses.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
@@ -52,6 +52,8 @@ export interface FanoutResult {
   tailInGc: { loadgen: number; server: number; either: number; n: number }
   /** Edits a server sent back to their own sender (the reference does). */
   echoes: number
+  /** Clients whose socket the server closed during the run (Podium closes a refused writer with 4409): should be 0. */
+  closedSockets: number
   converged: boolean
   /** Clients whose fresh copy of the document from the server, at the end, held every edit and matched the editors'. */
   resynced: number
@@ -60,30 +62,70 @@ export interface FanoutResult {
 }
 
 
-// One edit as a delegate makes it: typing, deleting, bracketing a word or stating a position (as a Typist does).
-function randomEdit(doc: Y.Doc, texts: Y.XmlText[], who: number, t: number): void {
-  const text = texts[Math.floor(Math.random() * texts.length)]
-  const len = text.length
+// Where a character of the initial text is now: its text node and index, or null once deleted.
+function seedChar(doc: Y.Doc, client: number, clock: number): { text: Y.XmlText; index: number } | null {
+  const item = Y.getItem(doc.store, Y.createID(client, clock)) as Y.Item
+  if (item.deleted) return null
+  const at = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON({ item: { client, clock } }), doc)
+  return at && at.type instanceof Y.XmlText ? { text: at.type, index: at.index } : null
+}
+
+/**
+ * One edit as the pen makes it (the editors hold secretariat and chair tokens on Podium, so they may
+ * delete others' words and state any delegation's position): typing (55 %: a word before a space of
+ * the initial text, or letters into one of its words), deleting 1–3 letters of a word of the initial
+ * text (25 %), bracketing a word (10 %) or stating a position (10 %), as a Typist does, and one marker
+ * character in the editor's own paragraph. Spaces are never deleted and letters never typed into a
+ * typist's own words, so each typist's words stay whole words of its own, which it may delete.
+ */
+export function randomEdit(doc: Y.Doc, texts: Y.XmlText[], spots: Spots, marker: Y.XmlText): void {
   const r = Math.random()
+  const text = texts[Math.floor(Math.random() * texts.length)]
   const parent = text.parent
   const inline = parent instanceof Y.XmlElement ? parent : null
-  if (r < 0.55 || len < 4 || (r >= 0.8 && !inline)) {
-    const word = WORDS[Math.floor(Math.random() * WORDS.length)]
-    text.insert(Math.floor(Math.random() * (len + 1)), Math.random() < 0.5 ? word.slice(0, 1 + Math.floor(Math.random() * 3)) : ` ${word}`)
-  } else if (r < 0.8) {
-    text.delete(Math.floor(Math.random() * (len - 3)), 1 + Math.floor(Math.random() * 3))
+  const spot = (xs: Float64Array) => 2 * Math.floor(Math.random() * (xs.length / 2))
+  if (r < 0.8 || !inline) {
+    // Typing and deleting go to spots of the initial text (as a Typist's do); a deleted spot is passed over.
+    if (r < 0.55 || r >= 0.8) {
+      const word = WORDS[Math.floor(Math.random() * WORDS.length)]
+      const own = Math.random() >= 0.5
+      const xs = own ? spots.wordEnds : spots.inWords
+      const k = spot(xs)
+      // Before the character after the spot: the space (a word of its own) or the next letter.
+      const at = seedChar(doc, xs[k], xs[k + 1] + 1)
+      if (at) at.text.insert(at.index, own ? ` ${word}` : word.slice(0, 1 + Math.floor(Math.random() * 3)))
+    } else {
+      // Up to three letters of the initial text in a row, each followed by a letter (so no space goes).
+      const xs = spots.inWords
+      const first = spot(xs)
+      const n = 1 + Math.floor(Math.random() * 3)
+      for (let k = first; k > first - 2 * n && k >= 0; k -= 2) {
+        if (k < first && !(xs[k] === xs[k + 2] && xs[k + 1] === xs[k + 3] - 1)) break
+        const at = seedChar(doc, xs[k], xs[k + 1])
+        if (at) at.text.delete(at.index, 1)
+      }
+    }
   } else if (r < 0.9) {
     const bracket = new Y.XmlElement('bracket')
     bracket.insert(0, [new Y.XmlText(WORDS[Math.floor(Math.random() * WORDS.length)])])
-    inline!.insert(Math.floor(Math.random() * (inline!.length + 1)), [bracket])
+    inline.insert(Math.floor(Math.random() * (inline.length + 1)), [bracket])
   } else {
     const mark = new Y.XmlElement('delegation_mark')
     mark.setAttribute('delegation', CODES[Math.floor(Math.random() * CODES.length)])
     mark.setAttribute('stance', Math.random() < 0.7 ? '+' : '-')
-    inline!.insert(Math.floor(Math.random() * (inline!.length + 1)), [mark])
+    inline.insert(Math.floor(Math.random() * (inline.length + 1)), [mark])
   }
-  // The side channel: who sent it and when, inside the same update.
-  doc.getMap('bench').set(String(who), t)
+  // The marker, inside the same update (it replaced a `bench` Y.Map entry, which Podium refuses).
+  marker.insert(marker.length, MARKER)
+}
+
+// An editor's own paragraph at the end of the document, for its markers (see typist.ts).
+export function markerParagraph(doc: Y.Doc): Y.XmlText {
+  const p = new Y.XmlElement('paragraph')
+  const t = new Y.XmlText()
+  p.insert(0, [t])
+  doc.getXmlFragment(FRAGMENT_NAME).push([p])
+  return t
 }
 
 /** Runs the fan-out load against `server` and returns its figures. Bounded by count and time. */
@@ -116,13 +158,14 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
     }
   }
   const joinStart = performance.now()
-  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i), { apply: i < p.full ? 'all' : 'none', onUpdate: onUpdate(i) }))
+  const clients = Array.from({ length: p.clients }, (_, i) => new BenchClient(server.target('bench', i, i < p.full), { apply: i < p.full ? 'all' : 'none', onUpdate: onUpdate(i) }))
   try {
     if (!await until(() => clients.every((c) => c.synced), 120_000)) throw new Error(`${server.kind}: ${clients.filter((c) => !c.synced).length} clients not synced after 120 s`)
     const joinAllMs = Math.max(...clients.map((c) => c.syncedAt)) - joinStart
     const texts = clients.map((c) => (c.ydoc ? textNodes(c.ydoc).filter((t) => t.length > 0) : []))
     const spots = findSpots(clients[0].ydoc!)
-    const typists = clients.map((c) => (c.ydoc ? null : new Typist(randomClientId(), spots)))
+    const typists = clients.map((c, i) => (c.ydoc ? null : new Typist(randomClientId(), spots, c.target.delegation ?? CODES[i % CODES.length])))
+    const markers: (Y.XmlText | null)[] = clients.map(() => null)
     delivered = 0
     echoes = 0
 
@@ -153,7 +196,7 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
           next[i] = Math.max(next[i] + period * (0.5 + Math.random()), now)
           const typist = typists[i]
           const t = performance.now()
-          const key = typist ? clients[i].sendUpdate(typist.next(i, t)) : clients[i].edit((doc) => randomEdit(doc, texts[i], i, t))
+          const key = typist ? clients[i].sendUpdate(typist.next()) : clients[i].edit((doc) => randomEdit(doc, texts[i], spots, markers[i] ??= markerParagraph(doc)))
           if (key) {
             sent.add(i, key, t, measuring)
             editsSent++
@@ -175,8 +218,10 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
 
     // Convergence: the editors hold the same document with every edit sent, and so does what the
     // server answers each of the clients when it asks for the whole document again.
+    const closedSockets = clients.filter((c) => c.closed).length
     const full = clients.slice(0, p.full)
-    const contentOf = (d: Y.Doc) => d.getXmlFragment(FRAGMENT_NAME).toString() + JSON.stringify(d.getMap('bench').toJSON())
+    // Every client's marker paragraph is part of the text, so the text alone is compared.
+    const contentOf = (d: Y.Doc) => d.getXmlFragment(FRAGMENT_NAME).toString()
     const states = new Set(full.map((c) => contentOf(c.ydoc!)))
     const finalClocks = clients.map((c, i) => (typists[i] ? typists[i].state : [c.ydoc!.clientID, Y.getState(c.ydoc!.store, c.ydoc!.clientID)] as const))
     const complete = full.every((c) => finalClocks.every(([id, clock]) => Y.getState(c.ydoc!.store, id) >= clock))
@@ -197,6 +242,7 @@ export async function runFanout(server: ServerChild, p: FanoutParams): Promise<F
       serverPauses: withoutList(serverPauses),
       tailInGc,
       echoes,
+      closedSockets,
       converged: states.size === 1 && complete && resync === clients.length,
       resynced: resync,
       distinctStates: states.size,

@@ -6,7 +6,7 @@ import { BenchClient } from './client.ts'
 import { EditLog } from './edits.ts'
 import { cpuSeconds } from './proc.ts'
 import type { ServerChild } from './servers.ts'
-import { findSpots, randomClientId, Typist } from './typist.ts'
+import { CODES, findSpots, randomClientId, Typist } from './typist.ts'
 import { percentiles, sleep, until } from './stats.ts'
 
 /** What one persistence run measured. */
@@ -28,7 +28,7 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
   const fire = (i: number) => {
     if (!running || done > 1_000_000) return
     const t = performance.now()
-    const key = writers[i].sendUpdate(typists[i].next(i, t))
+    const key = writers[i].sendUpdate(typists[i].next())
     if (key) {
       log.add(i, key, t, true)
       waiting++
@@ -51,7 +51,7 @@ export async function runPersist(server: ServerChild, p: { writers: number; seco
     for (let i = 0; i < p.writers; i++) writers.push(new BenchClient(server.target('bench', i + 1), { apply: 'none' }))
     if (!await until(() => observer.synced && writers.every((w) => w.synced), 60_000)) throw new Error(`${server.kind}: persist clients not synced`)
     const spots = findSpots(observer.ydoc!)
-    for (let i = 0; i < p.writers; i++) typists.push(new Typist(randomClientId(), spots))
+    for (let i = 0; i < p.writers; i++) typists.push(new Typist(randomClientId(), spots, writers[i].target.delegation ?? CODES[i % CODES.length]))
     await sleep(300)
     const cpu0 = cpuSeconds(server.pid)
     const t0 = performance.now()

@@ -1,5 +1,7 @@
 // Podium under test: startServer on a fresh data directory holding the bench documents, with the
-// rate limits raised for a load test from one address, and one token per roster delegation.
+// rate limits raised for a load test from one address, one token per roster delegation (announced
+// with the code it speaks for: a typist states only its own delegation's positions) and two pen
+// tokens (secretariat, chair) for the editors, which delete others' words.
 
 import { startServer } from '../../server/index.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
@@ -44,5 +46,7 @@ const server = await startServer({
   }
 })
 const roster = DEFAULT_MEETING.roster
-const tokens = roster.filter((e) => e.code !== 'CHAIR').map((e) => createToken(server.storage, { role: 'delegation', delegation: e.code }, roster).token)
-announce({ port: server.port, tokens }, () => server.close())
+const codes = roster.filter((e) => e.code !== 'CHAIR').map((e) => e.code)
+const tokens = codes.map((code) => createToken(server.storage, { role: 'delegation', delegation: code }, roster).token)
+const pens = ['secretariat', 'chair'].map((role) => createToken(server.storage, { role, delegation: null }, roster).token)
+announce({ port: server.port, tokens, codes, pens }, () => server.close())

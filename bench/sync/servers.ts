@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline'
 import type { Target } from './client.ts'
 import type { ChildSettings } from './child.ts'
 import type { PauseReport } from './pauses.ts'
+import { CODES } from './typist.ts'
 
 /** The servers compared. */
 export const SERVER_KINDS = ['podium', 'reference', 'hocuspocus'] as const
@@ -19,8 +20,12 @@ export interface ServerChild {
   kind: ServerKind
   pid: number
   port: number
-  /** Where a client for document `doc` connects; `n` picks a token (Podium) round robin. */
-  target(doc: string, n: number): Target
+  /**
+   * Where a client for document `doc` connects, and the delegation it speaks for. `n` picks a
+   * delegation token round robin (Podium; elsewhere a roster code from CODES), or with `pen` a pen
+   * token (secretariat, chair), which may change anything the schema accepts.
+   */
+  target(doc: string, n: number, pen?: boolean): Target
   /** Heap and RSS after a full GC, as the child reports it. */
   mem(): Promise<{ rss: number; heapUsed: number; external: number }>
   /** Forgets the child's GC pauses and event-loop delay so far. */
@@ -39,13 +44,19 @@ export interface StartOptions {
   core?: number
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[]
+  /**
+   * The server script to run instead of ./server-<kind>.ts (env BENCH_PODIUM_SCRIPT for Podium): e.g.
+   * bench/sync/server-podium.ts in a worktree of an older commit, to measure that commit's server
+   * under this load generator.
+   */
+  script?: string
 }
 
 /** Starts `kind` pinned to a core and resolves once it listens. Env BENCH_SERVER_FLAGS: extra node flags for every server. */
 export async function startChild(kind: ServerKind, options: StartOptions): Promise<ServerChild> {
   const dataDir = mkdtempSync(join(tmpdir(), `podium-bench-${kind}-`))
   const settings: ChildSettings = { seedFile: options.seedFile, historyFile: options.historyFile, dataDir, synchronous: options.synchronous }
-  const script = new URL(`./server-${kind}.ts`, import.meta.url).pathname
+  const script = options.script ?? (kind === 'podium' ? process.env.BENCH_PODIUM_SCRIPT : undefined) ?? new URL(`./server-${kind}.ts`, import.meta.url).pathname
   const runTs = new URL('../../bin/run-ts.js', import.meta.url).pathname
   const child: ChildProcess = spawn('taskset', ['-c', String(options.core ?? 0), process.execPath, '--expose-gc', ...(process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : []), ...(options.nodeFlags ?? []), runTs, script], {
     env: { ...process.env, BENCH_SERVER: JSON.stringify(settings), NODE_ENV: 'production' },
@@ -67,7 +78,8 @@ export async function startChild(kind: ServerKind, options: StartOptions): Promi
     })
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  let info: { port: number; tokens?: string[] }
+  // Podium announces delegation tokens with the code each speaks for, and pen tokens.
+  let info: { port: number; tokens?: string[]; codes?: string[]; pens?: string[] }
   try {
     info = JSON.parse(await Promise.race([next('READY', 120_000), exited.then(() => { throw new Error(`${kind} server exited before READY`) })]))
   } catch (err) {
@@ -76,15 +88,26 @@ export async function startChild(kind: ServerKind, options: StartOptions): Promi
     throw err
   }
   const tokens = info.tokens ?? []
+  const codes = info.codes ?? []
+  const pens = info.pens ?? []
+  if (kind === 'podium' && (codes.length !== tokens.length || pens.length === 0)) {
+    child.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+    throw new Error(`${script} announced ${tokens.length} tokens, ${codes.length} codes and ${pens.length} pen tokens: it predates the trust-aware load (use this tree's server-podium.ts)`)
+  }
   return {
     kind,
     pid: child.pid!,
     port: info.port,
-    target(doc, n) {
+    target(doc, n, pen = false) {
       const base = `ws://127.0.0.1:${info.port}`
-      if (kind === 'podium') return { url: `${base}/sync/${doc}?token=${encodeURIComponent(tokens[n % tokens.length])}`, framing: 'y-websocket', doc }
-      if (kind === 'reference') return { url: `${base}/${doc}`, framing: 'y-websocket', doc }
-      return { url: base, framing: 'hocuspocus', doc, token: 'bench' }
+      const delegation = pen ? undefined : (kind === 'podium' ? codes[n % codes.length] : CODES[n % CODES.length])
+      if (kind === 'podium') {
+        const token = pen ? pens[n % pens.length] : tokens[n % tokens.length]
+        return { url: `${base}/sync/${doc}?token=${encodeURIComponent(token)}`, framing: 'y-websocket', doc, delegation }
+      }
+      if (kind === 'reference') return { url: `${base}/${doc}`, framing: 'y-websocket', doc, delegation }
+      return { url: base, framing: 'hocuspocus', doc, token: 'bench', delegation }
     },
     async mem() {
       const reply = next('MEM', 30_000)
