@@ -142,10 +142,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const health = new StorageHealth(options.dataDir, log)
   watchWrites(storage, health)
   let hub: Hub | undefined
+  // Filled in once they exist (the pool and the socket guard are made after the hub).
+  let workRef: WorkPool | undefined
+  let guardRef: SocketGuard | undefined
   const metrics = new Metrics({
     connections: () => hub?.connections ?? 0,
     docsLoaded: () => hub?.rooms.size ?? 0,
-    bytesStored: () => storage.bytesStored()
+    bytesStored: () => storage.bytesStored(),
+    work: () => ({ running: workRef?.running ?? 0, queued: workRef?.queued ?? 0 }),
+    sockets: () => ({ open: guardRef?.size ?? 0, max: limits.maxSockets }),
+    diskFull: () => (health.fault ? 1 : 0)
   })
   hub = new Hub({
     storage,
@@ -171,6 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     timeoutMs: limits.workTimeoutMs,
     memoryMb: limits.workMemoryMb
   })
+  workRef = work
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
   const deps = { storage, meeting, hub, defaultDoc, work, docList, docMaxBytes: limits.docMaxBytes, workTimeoutMs: limits.workTimeoutMs }
 
@@ -212,6 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   server.keepAliveTimeout = 5000
   const guard = new SocketGuard(server, { maxSockets: limits.maxSockets, firstRequestMs: limits.firstRequestMs, log })
+  guardRef = guard
   server.on('upgrade', (req, socket, head) => {
     guard.upgraded(req.socket)
     hub.handleUpgrade(req, socket, head)

@@ -21,6 +21,12 @@ export interface Gauges {
   connections: () => number
   docsLoaded: () => number
   bytesStored: () => number
+  /** Heavy jobs running and waiting in the worker pool (optional). */
+  work?: () => { running: number; queued: number }
+  /** Open sockets of the HTTP server, and the budget (optional). */
+  sockets?: () => { open: number; max: number }
+  /** 1 while writes fail because the disk is full (optional). */
+  diskFull?: () => number
 }
 
 /** The server's metrics: counters to increment and a render() for GET /metrics. */
@@ -65,6 +71,17 @@ export class Metrics {
     metric('podium_updates_refused_by_rule_total', 'counter', 'Document updates refused, by the rule they broke.', [...c.refusals].map(([rule, n]) => [`rule="${rule}"`, n]))
     metric('podium_compactions_total', 'counter', 'Update-log compactions run.', c.compactions)
     metric('podium_bytes_stored', 'gauge', 'Bytes of document data in storage.', this.gauges.bytesStored())
+    const work = this.gauges.work?.()
+    if (work) {
+      metric('podium_work_running', 'gauge', 'Heavy jobs (exports, comparisons, snapshots, imports) running in worker threads.', work.running)
+      metric('podium_work_queued', 'gauge', 'Heavy jobs waiting for a worker thread.', work.queued)
+    }
+    const sockets = this.gauges.sockets?.()
+    if (sockets) {
+      metric('podium_sockets_open', 'gauge', 'Open sockets of the HTTP server (HTTP and websocket).', sockets.open)
+      metric('podium_sockets_max', 'gauge', 'The socket budget (below the descriptor limit).', sockets.max)
+    }
+    if (this.gauges.diskFull) metric('podium_disk_full', 'gauge', '1 while writes fail because the disk is full.', this.gauges.diskFull())
     const ns = (v: number) => (Number.isFinite(v) ? v / 1e9 : 0)
     metric('podium_event_loop_delay_seconds', 'gauge', 'Event-loop delay since start (p50, p99, max).', [
       ['quantile="0.5"', ns(this.loop.percentile(50))],

@@ -157,6 +157,10 @@ export class WorkPool {
         // Bytes arrive as a Uint8Array (structured clone); the reply sends a Buffer.
         if (reply.bytes) reply.bytes = Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength)
         job.resolve(reply)
+      } else if (m.code === 'SQLITE_FULL' || m.code === 'ENOSPC') {
+        // A snapshot that could not be written: said as it is (the sync side reports the disk on /healthz).
+        this.options.log.error({ kind: job.kind, err: m.message }, 'job failed: disk full')
+        job.reject(new WorkRefused(503, 'the server\'s disk is full; nothing was written — try again when space is freed', 30))
       } else {
         this.options.log.error({ kind: job.kind, err: m.stack ?? m.message }, 'job failed')
         job.reject(new WorkRefused(500, 'internal error'))

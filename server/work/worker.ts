@@ -16,7 +16,7 @@ export interface JobMessage {
 /** What a worker answers. */
 export type JobAnswer =
   | { id: number; ok: true; reply: import('../http/respond.ts').Reply }
-  | { id: number; ok: false; message: string; stack?: string }
+  | { id: number; ok: false; message: string; stack?: string; code?: string }
 
 const { dataDir } = workerData as { dataDir: string }
 
@@ -43,7 +43,8 @@ parentPort!.on('message', async (job: JobMessage) => {
     }
     parentPort!.postMessage({ id: job.id, ok: true, reply } satisfies JobAnswer, transfer)
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, ok: false, message: (err as Error).message, stack: (err as Error).stack } satisfies JobAnswer)
+    const code = (err as { code?: unknown }).code
+    parentPort!.postMessage({ id: job.id, ok: false, message: (err as Error).message, stack: (err as Error).stack, code: typeof code === 'string' ? code : undefined } satisfies JobAnswer)
   }
 })
 parentPort!.postMessage({ ready: true })

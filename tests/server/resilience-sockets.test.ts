@@ -150,4 +150,30 @@ describe('sockets and peers are bounded', () => {
     destroyAll(slow, editor)
     await server.close()
   }, 30_000)
+
+  it('a request whose headers never finish, and a websocket that stops answering pings, are closed', async () => {
+    const server = await start({ cob: false, limits: { firstRequestMs: 1000, headersTimeoutMs: 1000, pingIntervalMs: 300 } })
+    // Slow headers: a line every 200 ms, never the blank line that ends them.
+    const slow = tcpConnect(server.port, '127.0.0.1')
+    slow.on('error', () => {})
+    let closedAfter: number | null = null
+    const t0 = performance.now()
+    slow.on('close', () => { closedAfter = Math.round(performance.now() - t0) })
+    slow.write('GET /healthz HTTP/1.1\r\nHost: podium\r\n')
+    const drip = setInterval(() => { if (!slow.destroyed) slow.write('X-Slow: yes\r\n') }, 200)
+    await waitFor(() => closedAfter !== null, 'the slow request closed', 5000)
+    clearInterval(drip)
+    // A websocket whose peer stopped reading (and so answering pings) is cut off.
+    const ws = rawSocket(server, token(server, 'observer'))
+    ws.on('error', () => {})
+    await opened(ws)
+    await waitFor(() => server.hub.connections === 1, 'connected')
+    ;(ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    const t1 = performance.now()
+    await waitFor(() => server.hub.connections === 0, 'the silent websocket cut off', 5000)
+    console.log('timeouts', { slowHeadersClosedAfterMs: closedAfter, silentWebsocketCutAfterMs: Math.round(performance.now() - t1) })
+    expect(closedAfter).toBeLessThan(2500)
+    ws.terminate()
+    await server.close()
+  }, 20_000)
 })
