@@ -1,5 +1,5 @@
 import { schema, noteText, positionText } from '../../shared/schema.ts'
-import type { RedlineBlock, RedlineInline, ChangeKind } from '../../shared/history/types.ts'
+import type { RedlineBlock, RedlineInline, RedlineNode, ChangeKind } from '../../shared/history/types.ts'
 import { positionView, noteView, type RosterLookup } from '../editor/node-views.ts'
 import { h } from '../ui/dom.ts'
 
@@ -55,9 +55,27 @@ function grouped(pieces: Piece[], lookup: RosterLookup): Node[] {
   return out
 }
 
+// A bracket added or removed around words that stayed: only its `[` and `]` are the change (in
+// <ins>/<del> with who made it); its words are drawn as they fared themselves, so bracketing existing
+// words never reads as if the bracketing delegation had proposed that wording.
+function changedBracket(c: RedlineNode, lookup: RosterLookup, inherited: ChangeKind, depth: number): Node {
+  const change = c.change as Exclude<ChangeKind, 'same'>
+  const delim = (text: string, end: boolean): Node[] => {
+    const [mark, by] = changed([document.createTextNode(text)], change, c.by, lookup)
+    ;(mark as HTMLElement).classList.add('rl-delim')
+    return end ? [mark, by] : [mark]
+  }
+  return h('span', { class: 'pm-bracket rl-bracket', 'data-bracket': '', 'data-depth': String(depth), 'data-change': change, 'data-by': c.by ?? 'unknown' },
+    ...delim('[', false), ...inline(c.content, lookup, inherited, depth + 1), ...delim(']', true))
+}
+
 function inline(content: RedlineInline[], lookup: RosterLookup, inherited: ChangeKind, depth: number): Node[] {
   const pieces = content.map((c): Piece => {
     let el: Node
+    // A bracket changed inside an unchanged text: its delimiters carry the change, not its words.
+    if (c.type === 'bracket' && c.change !== 'same' && c.change !== inherited) {
+      return { node: withMarks(changedBracket(c, lookup, inherited, depth), c.marks), change: 'same', by: null }
+    }
     if (c.type === 'text') el = document.createTextNode(c.text)
     else if (c.type === 'bracket') {
       el = h('span', { class: 'pm-bracket', 'data-bracket': '', 'data-depth': String(depth) }, ...inline(c.content, lookup, c.change === 'same' ? inherited : c.change, depth + 1))

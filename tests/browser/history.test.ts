@@ -47,8 +47,11 @@ describe.skipIf(missing !== null)('history in the browser', () => {
     await sec.getByRole('button', { name: 'Since last COB' }).click()
     await sec.locator('.compare-view').waitFor({ timeout: 10_000 })
     expect(await sec.locator('#compare-title').textContent()).toContain('Before the IND proposal')
-    const inserted = sec.locator('.redline ins.rl[data-by="IND"]', { has: sec.locator('.pm-bracket', { hasText: 'shared principles' }) })
-    expect(await inserted.count()).toBeGreaterThan(0)
+    // Only the bracket's [ and ] are IND's insertion: the words it put them around are not.
+    const bracket = sec.locator('.redline .pm-bracket.rl-bracket[data-change="added"][data-by="IND"]', { hasText: 'shared principles' })
+    expect(await bracket.count()).toBe(1)
+    expect(await bracket.locator('ins.rl.rl-delim[data-by="IND"]').allTextContents()).toEqual(['inserted by IND: [ (end inserted)', 'inserted by IND: ] (end inserted)'])
+    expect(await sec.locator('.redline ins.rl', { hasText: 'shared principles' }).count()).toBe(0)
     expect(await sec.locator('.redline ins.rl[data-by="IND"] .pm-position[data-delegation="IND"][data-stance="-"]').count()).toBe(1)
     const change = sec.getByRole('button', { name: /IND opposed the bracket in PP1/ })
     expect(await change.count()).toBe(1)
