@@ -33,7 +33,7 @@ function removes(tr: Transaction): boolean {
 // Who typed each character of the top-level blocks, from the Yjs items behind them: only this tab's
 // own client id counts as the person's (earlier sessions are treated as someone else's: the editor
 // then proposes a deletion where the server might have allowed one, never the reverse).
-function authorsFrom(fragment: Y.XmlFragment, identity: string): (index: number) => (string | null)[] | null {
+function authorsFrom(fragment: Y.XmlFragment, identity: string): (index: number) => { text: (string | null)[]; brackets: (string | null)[] } | null {
   let items: Y.Item[] | null = null
   const own = fragment.doc!.clientID
   return (index) => {
@@ -44,7 +44,7 @@ function authorsFrom(fragment: Y.XmlFragment, identity: string): (index: number)
     const item = items[index]
     if (!item) return null
     const read = readBlock(item, (i) => !i.deleted, (client) => (client === own ? identity : null))
-    return isViolation(read) ? null : read.authors
+    return isViolation(read) ? null : { text: read.authors, brackets: read.bracketAuthors }
   }
 }
 

@@ -4,11 +4,14 @@
 import type { Node } from 'prosemirror-model'
 import type { BlockJSON, BlockState, Change, ChangedBlock } from './types.ts'
 
-/** Who inserted each character of a block of the document before the change (null: someone else or unknown). */
-export type BlockAuthors = (index: number, block: Node) => (string | null)[] | null
+/**
+ * Who inserted each character, and each bracket, of a block of the document before the change
+ * (null: someone else or unknown), or null when not known at all.
+ */
+export type BlockAuthors = (index: number, block: Node) => { text: (string | null)[]; brackets: (string | null)[] } | null
 
 /** A block as the rules read it, from a ProseMirror node (`authors` per character of its text, when known). */
-export function blockStateOf(node: Node, authors: (string | null)[] | null = null): BlockState {
+export function blockStateOf(node: Node, authors: { text: (string | null)[]; brackets: (string | null)[] } | null = null): BlockState {
   let text = ''
   let brackets = 0
   node.descendants((n) => {
@@ -22,8 +25,8 @@ export function blockStateOf(node: Node, authors: (string | null)[] | null = nul
   return {
     json,
     text,
-    authors: authors && authors.length === text.length ? authors : new Array<string | null>(text.length).fill(null),
-    bracketAuthors: new Array<string | null>(brackets).fill(null)
+    authors: authors && authors.text.length === text.length ? authors.text : new Array<string | null>(text.length).fill(null),
+    bracketAuthors: authors && authors.brackets.length === brackets ? authors.brackets : new Array<string | null>(brackets).fill(null)
   }
 }
 

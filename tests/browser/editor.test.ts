@@ -161,7 +161,8 @@ describe.skipIf(missing !== null)('browser editor', () => {
   }))
 
   it('pasting podium text gives brackets, positions and notes; copying gives podium text back', scenario('paste-copy', async (open) => {
-    const chn = await open(h.links.CHN)
+    // The secretariat pastes other delegations' positions (a delegation may state only its own: trust.test.ts).
+    const chn = await open(h.links.secretariat)
     await selectIn(chn, 'PP8.', null)
     await chn.evaluate(() => {
       const data = new DataTransfer()

@@ -52,6 +52,23 @@ describe.skipIf(missing !== null)('trust rules in the editor', () => {
     expect(h.server.storage.refusals('astana-statement')).toEqual([])
   }))
 
+  it('a delegation pasting another delegation\'s position is stopped and told why; its own pastes go through', scenario('paste-positions', async (open) => {
+    const chn = await open(h.links.CHN)
+    const paste = (text: string) => chn.evaluate((t) => {
+      const data = new DataTransfer()
+      data.setData('text/plain', t)
+      document.querySelector('.podium-text')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    }, text)
+    await selectIn(chn, 'PP6.', null)
+    await paste(' [their words] (-ISR)')
+    await expect.poll(async () => (await chn.locator('.notice').textContent()) ?? '', { timeout: 5000 }).toContain("Only Israel can state Israel's position")
+    expect(await serverText(h)).not.toContain('[their words]')
+    await selectIn(chn, 'PP6.', null)
+    await paste(' [our words] (+CHN)')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('[our words] (+CHN)')
+    expect(h.server.storage.refusals('astana-statement')).toEqual([])
+  }))
+
   it('the chair marks a paragraph agreed ad ref: delegations see it locked and cannot change it; the chair reopens it', scenario('agreed-ad-ref', async (open) => {
     const chair = await open(h.links.chair)
     const ind = await open(h.links.IND)
