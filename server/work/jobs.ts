@@ -6,9 +6,10 @@
 import * as Y from 'yjs'
 import { renderComparisonHtml } from '../../shared/history/index.ts'
 import { renderHtml } from '../../shared/render/index.ts'
-import { serializePodium } from '../../shared/format/index.ts'
+import { parsePodium, serializePodium } from '../../shared/format/index.ts'
+import { carryIds } from '../../shared/history/index.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
-import { readDocFromY } from '../../shared/ydoc.ts'
+import { readDocFromY, updateYFromDoc } from '../../shared/ydoc.ts'
 import { docCounts, loadStoredYDoc, podiumText } from '../documents.ts'
 import { handleExport } from '../export/index.ts'
 import { previewImport } from '../import/index.ts'
@@ -60,6 +61,12 @@ export interface JobArgs {
   preview: { filename: string; text?: string; data?: Uint8Array; roster: RosterEntry[] }
   /** The counts and stored sizes of the document list (GET /api/docs). */
   counts: { docs: string[]; roster: RosterEntry[] }
+  /**
+   * POST /api/docs/<doc>/restore (a snapshot) or /replace (podium text): takes the snapshot "before"
+   * and computes the change that makes the stored text the target. The reply's `bytes` is that change
+   * (a Yjs update by `json.clientId`); the route applies it through the live room, on the loop.
+   */
+  replace: { doc: string; by: OnBehalfOf; roster: RosterEntry[] } & ({ snapshot: number } | { text: string })
 }
 
 /** One document's line of the document list, as computed off the event loop. */
@@ -162,6 +169,39 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     const p = await previewImport(input, filename, { roster })
     if (!p.ok) return { status: 422, json: { error: p.code, message: p.message } }
     return { status: 200, json: { kind: p.kind, title: p.title, text: p.text, warnings: p.warnings, summary: p.summary } }
+  },
+
+  replace(args, { storage }) {
+    const { doc: name, by, roster } = args
+    if (!storage.getDoc(name)) return error(404, `no document named ${name}`)
+    let target
+    let label: string
+    let warnings: unknown[] = []
+    if ('snapshot' in args) {
+      const record = storage.getSnapshot(name, args.snapshot)
+      if (!record) return error(404, `${name} has no snapshot ${args.snapshot}`)
+      target = snapshotDoc(record)
+      label = `Before restoring "${record.label}"`
+    } else {
+      const parsed = parsePodium(args.text, { roster })
+      target = parsed.doc
+      warnings = parsed.warnings
+      label = 'Before replacing the text with an import'
+    }
+    const pinned = pinnedStorage(storage)
+    const before = takeSnapshot({ storage: pinned, live: NOTHING_LIVE }, name, { label, by })
+    if (!before.ok) return error(404, `no document named ${name}`)
+    // The change is computed on the stored document as this snapshot holds it, under a client id of its own.
+    const copy = loadStoredYDoc(pinned, name)
+    if (!copy) return error(404, `no document named ${name}`)
+    try {
+      const sv = Y.encodeStateVector(copy)
+      updateYFromDoc(copy, carryIds(readDocFromY(copy), target))
+      const diff = Y.encodeStateAsUpdate(copy, sv)
+      return { status: 200, json: { before: before.snapshot, warnings, clientId: copy.clientID }, bytes: Buffer.from(diff.buffer, diff.byteOffset, diff.byteLength) }
+    } finally {
+      copy.destroy()
+    }
   },
 
   counts({ docs, roster }, { storage, docBytes }) {

@@ -1,7 +1,7 @@
 // Snapshot routes: list, take, read (text/json/html), compare with a redline, restore.
 
 import { asOfLabel } from '../../snapshots/cob.ts'
-import { displayName, restore } from '../../snapshots/service.ts'
+import { displayName } from '../../snapshots/service.ts'
 import type { OnBehalfOf } from '../../sync/origins.ts'
 import { identityOf, type Principal } from '../../tokens.ts'
 import type { ApiDeps, Route } from '../context.ts'
@@ -12,6 +12,23 @@ const LABEL_MAX = 200
 /** The principal as the one a server-made change is made for. */
 export function actor(p: Principal): OnBehalfOf {
   return { tokenId: p.tokenId, role: p.role, delegation: p.delegation, identity: identityOf(p) }
+}
+
+/**
+ * Runs a restore or replace in a worker (the snapshot "before" and the change), then applies the
+ * change on the loop: through the live room when loaded (stored, sent to everyone), else appended.
+ */
+export async function replaceInWorker(deps: ApiDeps, principal: Principal, args: { doc: string } & ({ snapshot: number } | { text: string })): Promise<Reply> {
+  deps.hub.rooms.flush(args.doc)
+  const by = actor(principal)
+  const r = await deps.work.run('replace', { ...args, by, roster: [...deps.meeting.roster] }, principal.tokenId)
+  if (r.status !== 200 || !r.bytes) return r
+  const { before, warnings, clientId } = r.json as { before: unknown; warnings: unknown[]; clientId: number }
+  const update = new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength)
+  const room = deps.hub.rooms.get(args.doc)
+  if (room) room.applyLocal(update, by)
+  else deps.storage.append(args.doc, update, { ...by, clientIds: [clientId] })
+  return { status: 200, json: 'snapshot' in args ? { ok: true, before } : { before, warnings } }
 }
 
 /** The snapshot service's view of the API's dependencies. */
@@ -99,9 +116,7 @@ export const snapshotRoutes: Route[] = [
       const raw = (body as { snapshot?: unknown } | undefined)?.snapshot
       const id = parseId(raw === undefined ? null : String(raw), 'snapshot')
       if (typeof id !== 'number') return id
-      const r = restore(snapshotDeps(deps), doc, id, actor(principal))
-      if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${id}`)
-      return { status: 200, json: r }
+      return replaceInWorker(deps, principal, { doc, snapshot: id })
     }
   }
 ]

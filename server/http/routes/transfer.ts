@@ -1,12 +1,10 @@
 // Documents out and in over REST: export (live text or a snapshot), import preview, and replacing the
 // live text with an import (after a snapshot).
 
-import { parsePodium } from '../../../shared/format/index.ts'
 import { MAX_IMPORT_BYTES } from '../../import/index.ts'
-import { replaceDoc } from '../../snapshots/service.ts'
 import type { Route } from '../context.ts'
 import { error } from '../respond.ts'
-import { actor, snapshotDeps } from './snapshots.ts'
+import { replaceInWorker } from './snapshots.ts'
 
 /** /api/docs/<doc>/export, /api/import/preview and /api/docs/<doc>/replace. */
 export const transferRoutes: Route[] = [
@@ -48,10 +46,8 @@ export const transferRoutes: Route[] = [
     handle: ({ params: [name], body, principal }, deps) => {
       const text = (body as { text?: unknown } | undefined)?.text
       if (typeof text !== 'string') return error(400, 'text must be podium text (a string)')
-      const { doc, warnings } = parsePodium(text, { roster: deps.meeting.roster })
-      const r = replaceDoc(snapshotDeps(deps), name, doc, 'Before replacing the text with an import', actor(principal))
-      if (!r.ok) return error(404, `no document named ${name}`)
-      return { status: 200, json: { before: r.before, warnings } }
+      // Parsed, snapshotted and turned into one change in a worker; the change is applied here.
+      return replaceInWorker(deps, principal, { doc: name, text })
     }
   }
 ]
