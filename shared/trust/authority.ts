@@ -228,11 +228,12 @@ function blockIdRule(change: Change): Violation | null {
 
 /**
  * Checks a change by `sender` against the rules of who may say what. Null when it may be made.
- * `blockIds: false` skips the id rule (for the editor, see above).
+ * `blockIds: false` skips the id rule (for the editor, see above); `deletes: false` says the change
+ * deletes nothing, so the rules on removing words and brackets need not run.
  * Rules for everyone: block ids stay unique. For delegations: positions and notes are owned,
  * agreed paragraphs are locked, others' words and brackets are not removed.
  */
-export function checkAuthority(change: Change, sender: Sender, roster: readonly RosterEntry[], options: { blockIds?: boolean } = {}): Violation | null {
+export function checkAuthority(change: Change, sender: Sender, roster: readonly RosterEntry[], options: { blockIds?: boolean; deletes?: boolean } = {}): Violation | null {
   // The editor leaves ids out: its block-id plugin makes a split paragraph's copy unique right after.
   const idProblem = options.blockIds === false ? null : blockIdRule(change)
   if (idProblem) return idProblem
@@ -242,6 +243,7 @@ export function checkAuthority(change: Change, sender: Sender, roster: readonly 
   return agreedRule(blocks)
     ?? positionRule(blocks, own, roster)
     ?? noteRule(blocks, own, roster)
-    ?? bracketRule(blocks, sender.identity)
-    ?? othersWordsRule(blocks, sender.identity)
+    // A change that deletes nothing removes no words and no brackets (its authors were not read).
+    ?? (options.deletes === false ? null : bracketRule(blocks, sender.identity))
+    ?? (options.deletes === false ? null : othersWordsRule(blocks, sender.identity))
 }
