@@ -1,6 +1,7 @@
 // Limits the server enforces (sizes, rates, timeouts, the socket budget) and token buckets keyed by
 // remote address (before authentication), by token or by document.
 
+import { FRAME_MAX_BYTES } from '../shared/limits.ts'
 import { readFileSync } from 'node:fs'
 
 /** Limits the server enforces; every value is a positive number. */
@@ -66,7 +67,7 @@ export const DESCRIPTOR_HEADROOM = 128
 
 /** Defaults sized for a meeting room: a few hundred people, typing. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
-  maxFrameBytes: 1024 * 1024,
+  maxFrameBytes: FRAME_MAX_BYTES,
   // A whole venue may share one address behind NAT and reconnect at once when the Wi-Fi drops.
   upgradesPerSecond: 50,
   upgradeBurst: 300,

@@ -17,6 +17,7 @@ import { stickyCursorPlugin } from './sticky-cursor.ts'
 import { nodeMarksPlugin } from './node-marks.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
 import { trustGuardPlugin, type TrustGuardOptions } from './trust-guard.ts'
+import { sizeGuardPlugin, type SizeGuardOptions } from './size-guard.ts'
 
 /** Options for createEditor. */
 export interface EditorOptions {
@@ -36,6 +37,8 @@ export interface EditorOptions {
   ariaLabel: string
   /** Who is editing and how to tell them about a stopped change (the trust rules); none: no guard. */
   trust?: Omit<TrustGuardOptions, 'fragment' | 'roster'>
+  /** How much is unsent and how to say a change is too large to send; none: no guard. */
+  size?: SizeGuardOptions
 }
 
 /**
@@ -63,6 +66,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     nodeMarksPlugin(),
     keymap(actionKeys),
     keymap(baseKeymap),
+    ...(opts.size ? [sizeGuardPlugin(opts.size)] : []),
     ...(opts.trust ? [trustGuardPlugin({ ...opts.trust, fragment: opts.fragment, roster: opts.roster })] : []),
     blockIdsPlugin(editable),
     analysisPlugin(opts.roster),

@@ -16,6 +16,7 @@ import { createMatrix } from '../ui/matrix.ts'
 import { createPresence } from '../ui/presence.ts'
 import { followSecretariat } from '../ui/podium-follow.ts'
 import { createNotice } from '../ui/notice.ts'
+import { showStranded } from '../ui/stranded.ts'
 import { createHistoryPanel, createStage } from '../history/index.ts'
 import { exportMenu, openImportDialog } from '../transfer/index.ts'
 
@@ -64,7 +65,10 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     h('a', { href: '/', class: 'brand', 'aria-label': 'Meeting home' }, 'Podium'), title, h('span', { class: 'spacer' }),
     exportMenu({ api, doc: docName, say }), replace,
     whoChip(me), indicator.el, editing ? podiumToggle : null)
-  connection.onState((s) => indicator.set(s, connection.refusal))
+  connection.onState((s) => {
+    indicator.set(s, connection.refusal)
+    if (s === 'refused' && connection.stranded) showStranded(connection, docName)
+  })
 
   const toolbar = editing && !podium ? createToolbar({
     getView: () => view, ctx, roster: me.roster,
@@ -163,6 +167,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
       sender: () => ({ role: me.role, delegation: me.delegation, identity: me.role === 'delegation' && me.delegation ? `delegation:${me.delegation}` : `role:${me.role}` }),
       notify: (message) => say(message, true)
     } : undefined,
+    size: editing ? { unsentBytes: () => connection.unsentBytes, notify: (message) => say(message, true) } : undefined,
     onUpdate: (v) => { toolbar?.update(v); schedulePanels() }
   })
   view.dom.id = 'podium-text-editor'

@@ -32,6 +32,12 @@ export interface Connection {
   onState(fn: (state: LinkState) => void): () => void
   /** Resolves once the tab has the document: from the server, or from local storage when offline. */
   ready: Promise<'server' | 'local'>
+  /** Bytes of local edits made while not live (offline, reconnecting), not yet sent; 0 once synced again. */
+  readonly unsentBytes: number
+  /** Whether the server closed because the unsent edits do not fit in one message (1009): the tab stops reconnecting. */
+  readonly stranded: boolean
+  /** Drops the local copy (with its unsent edits) and reloads the page from the server's text. */
+  startAgain(): Promise<void>
   destroy(): void
 }
 
@@ -75,9 +81,21 @@ export function connect(opts: ConnectOptions): Connection {
     params: { session: opts.token },
     // Tabs of one browser could be different people: every edit goes through the server, which checks who sent it.
     disableBc: true,
-    maxBackoffTime: 2000
+    maxBackoffTime: 2000,
+    // A frame over the server's limit (1009) would be sent again on every reconnect: stop instead and
+    // let the page say so (see `stranded`); 4400–4499 are final too, as y-websocket's default says.
+    shouldReconnect: (event: CloseEvent) => event.code !== CloseCode.messageTooBig && !(event.code >= 4400 && event.code < 4500)
   })
   provider.awareness.setLocalStateField('user', opts.identity)
+
+  // Edits made while not live wait to be sent as one message when the link returns.
+  let unsentBytes = 0
+  let stranded = false
+  ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin === provider || origin === persistence) return
+    if (!(provider.wsconnected && provider.synced)) unsentBytes += update.byteLength
+  })
+  provider.on('sync', (synced: boolean) => { if (synced) unsentBytes = 0 })
 
   let state: LinkState = navigator.onLine ? 'connecting' : 'offline'
   let refusal: string | null = null
@@ -114,7 +132,12 @@ export function connect(opts: ConnectOptions): Connection {
       void persistence.clearData().finally(() => location.reload())
       return
     }
-    refusal = event.reason || `closed (${event.code})`
+    if (event.code === CloseCode.messageTooBig) {
+      stranded = true
+      refusal = 'your unsent edits are larger than the server takes in one message'
+    } else {
+      refusal = event.reason || `closed (${event.code})`
+    }
     set('refused')
   })
   // The browser knows before the socket does: disconnect at once, reconnect when the network returns.
@@ -136,6 +159,13 @@ export function connect(opts: ConnectOptions): Connection {
     ydoc, fragment, provider, persistence, ready,
     get state() { return state },
     get refusal() { return refusal },
+    get unsentBytes() { return unsentBytes },
+    get stranded() { return stranded },
+    async startAgain() {
+      provider.disconnect()
+      await persistence.clearData()
+      location.reload()
+    },
     onState(fn) {
       listeners.add(fn)
       fn(state)
