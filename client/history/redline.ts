@@ -1,5 +1,5 @@
 import { schema, noteText, positionText } from '../../shared/schema.ts'
-import type { RedlineBlock, RedlineInline, RedlineNode, ChangeKind } from '../../shared/history/types.ts'
+import type { RedlineBlock, RedlineInline, RedlineNode, RedlineText, ChangeKind } from '../../shared/history/types.ts'
 import { positionView, noteView, type RosterLookup } from '../editor/node-views.ts'
 import { h } from '../ui/dom.ts'
 
@@ -55,6 +55,20 @@ function grouped(pieces: Piece[], lookup: RosterLookup): Node[] {
   return out
 }
 
+// Struck words are a proposal, not a deletion: drawn struck in the proposer's colour (not the redline's
+// red), with who proposed them in the tooltip, hidden words, and (when proposed between the two states)
+// a superscript.
+function proposed(text: string, proposal: NonNullable<RedlineText['proposal']>, lookup: RosterLookup): Node {
+  const who = proposal.by ?? 'unknown'
+  const colour = proposal.by ? colourOf(proposal.by, lookup) : '#666666'
+  const s = h('s', { class: 'pm-deletion rl-proposal', 'data-proposed-by': who, ...(proposal.since ? { 'data-since': '' } : {}), title: `Proposed for deletion by ${who}`, style: `--c: ${colour}` },
+    h('span', { class: 'sr-only' }, `proposed for deletion by ${who}: `), text, h('span', { class: 'sr-only' }, ' (end proposed)'))
+  if (!proposal.since) return s
+  const frag = document.createDocumentFragment()
+  frag.append(s, h('sup', { class: 'rl-by rl-proposal-by', 'aria-hidden': 'true', style: `--c: ${colour}` }, `${who} del?`))
+  return frag
+}
+
 // A bracket added or removed around words that stayed: only its `[` and `]` are the change (in
 // <ins>/<del> with who made it); its words are drawn as they fared themselves, so bracketing existing
 // words never reads as if the bracketing delegation had proposed that wording.
@@ -75,6 +89,9 @@ function inline(content: RedlineInline[], lookup: RosterLookup, inherited: Chang
     // A bracket changed inside an unchanged text: its delimiters carry the change, not its words.
     if (c.type === 'bracket' && c.change !== 'same' && c.change !== inherited) {
       return { node: withMarks(changedBracket(c, lookup, inherited, depth), c.marks), change: 'same', by: null }
+    }
+    if (c.type === 'text' && c.proposal && c.marks.includes('deletion') && c.change !== 'removed') {
+      return { node: withMarks(proposed(c.text, c.proposal, lookup), c.marks.filter((m) => m !== 'deletion')), ...(c.change === inherited ? { change: 'same' as const, by: null } : { change: c.change, by: c.by }) }
     }
     if (c.type === 'text') el = document.createTextNode(c.text)
     else if (c.type === 'bracket') {

@@ -120,14 +120,19 @@ export function compare(deps: SnapshotDeps, name: string, fromId: number, toId: 
   // Identities become the names people use, once, here at the edge.
   const names = new Map<string, string>()
   const name_ = (id: string) => names.get(id) ?? names.set(id, displayName(deps.storage, id)).get(id)!
-  const rename = (xs: { by: string | null; content?: unknown[] }[]): void => {
+  const rename = (xs: { by: string | null; proposal?: { by: string | null }; content?: unknown[] }[]): void => {
     for (const x of xs) {
       if (x.by) x.by = name_(x.by)
+      if (x.proposal?.by) x.proposal.by = name_(x.proposal.by)
       if (Array.isArray(x.content)) rename(x.content as never)
     }
   }
   rename(result.blocks as never)
-  for (const c of result.changes) c.by = c.by.map(name_)
+  for (const c of result.changes) {
+    // "IND proposed deleting …": the summary starts with the proposer's identity.
+    if (c.kind === 'deletion-proposed' && c.by.length === 1 && c.summary.startsWith(c.by[0] + ' ')) c.summary = name_(c.by[0]) + c.summary.slice(c.by[0].length)
+    c.by = c.by.map(name_)
+  }
   const byIdentity: Record<string, number> = {}
   for (const [k, v] of Object.entries(result.byIdentity)) byIdentity[name_(k)] = (byIdentity[name_(k)] ?? 0) + v
   result.byIdentity = byIdentity

@@ -17,10 +17,24 @@ function nameOf(p: ParagraphInfo, block: Node): string {
 function collectBy(content: RedlineInline[], into: Set<string>, atoms: { node: RedlineInline; by: string | null }[]) {
   for (const c of content) {
     if (c.by) into.add(c.by)
+    if (c.type === 'text' && c.proposal?.since && c.proposal.by) into.add(c.proposal.by)
     if (c.type !== 'text' && c.attrsChanged?.by) into.add(c.attrsChanged.by)
     if (c.type !== 'text') atoms.push({ node: c, by: c.by })
     if (c.type === 'bracket') collectBy(c.content, into, atoms)
   }
+}
+
+/** Words struck through (proposed for deletion) between the two states and still there, by proposer. */
+function newProposals(content: RedlineInline[], into = new Map<string, string[]>()): Map<string, string[]> {
+  for (const c of content) {
+    if (c.type === 'text' && c.change !== 'removed' && c.proposal?.since && c.text.trim()) {
+      const who = c.proposal.by ?? ''
+      const list = into.get(who) ?? into.set(who, []).get(who)!
+      list.push(c.text)
+    }
+    if (c.type === 'bracket') newProposals(c.content, into)
+  }
+  return into
 }
 
 /** Pairs brackets of two versions of a paragraph: same text first, then the rest in order (edited brackets). */
@@ -64,10 +78,11 @@ function notesOf(block: Node): string[] {
  * The words of a block and their marks, without brackets, positions and notes, white space folded: two
  * blocks with the same words read the same, whatever was bracketed or marked around them.
  */
-function wordsOf(block: Node): string {
+function wordsOf(block: Node, withDeletions = true): string {
   let out = ''
   block.descendants((n) => {
-    if (n.isText) out += n.marks.length ? `\u0001${n.marks.map((m) => m.type.name).join(',')}\u0002${n.text}\u0003` : n.text
+    const marks = withDeletions ? n.marks : n.marks.filter((m) => m.type.name !== 'deletion')
+    if (n.isText) out += marks.length ? `\u0001${marks.map((m) => m.type.name).join(',')}\u0002${n.text}\u0003` : n.text
     return true
   })
   return block.type.name + ':' + out.replace(/\s+/g, ' ').trim()
@@ -110,8 +125,16 @@ export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]):
       changes.push({ paragraph: name, paragraphId: info.id, kind: 'paragraph-added', summary: `${name} added`, by: red?.by ? [red.by] : by })
       return
     }
-    if (wordsOf(before.node) !== wordsOf(node)) {
+    if (wordsOf(before.node, false) !== wordsOf(node, false)) {
       changes.push({ paragraph: name, paragraphId: info.id, kind: 'text-changed', summary: `text changed in ${name}`, by })
+    }
+    // Proposed deletions (struck words) are proposals, named with who proposed them, not text changes.
+    const proposals = red ? newProposals(red.content) : new Map<string, string[]>()
+    for (const [who, texts] of proposals) {
+      changes.push({ paragraph: name, paragraphId: info.id, kind: 'deletion-proposed', summary: `${who || 'someone'} proposed deleting ${texts.map((t) => `"${short(t.trim())}"`).join(', ')} in ${name}`, by: who ? [who] : by })
+    }
+    if (proposals.size === 0 && wordsOf(before.node) !== wordsOf(node) && wordsOf(before.node, false) === wordsOf(node, false)) {
+      changes.push({ paragraph: name, paragraphId: info.id, kind: 'deletion-withdrawn', summary: `proposed deletion withdrawn in ${name}`, by })
     }
     const { key, removed, added } = pairBrackets(before.info.brackets, info.brackets)
     // The k-th bracket added (removed) in the paragraph is the k-th added (removed) bracket of the redline.

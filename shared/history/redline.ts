@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { FRAGMENT_NAME } from '../ydoc.ts'
-import type { Attributor, ChangeKind, RedlineBlock, RedlineInline } from './types.ts'
+import type { Attributor, ChangeKind, RedlineBlock, RedlineInline, RedlineText } from './types.ts'
 
 // A redline between two snapshots of one Y.Doc (kept with gc off): every element and run of text that
 // existed in either state, marked same/added/removed, with who made the change. This is the same walk
@@ -58,26 +58,50 @@ function attrsChange(el: Y.XmlElement, from: Y.Snapshot, to: Y.Snapshot, who: At
   return { from: el.getAttributes(from) as Record<string, unknown>, by }
 }
 
+const MARK_ORDER = ['deletion', 'strong', 'emphasis']
+
+/**
+ * The runs of a text between two states. Each character's marks are read from the state it is in:
+ * words removed between the two states keep the marks they had then (Yjs's own toDelta reads them from
+ * the later state's format items, which depend on where re-inserted words landed, so a phrase moved
+ * into a new bracket could read as changed). A run struck through (the `deletion` mark, a proposed
+ * deletion) names who proposed it: whoever set that mark, and whether it was set between the two states.
+ */
 function textRuns(text: Y.XmlText, from: Y.Snapshot, to: Y.Snapshot, who: Attributor): RedlineInline[] {
+  // toDelta splits the items at both snapshots' edges (in a transaction), so each item below is
+  // wholly in or out of each state.
+  text.toDelta(to, from)
   const out: RedlineInline[] = []
-  const ids: Y.ID[] = []
-  // toDelta marks each run with the item that starts it; we resolve the identity ourselves.
-  const delta = text.toDelta(to, from, (type: 'added' | 'removed', id: Y.ID) => { ids.push(id); return { type, idx: ids.length - 1 } }) as {
-    insert: unknown
-    attributes?: Record<string, unknown> & { ychange?: { type: ChangeKind; idx: number } }
-  }[]
-  for (const op of delta) {
-    if (typeof op.insert !== 'string') continue
-    const ychange = op.attributes?.ychange
-    const change: ChangeKind = ychange ? ychange.type : 'same'
-    // A run deleted before `from` and re-shown by toDelta cannot occur: toDelta only shows items visible in one state.
-    const marks = Object.keys(op.attributes ?? {}).filter((k) => MARKS.has(k))
-    const by = ychange ? byOf(change, ids[ychange.idx], who) : null
+  const toFormats = new Map<string, Item>()
+  const fromFormats = new Map<string, Item>()
+  for (let n = text._start as Item | null; n; n = n.right as Item | null) {
+    const content = n.content as unknown
+    if (content instanceof Y.ContentFormat) {
+      if (!MARKS.has(content.key)) continue
+      if (visible(n, to)) content.value == null ? toFormats.delete(content.key) : toFormats.set(content.key, n)
+      if (visible(n, from)) content.value == null ? fromFormats.delete(content.key) : fromFormats.set(content.key, n)
+      continue
+    }
+    if (!(content instanceof Y.ContentString)) continue
+    const inTo = visible(n, to)
+    const inFrom = visible(n, from)
+    if (!inTo && !inFrom) continue
+    const change: ChangeKind = inTo && inFrom ? 'same' : inTo ? 'added' : 'removed'
+    const formats = inTo ? toFormats : fromFormats
+    const marks = MARK_ORDER.filter((k) => formats.has(k))
+    const by = change === 'same' ? null : byOf(change, n.id, who)
+    const struck = formats.get('deletion')
+    const proposal = struck ? { by: who.inserted(struck.id.client, struck.id.clock), since: !visible(struck, from) } : undefined
     const last = out[out.length - 1]
-    if (last && last.type === 'text' && last.change === change && last.by === by && last.marks.join() === marks.join()) last.text += op.insert
-    else out.push({ type: 'text', text: op.insert, marks, change, by })
+    if (last && last.type === 'text' && last.change === change && last.by === by && last.marks.join() === marks.join() && sameProposal(last.proposal, proposal)) last.text += content.str
+    else out.push({ type: 'text', text: content.str, marks, change, by, ...(proposal ? { proposal } : {}) })
   }
   return out
+}
+
+/** Whether two runs' proposed deletions are the same (same proposer, same age). */
+export function sameProposal(a: RedlineText['proposal'], b: RedlineText['proposal']): boolean {
+  return a?.by === b?.by && a?.since === b?.since
 }
 
 function inline(parent: Y.XmlElement, from: Y.Snapshot, to: Y.Snapshot, who: Attributor): RedlineInline[] {

@@ -11,6 +11,11 @@ export interface RedlineText {
   change: ChangeKind
   /** The delegation or role whose update made the change (from the server's records); null when unknown or unchanged. */
   by: string | null
+  /**
+   * For struck text (the `deletion` mark: a proposed deletion): who proposed it (set the mark), and
+   * whether it was proposed between the two states (`since`) or was already proposed before.
+   */
+  proposal?: { by: string | null; since: boolean }
 }
 
 /** An inline node in a redline: a bracket (with content) or a position or note. */
@@ -56,7 +61,7 @@ export interface ParagraphChange {
   /** The paragraph's ref (PP4, OP5(1)) or, without a label, the start of its text. */
   paragraph: string
   paragraphId: string | null
-  kind: 'paragraph-added' | 'paragraph-removed' | 'text-changed' | 'bracket-added' | 'bracket-removed' | 'position-taken' | 'position-dropped' | 'note-added' | 'note-removed'
+  kind: 'paragraph-added' | 'paragraph-removed' | 'text-changed' | 'deletion-proposed' | 'deletion-withdrawn' | 'bracket-added' | 'bracket-removed' | 'position-taken' | 'position-dropped' | 'note-added' | 'note-removed'
   /** A sentence for people. */
   summary: string
   /** Who made the change, when the records say; several when more than one delegation touched it. */
