@@ -122,6 +122,8 @@ describe.skipIf(missing !== null)('export and import in the browser', () => {
     await dialog.getByRole('button', { name: 'Replace the text' }).click()
     await expect.poll(() => serverText(h), { timeout: 10_000 }).toBe(original)
     await expect.poll(() => ind.locator('.podium-text p', { hasText: 'PP12.' }).count(), { timeout: 10_000 }).toBe(1)
+    // The delegation is told who replaced the text (client/history/restore-notice.ts).
+    await expect.poll(() => ind.locator('.restore-notice').textContent(), { timeout: 10_000 }).toMatch(/replaced the text with an import for everyone/)
     await sec.getByRole('tab', { name: 'History' }).click()
     await expect.poll(() => sec.locator('li.snapshot', { hasText: 'Before replacing the text with an import' }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
   }))
