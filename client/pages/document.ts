@@ -66,9 +66,18 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     h('a', { href: '/', class: 'brand', 'aria-label': 'Meeting home' }, 'Podium'), title, h('span', { class: 'spacer' }),
     exportMenu({ api, doc: docName, say }), replace,
     whoChip(me), indicator.el, editing ? podiumToggle : null)
+  // A link revoked or expired while editing: the text turns read-only at once, and a banner says why.
+  let signedOut = false
   connection.onState((s) => {
     indicator.set(s, connection.refusal)
     if (s === 'refused' && connection.stranded) showStranded(connection, docName)
+    else if (s === 'refused' && !signedOut) {
+      signedOut = true
+      document.body.classList.add('signed-out')
+      view?.setProps({})
+      if (view) toolbar?.update(view)
+      say(`Read only: this sign-in link no longer works (${connection.refusal ?? 'refused by the server'}). Nothing you type now would reach anyone; ask the secretariat for a new link.`, true)
+    }
   })
 
   const toolbar = editing && !podium ? createToolbar({
@@ -158,7 +167,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     awareness: connection.provider.awareness,
     roster: me.roster,
     canEdit: editing,
-    ready: () => ready,
+    ready: () => ready && !signedOut,
     actions: ctx,
     // On the projector only the pen is shown.
     showCursor: podium ? (user) => user?.role === 'secretariat' : undefined,

@@ -3,6 +3,7 @@ import { DOC_NAME_PATTERN } from '../../shared/protocol.ts'
 import { Api, ApiError } from '../session/api.ts'
 import type { DocSummary, Me, TokenInfo } from '../session/types.ts'
 import { h, replaceChildren } from '../ui/dom.ts'
+import { confirmDialog } from '../ui/confirm.ts'
 import { ask } from '../ui/ask.ts'
 import { whoChip } from '../ui/identity.ts'
 import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
@@ -184,13 +185,28 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
     async function refreshTokens() {
       let list: TokenInfo[]
       try { list = await api.tokens() } catch (e) { fail(e); return }
-      replaceChildren(tokensBody, ...list.map((t) => h('tr', { 'data-revoked': String(t.revoked) },
-        h('td', {}, t.role), h('td', {}, t.delegation ?? ''), h('td', {}, t.label ?? ''), h('td', {}, when(t.createdAt)),
+      const working = (x: TokenInfo) => !x.revoked && !(x.expiresAt && Date.parse(x.expiresAt) <= Date.now())
+      const secretariatLinks = list.filter((x) => x.role === 'secretariat' && working(x)).length
+      replaceChildren(tokensBody, ...list.map((t) => h('tr', { 'data-revoked': String(t.revoked), ...(t.you ? { 'data-you': '' } : {}) },
+        h('td', {}, t.role, t.you ? h('strong', { class: 'you' }, ' (you)') : null), h('td', {}, t.delegation ?? ''), h('td', {}, t.label ?? ''), h('td', {}, when(t.createdAt)),
         h('td', {}, t.doc ?? 'all documents'),
         h('td', {}, t.revoked ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? 'expired' : t.expiresAt ? `until ${when(t.expiresAt)}` : 'active'),
-        h('td', {}, t.revoked ? null : h('button', { type: 'button', 'aria-label': `Revoke the ${t.delegation ?? t.role} link${t.label ? ' ' + t.label : ''}`, onclick: async () => {
-          try { await api.revokeToken(t.id); flash('Link revoked.'); await refreshTokens() } catch (e) { fail(e) }
-        } }, 'Revoke')))))
+        h('td', {}, t.revoked ? null : (() => {
+          const name = `${t.delegation ?? t.role} link${t.label ? ' ' + t.label : ''}`
+          // The last working secretariat link stays: without it nobody could manage the meeting (the server refuses too).
+          const last = t.role === 'secretariat' && working(t) && secretariatLinks <= 1
+          return h('button', {
+            type: 'button', 'aria-label': `Revoke the ${name}`, disabled: last,
+            title: last ? 'The last secretariat link cannot be revoked: issue another secretariat link first' : `Revoke the ${name}`,
+            onclick: async () => {
+              const sure = await confirmDialog(`Revoke the ${name}?`,
+                (t.you ? 'This is the link you are signed in with: this tab is signed out at once. ' : '') +
+                'Anyone signed in with it is signed out within a second and their text turns read-only; the link never works again.', 'Revoke')
+              if (!sure) return
+              try { await api.revokeToken(t.id); flash('Link revoked.'); if (t.you) { location.reload(); return } await refreshTokens() } catch (e) { fail(e) }
+            }
+          }, 'Revoke')
+        })()))))
     }
     const tokensTable = h('table', { class: 'tokens' }, h('caption', {}, 'Issued links'),
       h('thead', {}, h('tr', {}, ...['Role', 'Delegation', 'Label', 'Issued', 'Documents', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))), tokensBody)

@@ -40,6 +40,8 @@ export interface TokenInfo {
   /** When it expires (ISO), or null: never. */
   expiresAt: string | null
   revoked: boolean
+  /** Whether it is the link this tab is signed in with. */
+  you?: boolean
 }
 
 /** A token just issued (`POST /api/tokens`): the only time the secret and link are shown. */

@@ -220,6 +220,7 @@ describe.skipIf(missing !== null)('browser editor', () => {
     const rus = await open({ role: 'delegation', delegation: 'RUS', token: '', url: link })
     expect(await rus.locator('.who').textContent()).toContain('Russian Federation (RUS)')
     await sec.getByRole('button', { name: 'Revoke the RUS link head of delegation' }).click()
+    await sec.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click()
     await expect.poll(() => sec.locator('tr[data-revoked="true"]').count()).toBeGreaterThan(0)
     // The revoked tab is refused from then on.
     await expect.poll(() => rus.locator('.link-state').getAttribute('data-state'), { timeout: 15_000 }).not.toBe('live')
