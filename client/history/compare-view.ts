@@ -8,6 +8,8 @@ export interface CompareViewOptions {
   comparison: ComparisonInfo
   lookup: RosterLookup
   onBack(): void
+  /** Downloads the redline as a Word document with tracked changes; absent: no button. */
+  downloadWord?(): void
 }
 
 /**
@@ -39,7 +41,9 @@ export function compareView(opts: CompareViewOptions): HTMLElement {
   const back = h('button', { type: 'button', class: 'back', onclick: opts.onBack }, 'Back to the live text')
   return h('section', { class: 'compare-view', 'aria-labelledby': 'compare-title' },
     h('div', { class: 'view-banner' },
-      h('h2', { id: 'compare-title' }, `Comparing “${c.from.label}” with ${toName}`), back),
+      h('h2', { id: 'compare-title' }, `Comparing “${c.from.label}” with ${toName}`),
+      opts.downloadWord ? h('button', { type: 'button', class: 'redline-word', title: 'The redline as a Word document whose changes are tracked revisions (author, date)', onclick: () => opts.downloadWord!() }, 'Redline as Word') : null,
+      back),
     h('div', { class: 'compare-summary' },
       byWho,
       h('h3', {}, `Changes by paragraph (${c.changes.length})`),

@@ -6,6 +6,7 @@ import type { SnapshotInfo } from '../session/types.ts'
 import { rosterLookup } from '../editor/node-views.ts'
 import { h } from '../ui/dom.ts'
 import { exportMenu } from '../transfer/export-menu.ts'
+import { saveBlob } from '../transfer/download.ts'
 import { snapshotView } from './snapshot-view.ts'
 import { compareView } from './compare-view.ts'
 
@@ -95,7 +96,9 @@ export function createStage(opts: StageOptions): Stage {
     async compare(from, to) {
       let c
       try { c = await opts.api.compare(opts.doc, from, to) } catch (e) { fail(e); return }
-      const el = compareView({ comparison: c, lookup, onBack: backToLive })
+      const toId = c.to === 'live' ? 'live' as const : c.to.id
+      const downloadWord = () => void opts.api.compareDocx(opts.doc, c.from.id, toId).then(({ blob, filename }) => saveBlob(blob, filename), fail)
+      const el = compareView({ comparison: c, lookup, onBack: backToLive, downloadWord })
       el.querySelector('h2')?.setAttribute('tabindex', '-1')
       show(el, 'compare')
     },

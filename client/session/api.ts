@@ -71,6 +71,17 @@ export class Api {
   compare(name: string, from: number | 'last-cob' | 'latest', to: number | 'live'): Promise<ComparisonInfo> {
     return this.call('GET', `/docs/${encodeURIComponent(name)}/compare?from=${from}&to=${to}&format=json`)
   }
+  /** The redline of a comparison as a Word document with tracked changes (w:ins/w:del, author and date). */
+  compareDocx(name: string, from: number, to: number | 'live'): Promise<{ blob: Blob; filename: string }> {
+    return this.download(`/api/docs/${encodeURIComponent(name)}/compare?from=${from}&to=${to}&format=docx`, `${name}-redline.docx`)
+  }
+  private async download(path: string, fallback: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await fetch(`${this.base}${path}`, { credentials: 'same-origin', headers: { [SESSION_HEADER]: this.session } })
+    if (!res.ok) throw await failure(res)
+    const disposition = res.headers.get('content-disposition') ?? ''
+    const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition) ?? /filename="?([^";]+)"?/i.exec(disposition)
+    return { blob: await res.blob(), filename: m ? decodeURIComponent(m[1]) : fallback }
+  }
   /** Makes a snapshot's text the live text (secretariat, chair); the server snapshots the current text first. */
   restore(name: string, snapshot: number): Promise<{ ok: true; before: SnapshotInfo }> { return this.call('POST', `/docs/${encodeURIComponent(name)}/restore`, { snapshot }) }
   /** What importing `source` would bring in (secretariat, chair); nothing is written. */

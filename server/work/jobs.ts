@@ -17,6 +17,8 @@ import type { Reply } from '../http/respond.ts'
 import { IntegrityError } from '../storage/chain.ts'
 import type { LoadedDoc, Storage } from '../storage/types.ts'
 import { compare, displayName, snapshotDoc, takeSnapshot, type SnapshotDeps } from '../snapshots/service.ts'
+import { exportRedlineDocx } from '../export/docx-redline.ts'
+import { contentDisposition } from '../export/handler.ts'
 import type { OnBehalfOf } from '../sync/origins.ts'
 
 function error(status: number, message: string): Reply {
@@ -56,7 +58,7 @@ export interface JobArgs {
   /** POST /api/docs/<doc>/snapshots. */
   takeSnapshot: { doc: string; label: string; by: OnBehalfOf; cobDate?: string | null }
   /** GET /api/docs/<doc>/compare. */
-  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' }
+  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx'; roster?: RosterEntry[] }
   /** POST /api/import/preview. */
   preview: { filename: string; text?: string; data?: Uint8Array; roster: RosterEntry[] }
   /** The counts and stored sizes of the document list (GET /api/docs). */
@@ -154,9 +156,18 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     return { status: 201, json: { ...r.snapshot, takenByName: displayName(storage, r.snapshot.takenBy) } }
   },
 
-  compare({ doc, from, to, format }, { storage }) {
+  async compare({ doc, from, to, format, roster }, { storage }) {
     const r = compare({ storage, live: NOTHING_LIVE }, doc, from, to)
     if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)
+    if (format === 'docx') {
+      // Word revisions (w:ins/w:del) with author and date; the file named with the document and the time.
+      const date = r.to === 'live' ? new Date().toISOString() : r.to.createdAt
+      const between = `${r.from.label} → ${r.to === 'live' ? `live text (${date.slice(0, 16).replace('T', ' ')} UTC)` : r.to.label}`
+      const title = storage.getDoc(doc)?.title ?? doc
+      const bytes = await exportRedlineDocx(r.comparison, { title, between, date, roster })
+      const stamp = date.slice(0, 16).replace(/[^0-9]/g, '')
+      return { status: 200, bytes, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', headers: { 'Content-Disposition': contentDisposition(`${doc}-redline-${r.from.id}-to-${r.to === 'live' ? 'live' : r.to.id}-${stamp}.docx`) } }
+    }
     if (format === 'html') {
       const title = `${r.from.label} → ${r.to === 'live' ? 'live text' : r.to.label}`
       return { status: 200, contentType: 'text/html; charset=utf-8', text: renderComparisonHtml(r.comparison, title) }

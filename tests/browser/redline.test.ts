@@ -3,7 +3,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page } from 'playwright-core'
 import { browserUnavailable, startHarness, selectIn, serverText, type Harness } from './harness.ts'
+import { readFileSync } from 'node:fs'
+import { XMLValidator } from 'fast-xml-parser'
 import { scenario } from './scenario.ts'
+import { zipParts } from '../export/helpers.ts'
 
 const missing = browserUnavailable()
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
@@ -46,6 +49,21 @@ describe.skipIf(missing !== null)('redline in the browser', () => {
     expect(await sec.locator('.redline ins.rl', { hasText: 'populous' }).count()).toBe(0)
     expect(await sec.getByRole('button', { name: /IND proposed deleting "populous and" in PP2/ }).count()).toBe(1)
     expect(await sec.getByRole('button', { name: /text changed in PP2/ }).count()).toBe(0)
+    // The redline as Word: real revisions with author and date, named with the date and time.
+    await selectIn(ind, 'PP3.', null)
+    await ind.keyboard.type(' new words of India', { delay: 5 })
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('new words of India')
+    await sec.getByRole('button', { name: 'Back to the live text' }).click()
+    await sinceLastCob(sec)
+    const [download] = await Promise.all([sec.waitForEvent('download'), sec.getByRole('button', { name: 'Redline as Word' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^astana-statement-redline-\d+-to-live-\d{12}\.docx$/)
+    const bytes = readFileSync((await download.path())!)
+    expect(bytes.subarray(0, 2).toString()).toBe('PK')
+    const xml = zipParts(bytes)['word/document.xml']
+    expect(XMLValidator.validate(xml)).toBe(true)
+    expect(xml).toMatch(/<w:ins w:id="\d+" w:author="IND" w:date="\d{4}-\d\d-\d\dT[^"]+">(?:(?!<\/w:ins>).)*new words of India/s)
+    expect(xml).toContain('deletion proposed by IND')
+    expect(xml).not.toMatch(/<w:del [^>]*>(?:(?!<\/w:del>).)*populous/s)
   }))
 
   it('bracketing next to words in emphasis leaves them unchanged in the redline (five tries)', scenario(() => h, 'redline-emphasis', async (open) => {

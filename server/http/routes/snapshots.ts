@@ -102,10 +102,10 @@ export const snapshotRoutes: Route[] = [
       const to = toText === 'live' ? 'live' : parseId(toText, 'to')
       if (typeof to === 'object') return to
       const format = url.searchParams.get('format') ?? 'json'
-      if (format !== 'json' && format !== 'html') return error(400, `format ${JSON.stringify(format)} is not json or html`)
+      if (format !== 'json' && format !== 'html' && format !== 'docx') return error(400, `format ${JSON.stringify(format)} is not json, html or docx`)
       if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
       if (to === 'live') deps.hub.rooms.flush(doc)
-      return deps.work.run('compare', { doc, from, to, format }, principal.tokenId)
+      return deps.work.run('compare', { doc, from, to, format, roster: [...deps.meeting.roster] }, principal.tokenId)
     }
   },
   {
