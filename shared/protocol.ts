@@ -41,6 +41,18 @@ export const CloseCode = Object.freeze({
 /** The shape of a document name: `[A-Za-z0-9._-]{1,100}`. */
 export const DOC_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/
 
+/** The document name rule in words, for people. */
+export const DOC_NAME_RULE = "letters, digits, '.', '_' and '-', at most 100 characters"
+
+/** What is wrong with a document name, in words, or null when it is a good one. */
+export function docNameProblem(name: string): string | null {
+  if (name.length === 0) return `A document name is needed: ${DOC_NAME_RULE}`
+  if (name.length > 100) return `A document name has at most 100 characters (this one has ${name.length})`
+  const bad = [...new Set([...name].filter((ch) => !/[A-Za-z0-9._-]/.test(ch)))]
+  if (bad.length) return `A document name may use only ${DOC_NAME_RULE}; not ${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')}`
+  return null
+}
+
 /** URL paths of the single HTTP server. */
 export const Paths = Object.freeze({
   sync: '/sync',

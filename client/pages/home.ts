@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '../../shared/protocol.ts'
-import { DOC_NAME_PATTERN } from '../../shared/protocol.ts'
+import { DOC_NAME_PATTERN, docNameProblem } from '../../shared/protocol.ts'
 import { Api, ApiError } from '../session/api.ts'
 import type { DocSummary, Me, TokenInfo } from '../session/types.ts'
 import { h, replaceChildren } from '../ui/dom.ts'
@@ -127,9 +127,21 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       sync()
       await refreshDocs()
     }
+    // The name rule checked as it is typed, said in words (the server says the same).
+    const nameProblem = h('p', { class: 'field-problem', id: 'new-name-problem', 'aria-live': 'polite' })
+    name.setAttribute('aria-describedby', 'new-name-problem')
+    name.removeAttribute('pattern')
+    name.addEventListener('input', () => {
+      const problem = name.value ? docNameProblem(name.value) : null
+      name.setCustomValidity(problem ?? '')
+      nameProblem.textContent = problem ?? ''
+    })
+    name.after(nameProblem)
     createForm.addEventListener('submit', async (e) => {
       e.preventDefault()
       const docName = name.value
+      const problem = docNameProblem(docName)
+      if (problem) { nameProblem.textContent = problem; name.focus(); return }
       const source: ImportSource | null = wordFile ?? (text.value.trim() ? { filename: file.files?.[0]?.name ?? 'pasted.txt', text: text.value } : null)
       if (!source) {
         // A blank document: nothing to preview.

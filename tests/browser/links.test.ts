@@ -66,4 +66,23 @@ describe.skipIf(missing !== null)('sign-in links on the meeting home', () => {
     expect(await rus.locator('.notice').textContent()).toContain('Read only: this sign-in link no longer works')
     expect(await rus.getByRole('button', { name: 'Bracket the selection' }).isDisabled()).toBe(true)
   }))
+
+  it('a document name is checked as it is typed and refused in words by the server', scenario(() => h, 'doc-name', async (open) => {
+    const sec = await open(h.links.secretariat)
+    await sec.goto(h.server.url + '/')
+    await sec.getByRole('link', { name: /Draft Astana Statement/ }).waitFor()
+    const name = sec.locator('#new-name')
+    await name.fill('my draft!')
+    await expect.poll(() => sec.locator('#new-name-problem').textContent()).toBe("A document name may use only letters, digits, '.', '_' and '-', at most 100 characters; not spaces, “!”")
+    expect(await name.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(false)
+    await name.fill('my-draft')
+    await expect.poll(() => sec.locator('#new-name-problem').textContent()).toBe('')
+    const res = await fetch(`${h.server.url}/api/docs`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.links.secretariat.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'draft/2' })
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain("A document name may use only letters, digits, '.', '_' and '-', at most 100 characters; not “/”")
+  }))
 })

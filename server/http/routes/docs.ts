@@ -1,5 +1,6 @@
 // Document routes: list with counts and presence, create from podium text, rename, read as text.
 
+import { DOC_NAME_RULE, docNameProblem } from '../../../shared/protocol.ts'
 import { createDocument } from '../../documents.ts'
 import type { Route } from '../context.ts'
 import { error, type Reply } from '../respond.ts'
@@ -43,13 +44,13 @@ export const docRoutes: Route[] = [
     roles: ['secretariat'],
     handle: ({ body }, deps) => {
       const b = (body ?? {}) as { name?: unknown; title?: unknown; text?: unknown }
-      if (typeof b.name !== 'string') return error(400, 'name must be a string of [A-Za-z0-9._-]{1,100}')
+      if (typeof b.name !== 'string') return error(400, `name must be a document name: ${DOC_NAME_RULE}`)
       const title = checkTitle(b.title, b.name)
       if (typeof title !== 'string') return title
       if (b.text !== undefined && typeof b.text !== 'string') return error(400, 'text must be podium text (a string)')
       const result = createDocument(deps.storage, b.name, title, b.text ?? '', deps.meeting.roster)
       if (!result.ok) {
-        return result.reason === 'exists' ? error(409, `a document named ${b.name} exists`) : error(400, `document name ${JSON.stringify(b.name)} is not [A-Za-z0-9._-]{1,100}`)
+        return result.reason === 'exists' ? error(409, `a document named ${b.name} exists`) : error(400, docNameProblem(b.name) ?? `document name ${JSON.stringify(b.name)} is not allowed: ${DOC_NAME_RULE}`)
       }
       return { status: 201, json: { name: b.name, title, warnings: result.warnings } }
     }
