@@ -1,8 +1,8 @@
 // Limits the server enforces (sizes, rates, timeouts, the socket budget) and token buckets keyed by
 // remote address (before authentication), by token or by document.
 
-import { FRAME_MAX_BYTES } from '../shared/limits.ts'
 import { readFileSync } from 'node:fs'
+import { DOC_MAX_BYTES, FRAME_MAX_BYTES, UPDATE_BYTES_BURST, UPDATE_BYTES_PER_SECOND } from '../shared/limits.ts'
 
 /** Limits the server enforces; every value is a positive number. */
 export interface Limits {
@@ -85,10 +85,10 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   workTimeoutMs: 60_000,
   workMemoryMb: 512,
   // A podium version is tens of kilobytes, a week of a meeting's history a few megabytes.
-  docMaxBytes: 64 * 1024 * 1024,
+  docMaxBytes: DOC_MAX_BYTES,
   // A large paste is a few hundred kilobytes; typing, a few hundred bytes a second.
-  docBytesPerSecond: 512 * 1024,
-  docBytesBurst: 4 * 1024 * 1024,
+  docBytesPerSecond: UPDATE_BYTES_PER_SECOND,
+  docBytesBurst: UPDATE_BYTES_BURST,
   firstRequestMs: 10_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,

@@ -23,3 +23,18 @@ export const CHANGE_MAX_CHARS = 200_000
  * sent as one message when the link returns, and must fit in one frame.
  */
 export const UNSENT_MAX_BYTES = 640 * 1024
+
+/** Bytes one document may hold on the server (its stored state and log); an update past it is refused (rule `doc-size`, close 4409). */
+export const DOC_MAX_BYTES = 64 * 1024 * 1024
+
+/**
+ * Update bytes per second the server takes from one sign-in (and into one document, for updates of
+ * SMALL_UPDATE_BYTES or more), sustained; a faster writer is slowed (its socket not read), never refused.
+ */
+export const UPDATE_BYTES_PER_SECOND = 512 * 1024
+
+/** Burst of update bytes per sign-in and per document (a large paste goes through at once). */
+export const UPDATE_BYTES_BURST = 4 * 1024 * 1024
+
+/** Updates under this many bytes (typing) never wait for a document's byte budget, only their own sign-in's. */
+export const SMALL_UPDATE_BYTES = 16 * 1024

@@ -4,6 +4,7 @@
 // lost and nobody else waits. An update that would take a document past its size is refused in words.
 
 import { RateLimiter, type Limits } from '../limits.ts'
+import { SMALL_UPDATE_BYTES } from '../../shared/limits.ts'
 
 /** What the quota needs from storage: a document's stored bytes (state and log), when it can tell. */
 export interface DocBytes {
@@ -11,7 +12,7 @@ export interface DocBytes {
 }
 
 /** Updates under this many bytes (keystrokes, a short paste) are not held for the document's budget. */
-export const SMALL_UPDATE_BYTES = 16 * 1024
+export { SMALL_UPDATE_BYTES }
 
 // How long a stored size is trusted before it is read again (compaction shrinks it, other processes grow it).
 const RECHECK_MS = 5000
