@@ -19,6 +19,7 @@ import { createNotice } from '../ui/notice.ts'
 import { showStranded } from '../ui/stranded.ts'
 import { createHistoryPanel, createStage } from '../history/index.ts'
 import { watchRestores } from '../history/restore-notice.ts'
+import { watchMerges } from '../editor/merge-flags.ts'
 import { exportMenu, openImportDialog } from '../transfer/index.ts'
 
 const SPEAKING_KEY = 'podium.speaking'
@@ -181,6 +182,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     onUpdate: (v) => { toolbar?.update(v); schedulePanels() }
   })
   view.dom.id = 'podium-text-editor'
+  // Paragraphs both sides changed while apart (offline) are flagged to check, with both versions.
+  if (editing) watchMerges({ ydoc: connection.ydoc, awareness: connection.provider.awareness, remoteOrigin: connection.provider, view: () => view, onState: (fn) => { connection.onState(fn) } })
   // Restore and Replace are announced to every screen, with what the person was typing offered back.
   watchRestores({ api, doc: docName, ydoc: connection.ydoc, awareness: connection.provider.awareness, remoteOrigin: connection.provider, view: () => view, announced: () => void history.refresh() })
   connection.provider.awareness.on('change', () => { if (active === 'presence') schedulePanels() })
