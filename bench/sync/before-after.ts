@@ -6,7 +6,8 @@
 // tree's server. Each round runs before, after and the reference server (the order of before and
 // after alternating from round to round), recording the load average of the machine before each run.
 //
-// Flags: --before <path> (required) --rounds N (5) --clients (200) --rate (2) --seconds (20) --warmup (2)
+// Flags: --before <path> (required) --after <path> (default: this tree's; a worktree pins the commit
+//   measured while others commit) --rounds N (5) --clients (200) --rate (2) --seconds (20) --warmup (2)
 //   --full (2) --reference (true: include the reference server) --prof (a --cpu-prof of both Podiums)
 
 import { execFileSync } from 'node:child_process'
@@ -22,6 +23,7 @@ import { fmt, summary } from './stats.ts'
 const { values: args } = parseArgs({
   options: {
     before: { type: 'string' },
+    after: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     clients: { type: 'string', default: '200' },
     rate: { type: 'string', default: '2' },
@@ -54,11 +56,11 @@ writeFileSync(seedFile, packUpdates([seedUpdate()]))
 
 interface Variant { name: string; kind: ServerKind; script?: string }
 const before: Variant = { name: 'podium before', kind: 'podium', script: args.before }
-const after: Variant = { name: 'podium after', kind: 'podium', script: new URL('./server-podium.ts', import.meta.url).pathname }
+const after: Variant = { name: 'podium after', kind: 'podium', script: args.after ?? new URL('./server-podium.ts', import.meta.url).pathname }
 const reference: Variant = { name: 'reference', kind: 'reference' }
 const runs: Record<string, (FanoutResult & { loadavg1: number })[]> = {}
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, date: new Date().toISOString() }
-console.log(`node ${machine.node}, ${machine.nproc} × ${machine.cpu}; ${params.clients} clients × ${params.rate}/s × ${params.seconds} s (+${params.warmup}), ${rounds} rounds; before = ${args.before}`)
+console.log(`node ${machine.node}, ${machine.nproc} × ${machine.cpu}; ${params.clients} clients × ${params.rate}/s × ${params.seconds} s (+${params.warmup}), ${rounds} rounds; before = ${args.before}; after = ${after.script}`)
 
 try {
   for (let r = 0; r < rounds; r++) {
