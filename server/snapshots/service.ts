@@ -93,7 +93,8 @@ export function displayName(storage: Storage, identity: string): string {
     const t = storage.tokenById(identity.slice('token:'.length))
     if (!t) return identity
     const role = t.role[0].toUpperCase() + t.role.slice(1)
-    return t.label ? `${role} (${t.label})` : role
+    // A label that only repeats the role ("Secretariat (Secretariat)") adds nothing.
+    return t.label && t.label.trim().toLowerCase() !== t.role.toLowerCase() ? `${role} (${t.label})` : role
   }
   if (identity === 'cli') return 'Secretariat (command line)'
   return identity === 'server' ? 'Podium' : identity

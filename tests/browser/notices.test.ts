@@ -39,7 +39,8 @@ describe.skipIf(missing !== null)('notices of restore and replace', () => {
       const notice = page.locator('.restore-notice')
       await expect.poll(() => notice.isVisible(), { timeout: 10_000 }).toBe(true)
       const text = (await notice.textContent()) ?? ''
-      expect(text).toMatch(/Secretariat.* restored “Podium version as of COB, 4 October 2022” for everyone/)
+      // "Secretariat", not "Secretariat (Secretariat)".
+      expect(await notice.locator('p').first().textContent()).toMatch(/^Secretariat restored “Podium version as of COB, 4 October 2022” for everyone/)
       expect(text).toContain('Before restoring')
     }
     // Each delegate who had typed gets the paragraph as they had it.
