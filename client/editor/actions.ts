@@ -74,9 +74,13 @@ function simple(id: string, short: string, label: string, keys: string[], group:
   }
 }
 
+/** Why a position or note cannot be entered: no delegation speaking yet (the pen picks one). */
+const NO_DELEGATION = 'Choose the delegation speaking first ("For …" in the toolbar)'
+
 function withDelegation(id: string, short: string, label: string, keys: string[], make: (d: string) => Command): EditorAction {
   return {
     id, short, label, keys, group: 'position',
+    why: (_state, ctx) => (ctx.speaking() ? null : NO_DELEGATION),
     enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && make(d)(state) },
     run: (view, ctx) => { const d = ctx.speaking(); return !!d && make(d)(view.state, view.dispatch, view) }
   }
@@ -99,6 +103,7 @@ export const ACTIONS: readonly EditorAction[] = [
   withDelegation('oppose', '−', 'Oppose the bracket at the cursor, or the text before it (again: take it back)', ['Alt--'], (d) => togglePosition(d, '-')),
   {
     id: 'qualifier', short: 'Qualify…', label: 'Add or change the qualifier of your position ("with reservation")', keys: ['Alt-q'], group: 'position',
+    why: (_state, ctx) => (ctx.speaking() ? null : NO_DELEGATION),
     enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && setQualifier(d, 'x')(state) },
     run(view, ctx) {
       const d = ctx.speaking()
@@ -113,6 +118,7 @@ export const ACTIONS: readonly EditorAction[] = [
   },
   {
     id: 'note', short: 'Note…', label: 'Add a note for the delegation ("keep original")', keys: ['Alt-n'], group: 'position',
+    why: (_state, ctx) => (ctx.speaking() ? null : NO_DELEGATION),
     enabled: (state, ctx) => { const d = ctx.speaking(); return !!d && insertNote([d], 'x')(state) },
     run(view, ctx) {
       const d = ctx.speaking()

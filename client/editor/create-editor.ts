@@ -50,7 +50,16 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
   const lookup = rosterLookup(opts.roster)
   const actionKeys: Record<string, (s: EditorState, d?: unknown, v?: EditorView) => boolean> = {}
   for (const a of ACTIONS) {
-    for (const k of a.keys) actionKeys[k] = (_s, _d, v) => (v ? a.run(v, opts.actions) : false)
+    for (const k of a.keys) {
+      actionKeys[k] = (_s, _d, v) => {
+        if (!v) return false
+        if (a.run(v, opts.actions)) return true
+        // A key that did nothing says why, when there is a reason to give (no delegation speaking…).
+        const why = v.editable ? a.why?.(v.state, opts.actions) : null
+        if (why) { opts.trust?.notify(why); return true }
+        return false
+      }
+    }
   }
   const editable = () => opts.canEdit && opts.ready()
   const plugins: Plugin[] = [

@@ -149,4 +149,24 @@ describe.skipIf(missing !== null)('basic editing', () => {
     await expect.poll(() => paragraphText(ind, 'PP1.'), { timeout: 10_000 }).toContain('[common goals] (+IND) (-CHN)')
     expect(h.server.storage.refusals('astana-statement')).toEqual([])
   }))
+
+  it('Alt+= with no delegation speaking says why; the disabled buttons say why in their tooltip; Ctrl+] on another\'s bracket too', scenario('say-why', async (open) => {
+    const sec = await open(h.links.secretariat)
+    await selectIn(sec, 'PP4.', 'promoting our interaction')
+    const support = sec.getByRole('button', { name: /^Support the bracket/ })
+    await expect.poll(() => support.isDisabled(), { timeout: 5000 }).toBe(true)
+    expect(await support.getAttribute('title')).toBe('Choose the delegation speaking first ("For …" in the toolbar)')
+    await sec.keyboard.press('Alt+=')
+    await expect.poll(() => sec.locator('.notice').textContent(), { timeout: 5000 }).toContain('Choose the delegation speaking first')
+    // Once a delegation is chosen it works.
+    await sec.getByLabel(/Delegation speaking/).selectOption('TUR')
+    await selectIn(sec, 'PP4.', 'promoting our interaction')
+    await sec.keyboard.press('Alt+=')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('(+TUR)')
+    // A delegation pressing Ctrl+] on a bracket it did not put in is told why.
+    const ind = await open(h.links.IND)
+    await selectIn(ind, 'PP4.', 'promoting our interaction')
+    await ind.keyboard.press('Control+]')
+    await expect.poll(() => ind.locator('.notice').textContent(), { timeout: 5000 }).toContain('only a bracket it put in')
+  }))
 })
