@@ -58,8 +58,14 @@ function slug(s: string): string {
   return s.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_-]+/g, '-').slice(0, 60).replace(/-+$/, '')
 }
 
-/** A download file name for `meta` in `format`: "<title>[-<label>].<ext>", ASCII letters, digits and dashes. */
+/**
+ * A download file name for `meta` in `format`: "<title>-<label>.<ext>" for a snapshot, and for the live
+ * text "<title>-live-YYYY-MM-DD-HHMMutc.<ext>" (two exports of a changing text never share a name);
+ * ASCII letters, digits and dashes.
+ */
 export function exportFilename(meta: ExportMeta, format: ExportFormat): string {
-  const base = [slug(meta.title) || 'podium', meta.label ? slug(meta.label) : ''].filter(Boolean).join('-')
+  const when = (meta.date ?? new Date()).toISOString()
+  const live = `live-${when.slice(0, 10)}-${when.slice(11, 13)}${when.slice(14, 16)}utc`
+  const base = [slug(meta.title) || 'podium', meta.label ? slug(meta.label) : live].filter(Boolean).join('-')
   return `${base}.${EXTENSIONS[format]}`
 }

@@ -39,7 +39,8 @@ describe.skipIf(missing !== null)('export and import in the browser', () => {
   it('exports the live text as DOCX and text, a snapshot from History, and as an observer', scenario(() => h, 'export', async (open) => {
     const sec = await open(h.links.secretariat)
     const docx = await exportVia(sec, 'header', 'Word (DOCX)')
-    expect(docx.name).toMatch(/\.docx$/)
+    // The live text's file carries the date and time it was exported.
+    expect(docx.name).toMatch(/^draft-astana-statement.*-live-\d{4}-\d\d-\d\d-\d{4}utc\.docx$/)
     expect(docx.bytes.subarray(0, 2).toString('latin1')).toBe('PK')
     const text = await exportVia(sec, 'header', 'Text (podium text)')
     expect(text.bytes.toString('utf8')).toBe(await serverText(h))

@@ -23,7 +23,7 @@ describe('handleExport (GET /api/docs/<doc>/export?format=…)', () => {
       expect(r.headers['Content-Disposition']).toBe(`attachment; filename="${r.filename}"`)
     }
     expect(exportFilename(META, 'akn')).toBe('draft-astana-statement-podium-version-as-of-cob-4-october-2022.akn.xml')
-    expect(exportFilename({ title: 'Ж' }, 'text')).toBe('podium.txt')
+    expect(exportFilename({ title: 'Ж', date: new Date('2022-10-04T17:42:09Z') }, 'text')).toBe('podium-live-2022-10-04-1742utc.txt')
   })
 
   it('gives 400 JSON for a missing or unknown format and 501 JSON for PDF without a browser', async () => {
