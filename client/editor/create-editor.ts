@@ -99,7 +99,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     },
     clipboardTextSerializer: (slice) => sliceToPodium(slice),
     clipboardTextParser: (text) => podiumToSlice(text, opts.roster),
-    handlePaste: (v, event) => (editable() ? handlePodiumPaste(opts.roster)(v, event) : false),
+    handlePaste: (v, event) => (editable() ? handlePodiumPaste(opts.roster, opts.trust?.notify)(v, event) : false),
     // `this`, not a captured variable: y-prosemirror dispatches while the view is being constructed.
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr))

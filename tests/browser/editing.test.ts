@@ -169,4 +169,16 @@ describe.skipIf(missing !== null)('basic editing', () => {
     await ind.keyboard.press('Control+]')
     await expect.poll(() => ind.locator('.notice').textContent(), { timeout: 5000 }).toContain('only a bracket it put in')
   }))
+
+  it('a pasted position naming no delegation of the roster stays text and is reported', scenario('paste-unknown-code', async (open) => {
+    const ind = await open(h.links.IND)
+    await selectIn(ind, 'PP11.', null)
+    await paste(ind, ' [pasted for XYZ] (+XYZ) (+IND)')
+    await expect.poll(() => paragraphText(ind, 'PP11.'), { timeout: 5000 }).toContain('[pasted for XYZ] (+XYZ) (+IND)')
+    expect(await ind.locator('.pm-position[data-delegation="XYZ"]').count()).toBe(0)
+    expect(await ind.locator('p', { hasText: 'PP11.' }).locator('.pm-position[data-delegation="IND"]').count()).toBe(1)
+    await expect.poll(() => ind.locator('.notice').textContent(), { timeout: 5000 }).toContain('Not on the roster, kept as text: XYZ')
+    await expect.poll(() => serverText(h), { timeout: 10_000 }).toContain('[pasted for XYZ] (+XYZ) (+IND)')
+    expect(h.server.storage.refusals('astana-statement')).toEqual([])
+  }))
 })
