@@ -4,6 +4,7 @@
 
 import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
+import { speaksForAnyDelegation } from '../../shared/protocol.ts'
 import { checkAuthority, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
 import { isViolation, readBlock, type Visible } from '../../shared/trust/block-view.ts'
 import { commonElements } from '../../shared/history/diff-chars.ts'
@@ -22,6 +23,22 @@ function idOf(item: Y.Item): string | null {
 }
 
 const refused = (violation: Violation): Judgement => ({ violation, provenance: [] })
+
+// Whether every struct the transaction added is text (ContentString): typing.
+function onlyNewText(tr: Y.Transaction): boolean {
+  let only = true
+  tr.afterState.forEach((clock, client) => {
+    const from = tr.beforeState.get(client) ?? 0
+    if (!only || clock <= from) return
+    const structs = tr.doc.store.clients.get(client)!
+    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const s = structs[i]
+      // Text in a list, not an attribute's value written as a string (a stance, an id).
+      if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentString) || s.parentSub !== null) { only = false; return }
+    }
+  })
+  return only
+}
 
 /**
  * Judges transaction `tr` (just applied to `fragment`'s document) as a change by `sender`. `authors`
@@ -62,17 +79,41 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
   }
   if (!rootChanged && touched.size === 0) return { violation: null, provenance: [] }
 
+  // Typing — only new characters, nothing deleted, no element, formatting or attribute — changes no
+  // position, note, bracket, id or anyone's words: the blocks need no before-view and no rules but the
+  // lock of agreed paragraphs; each is read once, to be validated as it now is.
+  if (!rootChanged && !deletes && onlyNewText(tr)) {
+    for (const item of touched) {
+      const a = readBlock(item, afterVisible, authorOf)
+      if (isViolation(a)) return refused(a)
+      // Nothing in it is new but characters: positions and notes it holds were there before.
+      const invalid = validateBlock(a.json, roster, a.json)
+      if (invalid) return refused(invalid)
+      if (a.json.attrs.adref === true && !speaksForAnyDelegation(sender.role)) {
+        return refused({ rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' })
+      }
+    }
+    return { violation: null, provenance: [] }
+  }
+
+  // The blocks to judge. Without blocks added or removed, the touched ones are all, and any order
+  // serves (each is compared with itself); otherwise in document order, found by walking the list.
+  let items: Y.Item[]
+  if (rootChanged) {
+    items = []
+    for (let item = fragment._start; item; item = item.right as Y.Item | null) {
+      const was = beforeVisible(item)
+      const is = afterVisible(item)
+      if ((was || is) && (touched.has(item) || was !== is)) items.push(item)
+    }
+  } else {
+    items = [...touched]
+  }
   const blocks: ChangedBlock[] = []
-  const untouched: Y.Item[] = []
   let newIds = false
-  for (let item = fragment._start; item; item = item.right as Y.Item | null) {
+  for (const item of items) {
     const was = beforeVisible(item)
     const is = afterVisible(item)
-    if (!was && !is) continue
-    if (!touched.has(item) && !(rootChanged && was !== is)) {
-      if (is) untouched.push(item)
-      continue
-    }
     let beforeBlock: BlockState | null = null
     let afterBlock: BlockState | null = null
     if (was) {
@@ -93,7 +134,9 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
   // Other blocks' ids matter only when the change gives a block an id it did not have.
   const otherIds = new Set<string>()
   if (newIds) {
-    for (const item of untouched) {
+    const judged = new Set(items)
+    for (let item = fragment._start; item; item = item.right as Y.Item | null) {
+      if (judged.has(item) || item.deleted) continue
       const id = idOf(item)
       if (id !== null) otherIds.add(id)
     }

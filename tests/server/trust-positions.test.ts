@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 import { CloseCode } from '../../shared/protocol.ts'
 import { schema } from '../../shared/schema.ts'
 import { DEFAULT_ROSTER } from '../../shared/roster.ts'
@@ -113,6 +114,46 @@ describe('codes written in another script', () => {
     await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(+ИРАН)'), 'Iran states its position in Cyrillic')
     expect(iran.closedWith).toBeNull()
     iran.close()
+    await server.close()
+  })
+})
+
+// An update written by hand: the given structs (one run per client), no deletions.
+function encodeStructs(items: Y.Item[]): Uint8Array {
+  const enc = new Y.UpdateEncoderV1()
+  const byClient = new Map<number, Y.Item[]>()
+  for (const it of items) byClient.set(it.id.client, [...(byClient.get(it.id.client) ?? []), it])
+  encoding.writeVarUint(enc.restEncoder, byClient.size)
+  for (const [client, list] of byClient) {
+    encoding.writeVarUint(enc.restEncoder, list.length)
+    enc.writeClient(client)
+    encoding.writeVarUint(enc.restEncoder, list[0].id.clock)
+    for (const it of list) it.write(enc, 0)
+  }
+  encoding.writeVarUint(enc.restEncoder, 0)
+  return enc.toUint8Array()
+}
+
+describe('an attribute written as text', () => {
+  it('is judged as the attribute change it is: a qualifier on Israel\'s position, sent as a string struct, is refused', async () => {
+    const server = await start()
+    const ind = await RawClient.open(server, token(server, 'delegation', 'IND'))
+    const sv = Y.encodeStateVector(ind.doc)
+    const scratch = new Y.Doc({ gc: false })
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(ind.doc))
+    scratch.clientID = ind.doc.clientID
+    const isr = (doc: Y.Doc) => elements(doc, 'delegation_mark').find((m) => m.getAttribute('delegation') === 'ISR' && !m.getAttribute('qualifier'))!
+    isr(scratch).setAttribute('qualifier', 'x')
+    const decoded = Y.decodeUpdate(Y.encodeStateAsUpdate(scratch, sv))
+    const items = decoded.structs.filter((s): s is Y.Item => s instanceof Y.Item)
+    expect(items).toHaveLength(1)
+    // The same attribute, its value as one character of text instead of a plain value.
+    ;(items[0] as unknown as { content: unknown }).content = new Y.ContentString('x')
+    ind.send(encodeStructs(items))
+    expect(await ind.closeCode()).toBe(CloseCode.refused)
+    expect(server.storage.refusals(DOC)[0].rule).toBe('position-owner')
+    expect(positionsIn(server.hub.rooms.get(DOC)!.ydoc.getXmlFragment('prosemirror'))).not.toContain('(-ISR x)')
+    scratch.destroy()
     await server.close()
   })
 })
