@@ -8,6 +8,7 @@ import { ask } from '../ui/ask.ts'
 import { whoChip } from '../ui/identity.ts'
 import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
 import type { ImportSource } from '../session/types.ts'
+import { saveBlob } from '../transfer/download.ts'
 
 function when(iso: string | null | undefined): string {
   if (!iso) return '—'
@@ -222,7 +223,36 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
     }
     const tokensTable = h('table', { class: 'tokens' }, h('caption', {}, 'Issued links'),
       h('thead', {}, h('tr', {}, ...['Role', 'Delegation', 'Label', 'Issued', 'Documents', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))), tokensBody)
-    sections.push(h('div', { class: 'manage' }, createForm, issueForm), h('section', { 'aria-label': 'Issued links' }, tokensTable))
+    // Links for every delegation at once: a printable list and a CSV, for the opening of the meeting.
+    const batchOut = h('div', { class: 'batch-links' })
+    const batch = h('button', { type: 'button', onclick: () => void issueAll() }, 'Links for every delegation…')
+    async function issueAll() {
+      const opens = docSelect!.value || undefined
+      const sure = await confirmDialog('Issue a link for every delegation?',
+        `One new link for each of the ${me.roster.length} delegations on the roster${opens ? `, opening ${opens}` : ''}. Each is shown once, here: print the list or save it as CSV now.`, 'Issue links')
+      if (!sure) return
+      const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+      const rows: { code: string; name: string; link: string }[] = []
+      for (const r of me.roster) {
+        try {
+          const t = await api.issueToken({ role: 'delegation', delegation: r.code, label: `${r.code} ${stamp}`, doc: undefined })
+          const path = opens ? `/d/${encodeURIComponent(opens)}?token=${encodeURIComponent(t.token)}` : t.link
+          rows.push({ code: r.code, name: r.name, link: new URL(path, location.origin).href })
+        } catch (e) { fail(e); break }
+      }
+      const csv = ['code,delegation,link', ...rows.map((x) => [x.code, x.name, x.link].map((v) => `"${v.replace(/"/g, '""')}"`).join(','))].join('\r\n') + '\r\n'
+      const save = h('button', { type: 'button', onclick: () => saveBlob(new Blob([csv], { type: 'text/csv' }), `sign-in-links-${stamp.replace(/[^0-9]/g, '')}.csv`) }, 'Save as CSV')
+      const print = h('button', { type: 'button', onclick: () => window.print() }, 'Print')
+      replaceChildren(batchOut,
+        h('h2', {}, `Sign-in links, ${stamp} UTC — shown once`), save, print,
+        h('table', { class: 'tokens batch' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Code'), h('th', { scope: 'col' }, 'Delegation'), h('th', { scope: 'col' }, 'Sign-in link'))),
+          h('tbody', {}, ...rows.map((x) => h('tr', {}, h('td', {}, x.code), h('td', {}, x.name), h('td', { class: 'link' }, x.link))))))
+      document.body.classList.add('has-batch-links')
+      flash(`${rows.length} links issued.`)
+      await refreshTokens()
+    }
+    issueForm.append(batch)
+    sections.push(h('div', { class: 'manage' }, createForm, issueForm), batchOut, h('section', { 'aria-label': 'Issued links' }, tokensTable))
     void refreshTokens()
   }
 

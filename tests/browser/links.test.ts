@@ -2,6 +2,7 @@
 // link is marked, the last secretariat link cannot be revoked, labels stay unique, and a tab whose
 // link is revoked turns read-only at once with a plain explanation.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { browserUnavailable, startHarness, type Harness } from './harness.ts'
 import { scenario } from './scenario.ts'
@@ -84,5 +85,27 @@ describe.skipIf(missing !== null)('sign-in links on the meeting home', () => {
     })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain("A document name may use only letters, digits, '.', '_' and '-', at most 100 characters; not “/”")
+  }))
+
+  it('the secretariat issues links for every delegation at once: a list to print and a CSV whose links work', scenario(() => h, 'batch-links', async (open) => {
+    const me = await (await fetch(`${h.server.url}/api/me`, { headers: { Authorization: `Bearer ${h.links.secretariat.token}` } })).json() as { roster: { code: string }[] }
+    const sec = await open(h.links.secretariat)
+    await sec.goto(h.server.url + '/')
+    await sec.getByRole('link', { name: /Draft Astana Statement/ }).waitFor()
+    await sec.getByLabel('Opens').selectOption('astana-statement')
+    await sec.getByRole('button', { name: 'Links for every delegation…' }).click()
+    await sec.getByRole('dialog').getByRole('button', { name: 'Issue links' }).click()
+    const rows = sec.locator('.batch-links tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(me.roster.length)
+    const [download] = await Promise.all([sec.waitForEvent('download'), sec.getByRole('button', { name: 'Save as CSV' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^sign-in-links-\d{12}\.csv$/)
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n')
+    expect(csv[0]).toBe('code,delegation,link')
+    expect(csv.length).toBe(me.roster.length + 1)
+    const tur = csv.find((l) => l.startsWith('"TUR"'))!
+    const link = /"(http[^"]+)"$/.exec(tur)![1]
+    expect(link).toMatch(/\/d\/astana-statement\?token=/)
+    const page = await open({ role: 'delegation', delegation: 'TUR', token: '', url: link })
+    expect(await page.locator('.who').textContent()).toContain('(TUR)')
   }))
 })
