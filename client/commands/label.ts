@@ -88,3 +88,13 @@ export function insertNextLabel(series?: LabelSeries): Command {
     return true
   }
 }
+
+/** Whether the cursor's paragraph is in the preamble: PP labels above it and an OP label below. */
+export function inPreamble(state: import('prosemirror-state').EditorState): boolean {
+  const { $from } = state.selection
+  if ($from.depth < 1) return false
+  const blockPos = $from.before(1)
+  const all = labelsIn(state.doc)
+  const above = all.filter((l) => l.pos < blockPos)
+  return above[above.length - 1]?.label.series === 'PP' && all.some((l) => l.pos > blockPos && l.label.series === 'OP')
+}

@@ -26,6 +26,7 @@ import {
   toggleDeletion, toggleStrong, toggleEmphasis, insertNextLabel
 } from '../commands/index.ts'
 import { positionsOfBracketHere } from '../commands/unbracket.ts'
+import { inPreamble } from '../commands/label.ts'
 
 /** What actions need from the page around the editor. */
 export interface ActionContext {
@@ -35,6 +36,8 @@ export interface ActionContext {
   ask(title: string, label: string, initial: string): Promise<string | null>
   /** Whether the person holds the pen (secretariat, chair): may mark paragraphs agreed ad ref and edit them. */
   holdsPen(): boolean
+  /** Asks a yes/no question (an unusual act: an OP label in the preamble); absent: no question asked. */
+  confirm?(title: string, message: string, confirmLabel: string): Promise<boolean>
 }
 
 /** Why the person cannot change the text at the cursor (an agreed ad ref paragraph, for a delegation), or null. */
@@ -98,7 +101,20 @@ export const ACTIONS: readonly EditorAction[] = [
   },
   simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
   simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),
-  simple('label-op', 'OP…', 'Insert the next free operative paragraph label (OP)', ['Alt-o'], 'structure', insertNextLabel('OP')),
+  {
+    id: 'label-op', short: 'OP…', label: 'Insert the next free operative paragraph label (OP)', keys: ['Alt-o'], group: 'structure',
+    enabled: (state) => insertNextLabel('OP')(state),
+    run(view, ctx) {
+      if (!insertNextLabel('OP')(view.state)) return false
+      // An OP label among the preambular paragraphs is rarely meant: ask first.
+      if (!inPreamble(view.state) || !ctx.confirm) return insertNextLabel('OP')(view.state, view.dispatch, view)
+      void ctx.confirm('An OP label in the preamble?', 'This paragraph stands among the preambular (PP) paragraphs, before the operative ones. Insert an operative (OP) label here anyway?', 'Insert OP label').then((yes) => {
+        if (yes) insertNextLabel('OP')(view.state, view.dispatch, view)
+        view.focus()
+      })
+      return true
+    }
+  },
   withDelegation('support', '+', 'Support the bracket at the cursor, or the text before it (again: take it back)', ['Alt-=', 'Alt-+'], (d) => togglePosition(d, '+')),
   withDelegation('oppose', '−', 'Oppose the bracket at the cursor, or the text before it (again: take it back)', ['Alt--'], (d) => togglePosition(d, '-')),
   {

@@ -7,6 +7,7 @@ import { createEditor } from '../editor/create-editor.ts'
 import type { ActionContext } from '../editor/actions.ts'
 import { h } from '../ui/dom.ts'
 import { ask } from '../ui/ask.ts'
+import { confirmDialog } from '../ui/confirm.ts'
 import { linkIndicator } from '../ui/link-state.ts'
 import { identityOf, whoChip } from '../ui/identity.ts'
 import { createToolbar } from '../ui/toolbar.ts'
@@ -54,7 +55,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
 
   let speaking: string | null = me.delegation ?? (speaksForAnyDelegation(me.role) ? sessionStorage.getItem(SPEAKING_KEY) ?? (me.role === 'chair' ? 'CHAIR' : null) : null)
   const pen = speaksForAnyDelegation(me.role)
-  const ctx: ActionContext = { speaking: () => speaking, ask, holdsPen: () => pen }
+  const ctx: ActionContext = { speaking: () => speaking, ask, holdsPen: () => pen, confirm: confirmDialog }
 
   const notice = createNotice()
   const say = notice.say
