@@ -121,10 +121,11 @@ export function compare(deps: SnapshotDeps, name: string, fromId: number, toId: 
   // Identities become the names people use, once, here at the edge.
   const names = new Map<string, string>()
   const name_ = (id: string) => names.get(id) ?? names.set(id, displayName(deps.storage, id)).get(id)!
-  const rename = (xs: { by: string | null; proposal?: { by: string | null }; content?: unknown[] }[]): void => {
+  const rename = (xs: { by: string | null; proposal?: { by: string | null }; attrsChanged?: { by: string | null }; content?: unknown[] }[]): void => {
     for (const x of xs) {
       if (x.by) x.by = name_(x.by)
       if (x.proposal?.by) x.proposal.by = name_(x.proposal.by)
+      if (x.attrsChanged?.by) x.attrsChanged.by = name_(x.attrsChanged.by)
       if (Array.isArray(x.content)) rename(x.content as never)
     }
   }

@@ -5,7 +5,7 @@
 import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { speaksForAnyDelegation } from '../../shared/protocol.ts'
-import { checkAuthority, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
+import { checkAuthority, MAX_BLOCK_TEXT_LENGTH, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
 import { isViolation, readBlock, type Visible } from '../../shared/trust/block-view.ts'
 import { commonElements } from '../../shared/history/diff-chars.ts'
 import type { Authors } from './authors.ts'
@@ -24,21 +24,33 @@ function idOf(item: Y.Item): string | null {
 
 const refused = (violation: Violation): Judgement => ({ violation, provenance: [] })
 
-// Whether every struct the transaction added is text (ContentString): typing.
-function onlyNewText(tr: Y.Transaction): boolean {
-  let only = true
+// The text nodes a transaction typed into, when every struct it added is text (ContentString) in a
+// text node that was already there (typing); null for any other change.
+function typedTexts(tr: Y.Transaction): Set<Y.XmlText> | null {
+  const texts = new Set<Y.XmlText>()
+  let typing = true
   tr.afterState.forEach((clock, client) => {
     const from = tr.beforeState.get(client) ?? 0
-    if (!only || clock <= from) return
+    if (!typing || clock <= from) return
     const structs = tr.doc.store.clients.get(client)!
     for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
       const s = structs[i]
-      // Text in a list, not an attribute's value written as a string (a stance, an id).
-      if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentString) || s.parentSub !== null) { only = false; return }
+      // Text in a list, not an attribute's value written as a string (a stance, an id), in a text
+      // node that is a paragraph's or a bracket's and not new (a new one is a new element's part).
+      const parent = s instanceof Y.Item ? s.parent : null
+      if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentString) || s.parentSub !== null ||
+        !(parent instanceof Y.XmlText) || !parent._item || parent._item.id.clock >= (tr.beforeState.get(parent._item.id.client) ?? 0) ||
+        !(parent._item.parent instanceof Y.XmlElement) || !TEXT_HOLDERS.has(parent._item.parent.nodeName)) {
+        typing = false
+        return
+      }
+      texts.add(parent)
     }
   })
-  return only
+  return typing ? texts : null
 }
+
+const TEXT_HOLDERS = new Set(['paragraph', 'heading', 'bracket'])
 
 /**
  * Judges transaction `tr` (just applied to `fragment`'s document) as a change by `sender`. `authors`
@@ -79,21 +91,24 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
   }
   if (!rootChanged && touched.size === 0) return { violation: null, provenance: [] }
 
-  // Typing — only new characters, nothing deleted, no element, formatting or attribute — changes no
-  // position, note, bracket, id or anyone's words: the blocks need no before-view and no rules but the
-  // lock of agreed paragraphs; each is read once, to be validated as it now is.
-  if (!rootChanged && !deletes && onlyNewText(tr)) {
-    for (const item of touched) {
-      const a = readBlock(item, afterVisible, authorOf)
-      if (isViolation(a)) return refused(a)
-      // Nothing in it is new but characters: positions and notes it holds were there before.
-      const invalid = validateBlock(a.json, roster, a.json)
-      if (invalid) return refused(invalid)
-      if (a.json.attrs.adref === true && !speaksForAnyDelegation(sender.role)) {
-        return refused({ rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' })
+  // Typing — only new characters in existing text nodes, nothing deleted, no element, formatting or
+  // attribute — changes no position, note, bracket, id or anyone's words, and leaves every block as
+  // valid as it was: only the lock of agreed paragraphs and the text's length are left to check, on
+  // the text nodes typed into, without reading whole blocks (typing is most of all updates).
+  if (!rootChanged && !deletes) {
+    const typed = typedTexts(tr)
+    if (typed) {
+      for (const text of typed) {
+        if (text.length > MAX_BLOCK_TEXT_LENGTH) return refused({ rule: 'invalid-block', reason: `The change holds a paragraph longer than ${MAX_BLOCK_TEXT_LENGTH} characters, which is not part of a podium text` })
+        let top: Y.AbstractType<any> = text
+        while (top._item && top._item.parent !== root) top = top._item.parent as Y.AbstractType<any>
+        if (!top._item || !(top instanceof Y.XmlElement)) return refused({ rule: 'invalid-block', reason: 'The change holds text outside a paragraph, which is not part of a podium text' })
+        if (top.getAttribute('adref') === (true as never) && !speaksForAnyDelegation(sender.role)) {
+          return refused({ rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' })
+        }
       }
+      return { violation: null, provenance: [] }
     }
-    return { violation: null, provenance: [] }
   }
 
   // The blocks to judge. Without blocks added or removed, the touched ones are all, and any order

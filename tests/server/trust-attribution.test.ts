@@ -33,6 +33,9 @@ describe('attribution', () => {
     expect(find('position-dropped', 'ISR withdrew its opposition')?.by).toEqual(['Chair'])
     expect(find('position-taken', 'ISR supported')?.by).toEqual(['Chair'])
     expect(find('position-taken', 'CHN supported')?.by).toEqual(['Chair'])
+    // The redline names the chair as who flipped Israel's stance, by the name people use.
+    const flipped = JSON.stringify(result.comparison.blocks).includes('"attrsChanged":{"from":{"delegation":"ISR","stance":"-"},"by":"Chair"}')
+    expect(flipped).toBe(true)
     // Nothing of it is attributed to nobody.
     expect(changes.filter((c) => c.by.length === 0)).toEqual([])
     // The audit agrees: IND's update from the delegation, the two others from the chair.
