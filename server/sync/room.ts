@@ -43,6 +43,9 @@ export interface RoomDeps {
   roster?: readonly RosterEntry[]
 }
 
+// Up to this many updates in one turn, each sender gets the others' updates only (one merge each).
+const SMALL_BATCH = 4
+
 /** Encodes a y-websocket sync-update message. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
@@ -418,13 +421,17 @@ export class Room {
   }
 
   // One message per peer per turn: the batch merged into one update (a socket write per delivered update
-  // was the largest cost under load). A sender gets the others' updates only, never its own back.
+  // was the largest cost under load). A small batch is merged again without each sender's own updates;
+  // a large one is merged once and sent to everyone, senders included (Yjs ignores what it has): one
+  // merge per sender made a turn's cost grow with the square of its updates, so a server that fell a
+  // little behind fell further behind (docs/benchmarks.md, "Trust rules: before/after").
   private broadcast(batch: { update: Uint8Array; from: Peer | undefined }[]): void {
     const merged = (items: typeof batch) => syncUpdateMessage(items.length === 1 ? items[0].update : Y.mergeUpdates(items.map((i) => i.update)))
     const senders = new Set(batch.map((i) => i.from).filter((p): p is Peer => p !== undefined))
+    const excludeOwn = batch.length <= SMALL_BATCH
     let toAll: Uint8Array | null = null
     for (const p of this.peers.values()) {
-      if (!senders.has(p)) {
+      if (!excludeOwn || !senders.has(p)) {
         p.send(toAll ??= merged(batch))
         continue
       }
