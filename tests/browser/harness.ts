@@ -26,6 +26,17 @@ function newestMtime(dir: string): number {
   return newest
 }
 
+/**
+ * For a browser test file: why it cannot run (null when it can). In CI a missing browser is an
+ * error, thrown here; elsewhere the reason is printed and the suite is skipped.
+ */
+export function browserSkipReason(): string | null {
+  const missing = browserUnavailable()
+  if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
+  if (missing) console.warn(`skipping browser tests: ${missing}`)
+  return missing
+}
+
 /** Builds dist/client with Vite when it is missing or older than client/ or shared/ sources. */
 export async function ensureClientBuilt(): Promise<void> {
   const built = existsSync(DIST_INDEX) ? statSync(DIST_INDEX).mtimeMs : 0

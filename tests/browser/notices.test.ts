@@ -2,12 +2,10 @@
 // secretariat reaches every screen with a notice naming who restored what, and a delegate who had
 // been typing gets the paragraph as they had it offered back.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { browserUnavailable, startHarness, selectIn, serverText, type Harness } from './harness.ts'
+import { browserSkipReason, startHarness, selectIn, serverText, type Harness } from './harness.ts'
 import { scenario } from './scenario.ts'
 
-const missing = browserUnavailable()
-if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
-if (missing) console.warn(`skipping browser tests: ${missing}`)
+const missing = browserSkipReason()
 
 describe.skipIf(missing !== null)('notices of restore and replace', () => {
   let h: Harness

@@ -3,12 +3,10 @@
 // the server when the link returns; a backlog that cannot be sent (1009) is said in words, with a
 // way to save it and start again — never a reconnect loop.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { browserUnavailable, startHarness, selectIn, paragraphText, serverText, type Harness } from './harness.ts'
+import { browserSkipReason, startHarness, selectIn, paragraphText, serverText, type Harness } from './harness.ts'
 import { scenario as runScenario, type Open } from './scenario.ts'
 
-const missing = browserUnavailable()
-if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`)
-if (missing) console.warn(`skipping browser tests: ${missing}`)
+const missing = browserSkipReason()
 
 // Inserts `n` characters at the end of the paragraph starting with `label`, as one ProseMirror change.
 async function insertChars(page: import('playwright-core').Page, label: string, n: number): Promise<void> {
