@@ -2,6 +2,7 @@
 // and snapshots. Every link is a sha256 over a tag, the previous link and the row's own fields, so a
 // row changed, removed or moved after it was written no longer matches (see docs/server.md).
 
+import type { RefusalRecord } from './types.ts'
 import { hash } from 'node:crypto'
 
 /** The `prev` of the first link of a chain. */
@@ -62,16 +63,7 @@ export function auditHash(prev: string, r: AuditFields): string {
 }
 
 /** The fields of one refusal row that its hash covers (all of them but its id). */
-export interface RefusalFields {
-  doc: string
-  tokenId: string | null
-  role: string
-  delegation: string | null
-  at: string
-  rule: string
-  reason: string
-  bytes: number
-}
+export type RefusalFields = Omit<RefusalRecord, 'id'>
 
 /** The hash of a refusal row, chained over the whole table in id order. */
 export function refusalHash(prev: string, r: RefusalFields): string {

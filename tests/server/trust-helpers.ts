@@ -167,3 +167,11 @@ export function appendTo(label: string, ...nodes: Node[]): (doc: Node) => Node {
     return new Transform(doc).insert(end, nodes).doc
   }
 }
+
+/** Appends a position element (attributes as given, unchecked) at the end of the block starting with `label`. */
+export function appendPosition(doc: Y.Doc, label: string, attrs: Record<string, unknown>): void {
+  const mark = new Y.XmlElement('delegation_mark')
+  for (const [k, v] of Object.entries(attrs)) mark.setAttribute(k, v as string)
+  const b = block(doc, label)
+  b.insert(b.length, [mark])
+}

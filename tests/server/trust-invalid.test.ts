@@ -7,20 +7,15 @@ import { takeSnapshot, compare, snapshotDoc } from '../../server/snapshots/servi
 import { SERVER_ACTOR } from '../../server/sync/origins.ts'
 import { serializePodium } from '../../shared/format/index.ts'
 import { DOC, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
-import { RawClient, appendTo, block } from './trust-helpers.ts'
+import { RawClient, appendPosition, appendTo, block } from './trust-helpers.ts'
 
 afterEach(cleanupDirs)
 
-function mark(attrs: Record<string, unknown>): Y.XmlElement {
-  const m = new Y.XmlElement('delegation_mark')
-  for (const [k, v] of Object.entries(attrs)) m.setAttribute(k, v as string)
-  return m
-}
 
 // Each hostile change, as a hand-made Yjs change on a delegation's own document.
 const attacks: [string, string, (doc: Y.Doc) => void][] = [
-  ['a position for "__proto__"', 'invalid-block', (doc) => { const pp4 = block(doc, 'PP4.'); pp4.insert(pp4.length, [mark({ delegation: '__proto__', stance: '+' })]) }],
-  ['a number as a delegation code', 'invalid-block', (doc) => { const pp4 = block(doc, 'PP4.'); pp4.insert(pp4.length, [mark({ delegation: 42 as never, stance: '+' })]) }],
+  ['a position for "__proto__"', 'invalid-block', (doc) => appendPosition(doc, 'PP4.', { delegation: '__proto__', stance: '+' })],
+  ['a number as a delegation code', 'invalid-block', (doc) => appendPosition(doc, 'PP4.', { delegation: 42, stance: '+' })],
   ['an object as note text', 'invalid-block', (doc) => {
     const note = new Y.XmlElement('note')
     note.setAttribute('delegations', 'IND')

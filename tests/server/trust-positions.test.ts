@@ -6,7 +6,7 @@ import { schema } from '../../shared/schema.ts'
 import { DEFAULT_ROSTER } from '../../shared/roster.ts'
 import { DEFAULT_MEETING } from '../../server/config.ts'
 import { DOC, cleanupDirs, content, start, token, waitFor } from './helpers.ts'
-import { RawClient, appendTo, block, elements, positionsIn } from './trust-helpers.ts'
+import { RawClient, appendPosition, appendTo, block, elements, positionsIn } from './trust-helpers.ts'
 
 afterEach(cleanupDirs)
 
@@ -19,13 +19,7 @@ describe('positions are owned', () => {
     // IND states a position for China on PP1.
     const a = await RawClient.open(server, token(server, 'delegation', 'IND'))
     const before = content(live(server))
-    a.change((doc) => {
-      const mark = new Y.XmlElement('delegation_mark')
-      mark.setAttribute('delegation', 'CHN')
-      mark.setAttribute('stance', '+')
-      const pp1 = block(doc, 'PP1.')
-      pp1.insert(pp1.length, [mark])
-    })
+    a.change((doc) => appendPosition(doc, 'PP1.', { delegation: 'CHN', stance: '+' }))
     expect(await a.closeCode()).toBe(CloseCode.refused)
     expect(a.closedWith!.reason).toBe("Only China can state China's position")
     expect(JSON.parse(a.denied[0])).toEqual({ rule: 'position-owner', reason: "Only China can state China's position" })
@@ -77,13 +71,7 @@ describe('positions are owned', () => {
 
     // The chair types what China says from the floor.
     const chair = await RawClient.open(server, token(server, 'chair'))
-    chair.change((doc) => {
-      const mark = new Y.XmlElement('delegation_mark')
-      mark.setAttribute('delegation', 'CHN')
-      mark.setAttribute('stance', '+')
-      const pp1 = block(doc, 'PP1.')
-      pp1.insert(pp1.length, [mark])
-    })
+    chair.change((doc) => appendPosition(doc, 'PP1.', { delegation: 'CHN', stance: '+' }))
     await waitFor(() => positionsIn(block(live(server), 'PP1.')).includes('(+CHN)'), 'chair states a position for China')
     expect(ind.closedWith).toBeNull()
     expect(chair.closedWith).toBeNull()
@@ -98,13 +86,7 @@ describe('codes written in another script', () => {
   it('are the roster\'s delegation: Iran may state (+ИРАН), India may not', async () => {
     const roster = DEFAULT_ROSTER.map((e) => (e.code === 'IRAN' ? { ...e, aliases: ['ИРАН'] } : e))
     const server = await start({ meeting: { ...DEFAULT_MEETING, roster } })
-    const mark = () => (doc: Y.Doc) => {
-      const m = new Y.XmlElement('delegation_mark')
-      m.setAttribute('delegation', 'ИРАН')
-      m.setAttribute('stance', '+')
-      const pp1 = block(doc, 'PP1.')
-      pp1.insert(pp1.length, [m])
-    }
+    const mark = () => (doc: Y.Doc) => appendPosition(doc, 'PP1.', { delegation: 'ИРАН', stance: '+' })
     const ind = await RawClient.open(server, token(server, 'delegation', 'IND'))
     ind.change(mark())
     expect(await ind.closeCode()).toBe(CloseCode.refused)
