@@ -149,7 +149,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
       confirmLabel: 'Replace the text',
       consequence: 'The live text is replaced for everyone, as one change. A snapshot of the current text (“Before replacing the text with an import”) is taken first, so nothing is lost.',
       onConfirm: async (preview) => {
-        const r = await api.replaceText(docName, preview.text)
+        // The document as the server read it, so the file's text is never read as markup twice.
+        const r = await api.replaceText(docName, preview.text, preview.doc)
         stage.backToLive()
         say(`Text replaced. The text before is kept as the snapshot “${r.before.label}”.`)
         await history.refresh()

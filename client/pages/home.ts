@@ -155,7 +155,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
         title: `New document ${docName}`,
         confirmLabel: 'Import',
         consequence: `Importing creates the document ${docName} with this text.`,
-        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text).then(() => undefined)
+        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text, p.doc).then(() => undefined)
       })
       if (written) await created(docName)
       else flash('Import cancelled: nothing was created.')

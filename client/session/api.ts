@@ -56,7 +56,7 @@ export class Api {
   /** The meeting's documents with status and who is connected. */
   docs(): Promise<DocSummary[]> { return this.call('GET', '/docs') }
   /** Creates a document, blank or from podium text (secretariat). */
-  createDoc(name: string, title?: string, text?: string): Promise<unknown> { return this.call('POST', '/docs', { name, title, text }) }
+  createDoc(name: string, title?: string, text?: string, doc?: unknown): Promise<unknown> { return this.call('POST', '/docs', doc !== undefined ? { name, title, doc } : { name, title, text }) }
   /** Renames a document's title (secretariat). */
   renameDoc(name: string, title: string): Promise<unknown> { return this.call('PATCH', `/docs/${encodeURIComponent(name)}`, { title }) }
   /** A document as podium text. */
@@ -89,7 +89,7 @@ export class Api {
     return this.call('POST', '/import/preview', 'text' in source ? source : { filename: source.filename, data: toBase64(source.data) })
   }
   /** Replaces a document's live text with podium text (secretariat); the server snapshots the current text first. */
-  replaceText(name: string, text: string): Promise<{ before: SnapshotInfo; warnings: unknown[] }> { return this.call('POST', `/docs/${encodeURIComponent(name)}/replace`, { text }) }
+  replaceText(name: string, text: string, doc?: unknown): Promise<{ before: SnapshotInfo; warnings: unknown[] }> { return this.call('POST', `/docs/${encodeURIComponent(name)}/replace`, doc !== undefined ? { doc } : { text }) }
   /**
    * Downloads an export (`format` text, docx, html, pdf or akn; of a snapshot when `snapshot` is given)
    * as a Blob with the server's file name. Rejects with ApiError carrying the server's message.

@@ -71,8 +71,10 @@ export interface ComparisonInfo extends Comparison {
 export interface ImportPreview {
   kind: string
   title: string | null
-  /** The recognised podium text: what is written on confirmation. */
+  /** The recognised podium text (shown; written only when the server sent no `doc`). */
   text: string
+  /** The document as the server read it (ProseMirror JSON): what is written on confirmation. */
+  doc?: unknown
   warnings: { line: number | null; column: number | null; paragraph: number | null; message: string }[]
   summary: { paragraphs: number; headings: number; brackets: number; positions: number; notes: number }
 }

@@ -3,6 +3,7 @@
 // The server runs them in worker threads (pool.ts) over their own connection to podium.db, never on
 // the event loop that carries the live edits; each answers a Reply the route sends as it is.
 
+import { documentFromJSON } from '../../shared/trust/index.ts'
 import * as Y from 'yjs'
 import { renderComparisonHtml } from '../../shared/history/index.ts'
 import { renderHtml } from '../../shared/render/index.ts'
@@ -68,7 +69,7 @@ export interface JobArgs {
    * and computes the change that makes the stored text the target. The reply's `bytes` is that change
    * (a Yjs update by `json.clientId`); the route applies it through the live room, on the loop.
    */
-  replace: { doc: string; by: OnBehalfOf; roster: RosterEntry[] } & ({ snapshot: number } | { text: string })
+  replace: { doc: string; by: OnBehalfOf; roster: RosterEntry[] } & ({ snapshot: number } | { text: string } | { json: unknown })
 }
 
 /** One document's line of the document list, as computed off the event loop. */
@@ -179,7 +180,9 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     const input = typeof text === 'string' ? text : Buffer.from(data!.buffer, data!.byteOffset, data!.byteLength)
     const p = await previewImport(input, filename, { roster })
     if (!p.ok) return { status: 422, json: { error: p.code, message: p.message } }
-    return { status: 200, json: { kind: p.kind, title: p.title, text: p.text, warnings: p.warnings, summary: p.summary } }
+    // The document as read, besides its text: confirming sends it back as it is, so nothing in a Word
+    // file's text (a literal asterisk, a bracket) is read as markup a second time.
+    return { status: 200, json: { kind: p.kind, title: p.title, text: p.text, doc: p.doc.toJSON(), warnings: p.warnings, summary: p.summary, metadata: p.metadata ?? null, unknownNames: p.unknownNames ?? null } }
   },
 
   replace(args, { storage }) {
@@ -193,6 +196,12 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
       if (!record) return error(404, `${name} has no snapshot ${args.snapshot}`)
       target = snapshotDoc(record)
       label = `Before restoring "${record.label}"`
+    } else if ('json' in args) {
+      // A document confirmed in the browser: checked as strictly as a live change.
+      const read = documentFromJSON(args.json, roster)
+      if (!read.ok) return error(400, read.problem.reason)
+      target = read.doc
+      label = 'Before replacing the text with an import'
     } else {
       const parsed = parsePodium(args.text, { roster })
       target = parsed.doc

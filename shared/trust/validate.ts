@@ -2,7 +2,7 @@
 // accept. The server refuses any change that would leave a block failing this check.
 
 import { schema } from '../schema.ts'
-import { rosterCodes, type RosterEntry } from '../roster.ts'
+import { CODE_PATTERN, rosterCodes, type RosterEntry } from '../roster.ts'
 import type { BlockJSON, InlineJSON, Violation } from './types.ts'
 import {
   MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
@@ -109,7 +109,7 @@ class Walk {
 
   private position(n: InlineJSON): Violation | null {
     const a = n.attrs ?? {}
-    if (typeof a.delegation !== 'string' || (!this.codes.has(a.delegation) && !this.known(positionKey(a)))) return invalid(`a position names ${JSON.stringify(a.delegation).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (typeof a.delegation !== 'string' || (!this.codes.has(a.delegation) && !(CODE_PATTERN.test(a.delegation) && this.known(positionKey(a))))) return invalid(`a position names ${JSON.stringify(a.delegation).slice(0, 40)}, which is not a delegation of this meeting`)
     if (a.qualifier != null && (typeof a.qualifier !== 'string' || a.qualifier.length > MAX_QUALIFIER_LENGTH)) return invalid(`a qualifier must be text of at most ${MAX_QUALIFIER_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a position cannot hold text')
     return null
@@ -122,7 +122,7 @@ class Walk {
     if (codes.length === 0 || codes.length > MAX_NOTE_DELEGATIONS) return invalid(`a note must list 1 to ${MAX_NOTE_DELEGATIONS} delegations`)
     if (new Set(codes).size !== codes.length) return invalid('a note lists a delegation twice')
     const stranger = codes.find((c) => !this.codes.has(c))
-    if (stranger !== undefined && !this.known(noteKey(a))) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
+    if (stranger !== undefined && !(codes.every((c) => CODE_PATTERN.test(c)) && this.known(noteKey(a)))) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
     if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be words, at most ${MAX_NOTE_TEXT_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a note cannot hold other elements')
     return null

@@ -2,6 +2,8 @@
 
 import { DOC_NAME_RULE, docNameProblem } from '../../../shared/protocol.ts'
 import { createDocument } from '../../documents.ts'
+import type { Node as PMNode } from 'prosemirror-model'
+import { documentFromJSON } from '../../../shared/trust/index.ts'
 import type { Route } from '../context.ts'
 import { error, type Reply } from '../respond.ts'
 
@@ -43,12 +45,19 @@ export const docRoutes: Route[] = [
     pattern: /^\/docs$/,
     roles: ['secretariat'],
     handle: ({ body }, deps) => {
-      const b = (body ?? {}) as { name?: unknown; title?: unknown; text?: unknown }
+      const b = (body ?? {}) as { name?: unknown; title?: unknown; text?: unknown; doc?: unknown }
       if (typeof b.name !== 'string') return error(400, `name must be a document name: ${DOC_NAME_RULE}`)
       const title = checkTitle(b.title, b.name)
       if (typeof title !== 'string') return title
       if (b.text !== undefined && typeof b.text !== 'string') return error(400, 'text must be podium text (a string)')
-      const result = createDocument(deps.storage, b.name, title, b.text ?? '', deps.meeting.roster)
+      // The document an import preview read (ProseMirror JSON, checked as a live change would be), or podium text.
+      let source: string | PMNode = b.text ?? ''
+      if (b.doc !== undefined) {
+        const read = documentFromJSON(b.doc, deps.meeting.roster)
+        if (!read.ok) return error(400, read.problem.reason)
+        source = read.doc
+      }
+      const result = createDocument(deps.storage, b.name, title, source, deps.meeting.roster)
       if (!result.ok) {
         return result.reason === 'exists' ? error(409, `a document named ${b.name} exists`) : error(400, docNameProblem(b.name) ?? `document name ${JSON.stringify(b.name)} is not allowed: ${DOC_NAME_RULE}`)
       }

@@ -18,7 +18,7 @@ export function actor(p: Principal): OnBehalfOf {
  * Runs a restore or replace in a worker (the snapshot "before" and the change), then applies the
  * change on the loop: through the live room when loaded (stored, sent to everyone), else appended.
  */
-export async function replaceInWorker(deps: ApiDeps, principal: Principal, args: { doc: string } & ({ snapshot: number } | { text: string })): Promise<Reply> {
+export async function replaceInWorker(deps: ApiDeps, principal: Principal, args: { doc: string } & ({ snapshot: number } | { text: string } | { json: unknown })): Promise<Reply> {
   deps.hub.rooms.flush(args.doc)
   const by = actor(principal)
   const r = await deps.work.run('replace', { ...args, by, roster: [...deps.meeting.roster] }, principal.tokenId)

@@ -44,8 +44,11 @@ export const transferRoutes: Route[] = [
     pattern: /^\/docs\/([^/]+)\/replace$/,
     roles: ['secretariat'],
     handle: ({ params: [name], body, principal }, deps) => {
-      const text = (body as { text?: unknown } | undefined)?.text
-      if (typeof text !== 'string') return error(400, 'text must be podium text (a string)')
+      const b = (body ?? {}) as { text?: unknown; doc?: unknown }
+      // The document an import preview read (ProseMirror JSON), or podium text.
+      if (b.doc !== undefined) return replaceInWorker(deps, principal, { doc: name, json: b.doc })
+      const text = b.text
+      if (typeof text !== 'string') return error(400, 'give doc (the document a preview read) or text (podium text)')
       // Parsed, snapshotted and turned into one change in a worker; the change is applied here.
       return replaceInWorker(deps, principal, { doc: name, text })
     }
