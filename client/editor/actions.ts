@@ -2,6 +2,7 @@ import type { EditorState, Command } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { undoCommand, redoCommand } from 'y-prosemirror'
 import { toggleAgreedAdRef } from '../commands/agreed.ts'
+import { AGREED_LOCKED } from '../../shared/trust/index.ts'
 import { bracketAt } from '../commands/find-bracket.ts'
 import { bracketIsOwn } from './trust-guard.ts'
 
@@ -46,7 +47,7 @@ export function lockedHere(state: EditorState, ctx: ActionContext): string | nul
   const $from = state.selection.$from
   const $to = state.selection.$to
   for (let i = $from.index(0); i <= $to.index(0) && i < state.doc.childCount; i++) {
-    if (state.doc.child(i).attrs.adref === true) return 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it'
+    if (state.doc.child(i).attrs.adref === true) return AGREED_LOCKED.reason
   }
   return null
 }

@@ -2,7 +2,7 @@
 // and snapshots. Every link is a sha256 over a tag, the previous link and the row's own fields, so a
 // row changed, removed or moved after it was written no longer matches (see docs/server.md).
 
-import type { RefusalRecord } from './types.ts'
+import type { RefusalRecord, SnapshotRecord } from './types.ts'
 import { hash } from 'node:crypto'
 
 /** The `prev` of the first link of a chain. */
@@ -75,21 +75,11 @@ export function stateHash(doc: string, upto: number, head: string, data: Uint8Ar
   return digest('podium-state', [doc, upto, head], [data])
 }
 
-/** A snapshot row as stored (totals as its JSON text). */
-export interface SnapshotFields {
-  doc: string
-  label: string
-  createdAt: string
-  takenBy: string
-  role: string
-  cobDate: string | null
-  sha256: string
-  upto: number
+/** A snapshot row as stored (totals as its JSON text), with the chain head it covers. */
+export type SnapshotFields = Omit<SnapshotRecord, 'id' | 'totals'> & {
   totals: string
   /** The link of update `upto`: the chain head the snapshot covers. */
   head: string
-  snapshot: Uint8Array
-  state: Uint8Array
 }
 
 /** The seal of a snapshot: every field and both encodings, chained over the document's snapshots. */

@@ -5,7 +5,7 @@
 import * as Y from 'yjs'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { speaksForAnyDelegation } from '../../shared/protocol.ts'
-import { checkAuthority, MAX_BLOCK_TEXT_LENGTH, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
+import { AGREED_LOCKED, checkAuthority, MAX_BLOCK_TEXT_LENGTH, validateBlock, type BlockState, type ChangedBlock, type Provenance, type Sender, type Violation } from '../../shared/trust/index.ts'
 import { isViolation, readBlock, type Visible } from '../../shared/trust/block-view.ts'
 import { commonElements } from '../../shared/history/diff-chars.ts'
 import type { Authors } from './authors.ts'
@@ -104,7 +104,7 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
         while (top._item && top._item.parent !== root) top = top._item.parent as Y.AbstractType<any>
         if (!top._item || !(top instanceof Y.XmlElement)) return refused({ rule: 'invalid-block', reason: 'The change holds text outside a paragraph, which is not part of a podium text' })
         if (top.getAttribute('adref') === (true as never) && !speaksForAnyDelegation(sender.role)) {
-          return refused({ rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' })
+          return refused(AGREED_LOCKED)
         }
       }
       return { violation: null, provenance: [] }

@@ -196,6 +196,9 @@ function sameJSON(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
+/** The refusal of a change to a paragraph marked agreed ad ref (the editor says the same). */
+export const AGREED_LOCKED: Violation = Object.freeze({ rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' })
+
 function agreedRule(blocks: readonly ChangedBlock[]): Violation | null {
   for (const b of blocks) {
     const was = b.before?.json.attrs.adref === true
@@ -203,7 +206,7 @@ function agreedRule(blocks: readonly ChangedBlock[]): Violation | null {
     if (was && !b.after) return { rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can remove it' }
     if (was !== is) return { rule: 'pen-only', reason: 'Only the chair or the secretariat can mark a paragraph agreed ad ref, or reopen it' }
     if (was && !sameJSON(b.before!.json, b.after!.json)) {
-      return { rule: 'agreed-locked', reason: 'This paragraph is agreed ad ref: only the chair or the secretariat can reopen it' }
+      return AGREED_LOCKED
     }
   }
   return null

@@ -1,6 +1,6 @@
 // The trust rules: what a block may hold and who may change what, shared by the editor and the server.
 
-export { checkAuthority, delegationName } from './authority.ts'
+export { AGREED_LOCKED, checkAuthority, delegationName } from './authority.ts'
 export { validateBlock, noteCodes, NOTE_CODE_SEPARATOR } from './validate.ts'
 export {
   MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
