@@ -9,6 +9,7 @@ import { auditHash, GENESIS, IntegrityError, refusalHash, snapshotSeal, stateHas
 import { deletionsOfUpdate } from './deletions.ts'
 import { prepareSchema } from './migrate.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
+import { docMetaStorage, visibilityOf } from './doc-meta.ts'
 import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 import type { Role } from '../../shared/protocol.ts'
@@ -138,14 +139,14 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal'
 }
 
-type DocRow = { name: string; title: string; created_at: string; last_change: string | null }
+type DocRow = { name: string; title: string; created_at: string; last_change: string | null; visibility?: string; archived_at?: string | null; header?: string | null }
 type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
 type SnapshotFullRow = SnapshotRow & { snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null }
 type EntryRow = { kind: 'accepted' | 'refused'; id: number; at: string; token_id: string | null; role: string; delegation: string | null; identity: string | null; bytes: number; update_id: number | null; client_ids: string | null; rule: string | null; reason: string | null }
 type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null; expires_at?: string | null }
 
 function docRecord(r: DocRow): DocRecord {
-  return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change }
+  return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change, visibility: visibilityOf(r.visibility), archivedAt: r.archived_at ?? null, header: r.header ?? null }
 }
 
 function snapshotMeta(r: SnapshotRow): SnapshotMeta {
@@ -172,8 +173,8 @@ export interface PendingAppend {
  * costs one commit (one fsync with synchronous=full) instead of one each.
  */
 export interface BatchAppend {
-  /** Appends every update in order, all or none; returns their ids. */
-  appendMany(name: string, items: readonly PendingAppend[]): number[]
+  /** Appends every update in order, all or none; returns their ids. With `fence`, as Storage.append. */
+  appendMany(name: string, items: readonly PendingAppend[], fence?: number): number[]
 }
 
 /** What SQLite storage adds for quotas, the document list and backups (issue 12). */
@@ -210,6 +211,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON')
   const openWarnings = prepareSchema(db, TABLES)
   const tokenExpiry = tokenExpiryStorage(db)
+  const { checkFence, ...docMeta } = docMetaStorage(db)
 
   const q = {
     insertDoc: db.prepare('INSERT OR IGNORE INTO docs (name, title, created_at, last_change) VALUES (?, ?, ?, NULL)'),
@@ -291,14 +293,16 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
 
   // Write transactions that read a chain head first begin IMMEDIATE: they take the write lock (waiting
   // busy_timeout for it) before reading, so no other process can append between the read and the write.
-  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string): number => {
+  const appendTx = db.transaction((name: string, update: Uint8Array, a: Attribution, at: string, fence?: number): number => {
+    if (fence !== undefined) checkFence(name, fence)
     const heads = headsOf(name)
     const id = appendRow(name, update, a, at, heads)
     q.touch.run(at, heads.docId, heads.doc, name)
     return id
   })
 
-  const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string): number[] => {
+  const appendManyTx = db.transaction((name: string, items: readonly PendingAppend[], at: string, fence?: number): number[] => {
+    if (fence !== undefined) checkFence(name, fence)
     const heads = headsOf(name)
     const ids = items.map((item) => appendRow(name, item.update, item.attribution, at, heads, item.deletions))
     q.touch.run(at, heads.docId, heads.doc, name)
@@ -387,8 +391,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     listDocs: () => q.listDocs.all().map(docRecord),
     setTitle: (name, title) => q.setTitle.run(title, name).changes > 0,
     load: (name) => loadTx(name),
-    append: (name, update, attribution) => appendTx.immediate(name, update, attribution, new Date().toISOString()),
-    appendMany: (name, items) => appendManyTx.immediate(name, items, new Date().toISOString()),
+    append: (name, update, attribution, fence) => appendTx.immediate(name, update, attribution, new Date().toISOString(), fence),
+    appendMany: (name, items, fence) => appendManyTx.immediate(name, items, new Date().toISOString(), fence),
+    ...docMeta,
     compact: (name, known) => compactTx.immediate(name, known),
     pendingCount: (name) => q.pending.get(name, uptoOf(name))?.n ?? 0,
     insertToken: (t) => { q.insertToken.run(t.id, t.hash, t.role, t.delegation, t.label, t.doc, t.createdAt, t.revokedAt) },

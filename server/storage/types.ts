@@ -17,12 +17,53 @@ export interface Attribution {
   clientIds: number[]
 }
 
+/**
+ * Who may open a document: only the secretariat (and the chair), also the delegations, or also
+ * observers (the projector, the press). Enforced by the server on sync and REST.
+ */
+export type Visibility = 'secretariat' | 'delegations' | 'public'
+
+/** Every visibility, from the narrowest to the widest. */
+export const VISIBILITIES: readonly Visibility[] = ['secretariat', 'delegations', 'public']
+
 /** A stored document's metadata. Times are ISO strings; `lastChange` is null before any update. */
 export interface DocRecord {
   name: string
   title: string
   createdAt: string
   lastChange: string | null
+  /** Who may open it (documents stored before visibility existed are `public`). */
+  visibility: Visibility
+  /** When the secretariat archived it (read-only, out of the default list), or null. */
+  archivedAt: string | null
+  /** The draft's header and version line as imported ("Version 14/11/2024 13:00"), or null. */
+  header: string | null
+}
+
+/** What Storage.setDocMeta may change; a field left out is kept. */
+export interface DocMetaPatch {
+  visibility?: Visibility
+  archivedAt?: string | null
+  header?: string | null
+}
+
+/**
+ * A document's lease: which server is authoritative for it until `expiresAt` (ms since the epoch).
+ * `fence` grows by one each time the lease changes hands; an append carrying an older fence is refused.
+ */
+export interface Lease {
+  doc: string
+  holder: string
+  fence: number
+  expiresAt: number
+}
+
+/** Thrown by append/appendMany when the fence given is not the document's current lease fence. */
+export class FencedError extends Error {
+  constructor (readonly doc: string, readonly fence: number) {
+    super(`${doc}: this server's lease (fence ${fence}) is no longer current; another server is authoritative`)
+    this.name = 'FencedError'
+  }
 }
 
 /**
@@ -161,8 +202,28 @@ export interface Storage {
   setTitle(name: string, title: string): boolean
   /** The document's stored state and owners, or null when there is no such document. Throws when stored data is unreadable or a compacted state no longer matches its hash (IntegrityError). */
   load(name: string): LoadedDoc | null
-  /** Appends one update to the document's log with its audit row and hash-chain link, durably, and returns the update id. */
-  append(name: string, update: Uint8Array, attribution: Attribution): number
+  /**
+   * Appends one update to the document's log with its audit row and hash-chain link, durably, and
+   * returns the update id. With `fence`, throws FencedError (writing nothing) unless it is the
+   * document's current lease fence, checked in the same transaction.
+   */
+  append(name: string, update: Uint8Array, attribution: Attribution, fence?: number): number
+  /** Changes a document's visibility, archive time or header. Returns false when there is no such document. */
+  setDocMeta(name: string, patch: DocMetaPatch): boolean
+  /** A meeting-wide setting (the roster as edited from the meeting home, the time zone…), or null. */
+  getSetting(key: string): string | null
+  /** Stores a meeting-wide setting; null removes it. */
+  setSetting(key: string, value: string | null): void
+  /**
+   * Takes or renews the document's lease for `holder` for `ttlMs` from now, when it is free, expired
+   * or already `holder`'s; returns the lease (a new fence when it changed hands), or null when
+   * another holder has it.
+   */
+  acquireLease(doc: string, holder: string, ttlMs: number): Lease | null
+  /** Gives the lease up, when `holder` has it. */
+  releaseLease(doc: string, holder: string): void
+  /** The document's lease as stored (possibly expired), or null when none was ever taken. */
+  leaseOf(doc: string): Lease | null
   /**
    * Merges the document's log into one stored state. Updates appended later are kept. Returns how
    * many rows were merged. With `known`, the caller's encoding of the document is stored instead of
