@@ -278,3 +278,16 @@ export interface Storage {
   /** Closes the database. Further calls throw. */
   close(): void
 }
+
+/**
+ * Thrown by any storage call when the database cannot be reached or does not answer in time
+ * (PostgreSQL down, a network cut, a call past its timeout). Nothing was written when it is thrown
+ * before a commit; the caller refuses the write and tells the client to try again later (close
+ * 1013). Later calls succeed by themselves once the database is back.
+ */
+export class StorageUnavailableError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'StorageUnavailableError'
+  }
+}
