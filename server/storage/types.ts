@@ -17,14 +17,8 @@ export interface Attribution {
   clientIds: number[]
 }
 
-/**
- * Who may open a document: only the secretariat (and the chair), also the delegations, or also
- * observers (the projector, the press). Enforced by the server on sync and REST.
- */
-export type Visibility = 'secretariat' | 'delegations' | 'public'
-
-/** Every visibility, from the narrowest to the widest. */
-export const VISIBILITIES: readonly Visibility[] = ['secretariat', 'delegations', 'public']
+import type { Visibility } from '../../shared/visibility.ts'
+export { VISIBILITIES, type Visibility } from '../../shared/visibility.ts'
 
 /** A stored document's metadata. Times are ISO strings; `lastChange` is null before any update. */
 export interface DocRecord {
