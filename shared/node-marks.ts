@@ -12,7 +12,7 @@ import { schema } from './schema.ts'
 // Readers that may see either form (the serializer, the renderers) use `nodeMarkNames`.
 
 /** The node types whose marks y-prosemirror would drop: they keep them in a `marks` attribute. */
-export const MARKED_NODES: ReadonlySet<string> = new Set(['bracket', 'delegation_mark', 'note'])
+export const MARKED_NODES: ReadonlySet<string> = new Set(['bracket', 'delegation_mark', 'note', 'footnote'])
 
 /** The mark names a `marks` attribute may list, in schema order. */
 export const NODE_MARK_NAMES = ['deletion', 'strong', 'emphasis'] as const

@@ -9,6 +9,19 @@ export type BlockSeparator = 'blank' | 'line'
 /** A delegation's stance in a position mark: `+` supports, `-` opposes. */
 export type Stance = '+' | '-'
 
+/** A note at the foot of the page (`footnote`) or at the end of the document (`endnote`), as Word has them. */
+export type FootnoteKind = 'footnote' | 'endnote'
+
+/**
+ * Whether `text` can be a footnote's text: empty, or one line that neither starts nor ends with
+ * white space, holds no `}}` and does not end with `}` (so `{{footnote: text}}` reads back exactly).
+ */
+export function isFootnoteText(text: unknown): text is string {
+  if (typeof text !== 'string') return false
+  if (text === '') return true
+  return !/^\s|\s$|[\n\r]|\}\}|\}$/.test(text)
+}
+
 /** Whether a note reads `(IND: keep original)` (`colon`) or `(CHN, THA original text)` (`plain`). */
 export type NoteForm = 'colon' | 'plain'
 
@@ -57,6 +70,11 @@ export function positionText(attrs: { delegation: string; stance: string; qualif
 /** Renders a note the way delegates write it: `(IND, TUR: depends on PP5b)` or `(CHN, THA original text)`. */
 export function noteText(attrs: { delegations: string; text: string; form: string }): string {
   return `(${attrs.delegations}${attrs.form === 'colon' ? ': ' : ' '}${attrs.text})`
+}
+
+/** Renders a footnote as podium text writes it: `{{footnote: text}}`, `{{endnote: text}}`, `{{footnote:}}` when empty. */
+export function footnoteText(attrs: { kind: string; text: string }): string {
+  return `{{${attrs.kind}:${attrs.text ? ' ' + attrs.text : ''}}}`
 }
 
 /** Node specs of the podium schema, as plain objects. */
@@ -158,6 +176,37 @@ export const nodes: Record<string, NodeSpec> = {
       ...(node.attrs.marks ? { 'data-marks': node.attrs.marks } : {}),
       class: 'pm-note' + markClasses(node.attrs)
     }, noteText(node.attrs as never)]
+  },
+
+  /**
+   * A footnote or endnote: its reference stays where it is in the text, its text (one line, see
+   * isFootnoteText) is kept in the node. Shown as a superscript number; its text on hover or click.
+   */
+  footnote: {
+    group: 'inline',
+    inline: true,
+    atom: true,
+    selectable: true,
+    attrs: {
+      kind: { default: 'footnote' as FootnoteKind, validate: (v: unknown) => { if (v !== 'footnote' && v !== 'endnote') throw new RangeError(`kind ${JSON.stringify(v)?.slice(0, 40)} is not footnote or endnote`) } },
+      text: { default: '', validate: (v: unknown) => { if (!isFootnoteText(v)) throw new RangeError(`footnote text ${JSON.stringify(v)?.slice(0, 60)} is not one line without "}}" and without spaces at its ends`) } },
+      marks: marksAttrSpec
+    },
+    parseDOM: [{
+      tag: 'sup[data-footnote]',
+      getAttrs: (el: HTMLElement) => {
+        const text = el.getAttribute('data-text') ?? ''
+        return { kind: el.getAttribute('data-kind') === 'endnote' ? 'endnote' : 'footnote', text: isFootnoteText(text) ? text : '', marks: el.getAttribute('data-marks') || null }
+      }
+    }],
+    toDOM: (node) => ['sup', {
+      'data-footnote': '',
+      'data-kind': node.attrs.kind,
+      'data-text': node.attrs.text,
+      title: node.attrs.text,
+      ...(node.attrs.marks ? { 'data-marks': node.attrs.marks } : {}),
+      class: `pm-footnote pm-${node.attrs.kind}` + markClasses(node.attrs)
+    }]
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Fragment, Node } from 'prosemirror-model'
-import { noteText, positionText } from '../schema.ts'
+import { footnoteText, noteText, positionText } from '../schema.ts'
 import { nodeMarkNames } from '../node-marks.ts'
 import { HEADING_PREFIX, looksLikeHeading } from './heading.ts'
 import { normalisePodiumText } from './normalise.ts'
@@ -35,6 +35,7 @@ export function serializeInline(content: Fragment): string {
       case 'bracket': out += '[' + serializeInline(node.content) + ']'; break
       case 'delegation_mark': out += positionText(node.attrs as never); break
       case 'note': out += noteText(node.attrs as never); break
+      case 'footnote': out += footnoteText(node.attrs as never); break
       default: throw new RangeError(`serializePodium: unexpected inline node ${node.type.name}`)
     }
   })

@@ -1,5 +1,5 @@
 import type { Node } from 'prosemirror-model'
-import { schema } from '../schema.ts'
+import { isFootnoteText, schema } from '../schema.ts'
 import { NOTE_RE, POSITION_RE } from './syntax.ts'
 
 /** Names of the marks podium text writes with delimiters. */
@@ -20,7 +20,7 @@ export interface Features {
   brackets: boolean
 }
 
-const SPECIAL = /[\n[\]*~(]/g
+const SPECIAL = /[\n[\]*~({]/g
 
 function delimMarks(ch: string, n: number): MarkName[] | null {
   if (ch === '~') return n === 2 ? ['deletion'] : null
@@ -69,7 +69,23 @@ export function tokenize(block: string, delegations: ReadonlySet<string>, featur
   return out
 }
 
+// `{{footnote: text}}`, `{{endnote: text}}`, `{{footnote:}}`: the text runs to the first `}}` and
+// must be a footnote's text (isFootnoteText), so every footnote node is written back as it was read.
+function readFootnote(block: string, at: number): { s: string; node: Node } | null {
+  const m = /^\{\{(footnote|endnote):/.exec(block.slice(at, at + 12))
+  if (!m) return null
+  const start = at + m[0].length
+  const end = block.indexOf('}}', start)
+  if (end < 0) return null
+  const body = block.slice(start, end)
+  if (body !== '' && !body.startsWith(' ')) return null
+  const text = body.slice(1)
+  if (body === ' ' || !isFootnoteText(text)) return null
+  return { s: block.slice(at, end + 2), node: schema.nodes.footnote.create({ kind: m[1], text }) }
+}
+
 function readAtom(block: string, at: number, delegations: ReadonlySet<string>): { s: string; node: Node } | null {
+  if (block[at] === '{') return readFootnote(block, at)
   POSITION_RE.lastIndex = at
   const p = POSITION_RE.exec(block)
   if (p) {

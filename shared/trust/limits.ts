@@ -12,6 +12,9 @@ export const MAX_QUALIFIER_LENGTH = 200
 /** Longest note text, in characters. */
 export const MAX_NOTE_TEXT_LENGTH = 2000
 
+/** Longest footnote or endnote text, in characters (a legal footnote is a few lines). */
+export const MAX_FOOTNOTE_TEXT_LENGTH = 10_000
+
 /** Most delegation codes one note may list. */
 export const MAX_NOTE_DELEGATIONS = 64
 

@@ -5,12 +5,12 @@ import { schema } from '../schema.ts'
 import { CODE_PATTERN, rosterCodes, type RosterEntry } from '../roster.ts'
 import type { BlockJSON, InlineJSON, Violation } from './types.ts'
 import {
-  MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
+  MAX_BLOCK_ID_LENGTH, MAX_BLOCK_INLINE_NODES, MAX_FOOTNOTE_TEXT_LENGTH, MAX_BLOCK_TEXT_LENGTH, MAX_BRACKET_DEPTH,
   MAX_NOTE_DELEGATIONS, MAX_NOTE_TEXT_LENGTH, MAX_QUALIFIER_LENGTH
 } from './limits.ts'
 
 const BLOCK_TYPES = new Set(['paragraph', 'heading'])
-const INLINE_TYPES = new Set(['text', 'bracket', 'delegation_mark', 'note'])
+const INLINE_TYPES = new Set(['text', 'bracket', 'delegation_mark', 'note', 'footnote'])
 const BLOCK_ID_PATTERN = /^[A-Za-z0-9_-]+$/
 
 /** The separator between the codes of a note's `delegations` attribute. */
@@ -96,7 +96,7 @@ class Walk {
       if (nodeMarks) return nodeMarks
       const attrProblem = attrsProblem(n.type, n.attrs)
       if (attrProblem) return attrProblem
-      const problem = n.type === 'bracket' ? this.bracket(n, depth) : n.type === 'delegation_mark' ? this.position(n) : this.note(n)
+      const problem = n.type === 'bracket' ? this.bracket(n, depth) : n.type === 'delegation_mark' ? this.position(n) : n.type === 'footnote' ? this.footnote(n) : this.note(n)
       if (problem) return problem
     }
     return null
@@ -125,6 +125,14 @@ class Walk {
     if (stranger !== undefined && !(codes.every((c) => CODE_PATTERN.test(c)) && this.known(noteKey(a)))) return invalid(`a note names ${JSON.stringify(stranger).slice(0, 40)}, which is not a delegation of this meeting`)
     if (typeof a.text !== 'string' || a.text.length > MAX_NOTE_TEXT_LENGTH) return invalid(`the text of a note must be words, at most ${MAX_NOTE_TEXT_LENGTH} characters`)
     if (n.content !== undefined) return invalid('a note cannot hold other elements')
+    return null
+  }
+
+  // The schema's check (attrsProblem) has refused a text that podium text could not write back.
+  private footnote(n: InlineJSON): Violation | null {
+    const text = n.attrs?.text
+    if (typeof text === 'string' && text.length > MAX_FOOTNOTE_TEXT_LENGTH) return invalid(`the text of a footnote may be at most ${MAX_FOOTNOTE_TEXT_LENGTH} characters`)
+    if (n.content !== undefined) return invalid('a footnote cannot hold other elements')
     return null
   }
 }

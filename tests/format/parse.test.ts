@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parsePodium, serializePodium } from '../../shared/format/index.ts'
 import { counterIds } from '../../shared/ids.ts'
-import { br, del, doc, em, h, note, p, pl, pos, strong, withoutIds } from '../helpers/builders.ts'
+import { br, del, doc, em, fn, h, note, p, pl, pos, strong, withoutIds } from '../helpers/builders.ts'
 
 const read = (text: string, roster?: { code: string; name: string; colour: string }[]) =>
   parsePodium(text, { roster, ids: counterIds() })
@@ -121,5 +121,28 @@ describe('parsePodium', () => {
     const { doc: d } = read('  \n\n ')
     expect(d.childCount).toBe(1)
     expect(serializePodium(d)).toBe('\n')
+  })
+
+  it('reads footnotes and endnotes where they stand, their text kept whole (brackets, marks and notes in it are text)', () => {
+    const text = 'Recalls decision 2/CMA.3{{footnote: Decision 2/CMA.3, annex [see *(IND: x)*].}} and [its annex]{{endnote: As amended}}.{{footnote:}}'
+    const { doc: d, warnings } = read(text)
+    expect(warnings).toEqual([])
+    expect(withoutIds(d)).toEqual(withoutIds(doc(p(
+      'Recalls decision 2/CMA.3', fn('Decision 2/CMA.3, annex [see *(IND: x)*].'), ' and ', br('its annex'), fn('As amended', 'endnote'), '.', fn('')
+    ))))
+    expect(serializePodium(d)).toBe(text + '\n')
+  })
+
+  it('keeps as text what only looks like a footnote (spaces at its ends, a line break, no end)', () => {
+    for (const text of ['a {{footnote:  x}} b', 'a {{footnote: x }} b', 'a {{footnote:x}} b', 'a {{footnote: x', 'a {{Footnote: x}}', '*a {{footnote: }} b*']) {
+      const { doc: d } = read(text)
+      let footnotes = 0
+      d.descendants((n) => { if (n.type.name === 'footnote') footnotes++ })
+      expect(footnotes, text).toBe(0)
+      expect(serializePodium(d), text).toBe(text + '\n')
+    }
+    // The text runs to the first "}}": a third brace is text after the footnote.
+    const { doc: d } = read('a{{footnote: x}}}')
+    expect(withoutIds(d)).toEqual(withoutIds(doc(p('a', fn('x'), '}'))))
   })
 })

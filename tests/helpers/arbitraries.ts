@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import type { Node } from 'prosemirror-model'
-import { schema } from '../../shared/schema.ts'
+import { isFootnoteText, schema } from '../../shared/schema.ts'
 import { looksLikeHeading } from '../../shared/format/index.ts'
 
 // Random podium texts and random podium documents for property tests.
@@ -9,7 +9,8 @@ const PIECES = [
   'a', 'b', 'Ж', 'ә', ' ', ' ', '\n', '\n\n', '\n\n\n', '\t', '  \n', '[', ']', '[', ']', '(', ')', '*', '**', '***', '~', '~~',
   '+', '-', ':', ',', '.', ';', '\\', '#', '# ', 'IND', 'CHN', 'XYZ', 'PP1. ', 'OP5 ', '(1) ', 'e) ', '(+IND)', '(-CHN)',
   '(+IRAN with reservation)', '(IND: keep original)', '(IND, XYZ: x)', '(CHN, THA original text)', '(SCO)', '\r', '\u00a0', 'TITLE',
-  '[Agreed ad ref]', '\n\n[Agreed ad ref]\n\n'
+  '[Agreed ad ref]', '\n\n[Agreed ad ref]\n\n', '{', '}', '{{', '}}', '{{footnote: ', '{{endnote:', '{{footnote:}}', '{{footnote: a}}',
+  '{{endnote: see [x] *y* (IND: z)}}', '{{footnote:  a}}', '{{footnote: a }}', '{{footnote: a}}}'
 ]
 
 /** Random text built from podium syntax fragments: well-formed or not. */
@@ -19,6 +20,10 @@ const word = fc.stringMatching(/^[a-zа-яәі0-9][a-zа-яәі0-9,.]{0,7}$/)
 const phrase = fc.array(word, { minLength: 1, maxLength: 4 }).map((ws) => ws.join(' '))
 const code = fc.constantFrom('IND', 'CHN', 'IRAN', 'ISR', 'RUS', 'CHAIR')
 const markSet = fc.subarray(['deletion', 'strong', 'emphasis'] as const)
+
+// A footnote's text: any one line a footnote may hold, syntax characters of podium text included.
+const footnoteBody = fc.array(fc.constantFrom('a', 'Ж', ' ', '[', ']', '(', ')', '*', '~~', '{', '}', '(IND: x)', '(+CHN)', 'Decision 2/CMA.3', '\t'), { maxLength: 12 })
+  .map((a) => a.join('').trim()).filter(isFootnoteText)
 
 const withMarks = (node: Node, names: readonly string[]) =>
   names.reduce((n, name) => n.mark(schema.marks[name].create().addToSet(n.marks)), node)
@@ -30,7 +35,8 @@ const atom: fc.Arbitrary<Node> = fc.oneof(
     delegations: fc.uniqueArray(code, { minLength: 1, maxLength: 3 }).map((cs) => cs.join(', ')),
     text: phrase,
     form: fc.constantFrom('colon', 'plain')
-  }).map((attrs) => schema.nodes.note.create(attrs))
+  }).map((attrs) => schema.nodes.note.create(attrs)),
+  fc.record({ kind: fc.constantFrom('footnote', 'endnote'), text: footnoteBody }).map((attrs) => schema.nodes.footnote.create(attrs))
 )
 
 const { inline } = fc.letrec<{ inline: Node[]; item: Node }>((tie) => ({

@@ -97,6 +97,11 @@ export function note(delegations: string, text: string, form: 'colon' | 'plain' 
 }
 
 /** Emphasis (`*…*`). */
+/** A footnote or endnote holding `text`. */
+export function fn(text: string, kind: 'footnote' | 'endnote' = 'footnote'): Piece {
+  return { nodes: [schema.nodes.footnote.create({ kind, text })], tag: {} }
+}
+
 export const em = markBuilder('emphasis')
 /** Strong (`**…**`). */
 export const strong = markBuilder('strong')

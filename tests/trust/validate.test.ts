@@ -61,6 +61,15 @@ describe('validateBlock', () => {
     ['a paragraph in a paragraph', p([{ type: 'paragraph', content: [] }])],
     ['text inside a position', p([{ type: 'delegation_mark', attrs: { delegation: 'CHN', stance: '+' }, content: [{ type: 'text', text: 'x' }] }])],
     ['a marks attribute out of order', p([{ type: 'bracket', attrs: { marks: 'strong deletion' }, content: [{ type: 'text', text: 'x' }] }])],
+    ['a footnote of another kind', p([{ type: 'footnote', attrs: { kind: 'sidenote', text: 'x' } }])],
+    ['a number as footnote text', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 7 } }])],
+    ['footnote text over two lines', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a\nb' } }])],
+    ['footnote text holding "}}"', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a}} b' } }])],
+    ['footnote text ending with "}"', p([{ type: 'footnote', attrs: { kind: 'endnote', text: 'a}' } }])],
+    ['footnote text with a space at its end', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a ' } }])],
+    ['footnote text over the length limit', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a'.repeat(10_001) } }])],
+    ['text inside a footnote', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a' }, content: [{ type: 'text', text: 'x' }] }])],
+    ['a footnote with an unknown attribute', p([{ type: 'footnote', attrs: { kind: 'footnote', text: 'a', href: 'javascript:x' } }])],
     ['__proto__ as an attribute', p([{ type: 'text', text: 'x' }], JSON.parse('{"__proto__": {"polluted": true}}'))]
   ]
   it.each(cases)('refuses %s (as ProseMirror does, or more strictly)', (_what, json) => {
