@@ -26,6 +26,8 @@ import { StorageHealth, watchWrites } from './health.ts'
 import { storageOpenError } from './storage/open-error.ts'
 import { authenticate } from './tokens.ts'
 import { SESSION_HEADER, sessionPrincipal } from './http/session.ts'
+import { LiveRoster } from './roster.ts'
+import { ROSTER_POLL_MS } from '../shared/limits.ts'
 
 /** Options of startServer. Only `dataDir` is required. */
 export interface ServerOptions {
@@ -82,7 +84,10 @@ export interface RunningServer {
   port: number
   /** `http://host:port`. */
   url: string
+  /** The meeting; its roster is `roster.entries`, live. */
   meeting: MeetingConfig
+  /** The roster as edited from the meeting home. */
+  roster: LiveRoster
   storage: Storage
   hub: Hub
   metrics: Metrics
@@ -118,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = options.port ?? 1234
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${JSON.stringify(port)} is not 0–65535`)
   const host = options.host ?? '127.0.0.1'
-  const meeting = options.meeting ?? DEFAULT_MEETING
+  const configured = options.meeting ?? DEFAULT_MEETING
   const limits = resolveLimits(options.limits)
   const log = options.logger ?? createLogger(options.logLevel)
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR
@@ -132,7 +137,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   for (const warning of storage.openWarnings) log.warn({ dataDir: options.dataDir }, warning)
   let demo
+  let roster: LiveRoster
+  let meeting: MeetingConfig
   try {
+    // The roster as edited from the meeting home, merged over the configured one; one live array.
+    roster = new LiveRoster(storage, configured.roster, (message) => log.warn(message))
+    meeting = { ...configured, roster: roster.entries }
     checkChains(storage, options, log)
     demo = options.demo === false ? null : seedDemo(storage, meeting)
   } catch (err) {
@@ -179,7 +189,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   workRef = work
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
-  const deps = { storage, meeting, hub, defaultDoc, work, docList, docMaxBytes: limits.docMaxBytes, workTimeoutMs: limits.workTimeoutMs }
+  // Edits made by another process (a second server on the same database) are picked up within a few seconds.
+  const rosterPoll = setInterval(() => {
+    try { roster.refresh() } catch (err) { log.error({ err: (err as Error).message }, 'reading the roster edits failed') }
+  }, ROSTER_POLL_MS)
+  rosterPoll.unref()
+  const deps = { storage, meeting, roster, hub, defaultDoc, work, docList, docMaxBytes: limits.docMaxBytes, workTimeoutMs: limits.workTimeoutMs }
 
   // Near the socket budget only the people running the meeting get HTTP answers (sockets.ts).
   const privileged = (req: IncomingMessage): boolean => {
@@ -206,7 +221,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (health.fault) return send(res, { status: 503, json: { ok: false, reason: health.fault, since: health.since, docsLoaded: hub.rooms.size, connections: hub.connections } })
         return send(res, { status: 200, json: { ok: true, docsLoaded: hub.rooms.size, connections: hub.connections, work: { running: work.running, queued: work.queued }, sockets: guard.size } })
       }
-      if (path === Paths.metrics) return send(res, { status: 200, text: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' })
+      if (path === Paths.metrics) return void metrics.render().then((text) => send(res, { status: 200, text, contentType: metrics.contentType }), fail)
       if (guard.pressed && !privileged(req)) {
         res.shouldKeepAlive = false
         return send(res, { status: 503, json: { error: 'the server is at its connection limit; try again in a moment' }, headers: { 'retry-after': '5', connection: 'close' } })
@@ -260,6 +275,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: actual,
     url,
     meeting,
+    roster,
     storage,
     hub,
     metrics,
@@ -268,6 +284,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () => {
       closing ??= (async () => {
         cob?.stop()
+        clearInterval(rosterPoll)
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await hub.close()
         server.closeAllConnections()

@@ -9,11 +9,12 @@ import * as authProtocol from 'y-protocols/auth'
 import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Attribution, Storage } from '../storage/types.ts'
+import { FencedError, type Attribution, type Storage } from '../storage/types.ts'
 import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
 import { encodeDeletions } from '../storage/deletions.ts'
 import type { Incoming } from './messages.ts'
-import { isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
+import { CLUSTER_ORIGIN, isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
+import type { ClusterLink, Ticket } from './cluster-link.ts'
 import type { Peer } from './peer.ts'
 import { admitUpdate } from './admission.ts'
 import { judgeTransaction } from './judge.ts'
@@ -35,8 +36,8 @@ export interface RoomDeps {
   compactIdleMs: number
   /** Called when the last peer leaves. */
   onEmpty(room: Room): void
-  /** Called when an append failed: the room must be dropped and reloaded from storage. */
-  onBroken(room: Room): void
+  /** Called when an append failed (with its error): the room must be dropped and reloaded from storage. */
+  onBroken(room: Room, err?: unknown): void
   /** Called when an update from a connection of token `tokenId` was refused (the hub limits how often). */
   onRefused?(tokenId: string): void
   /** The meeting's roster: presence colours (awareness-guard.ts). DEFAULT_ROSTER when not given. */
@@ -87,8 +88,16 @@ export class Room {
   private lastId: number
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   // Updates applied in this event-loop turn, appended and broadcast together at its end (see flush).
-  private queue: (PendingAppend & { from: Peer | undefined; provenance?: Provenance[] })[] = []
+  private queue: (PendingAppend & { from: Peer | undefined; provenance?: Provenance[]; receivedAt: number; ticket?: Ticket })[] = []
   private flushScheduled = false
+  // Cluster mode: tickets of updates already in the document, settled once the queue ahead of them is stored.
+  private waiting: Ticket[] = []
+  // Cluster mode: updates from the holder applied in this turn, sent to the peers together at its end.
+  private relayed: Uint8Array[] = []
+  /** The cluster runtime's link (several servers); null for the embedded server. Set once, right after construction. */
+  link: ClusterLink | null = null
+  // When the client update being received reached the room (performance.now()): fan-out latency starts here.
+  private receivedAt = 0
 
   // The stored state not yet applied to ydoc (a room opened from one compacted state): the first
   // joiner is answered straight from these bytes, and the Y.Doc is built on the next turn.
@@ -99,7 +108,7 @@ export class Room {
   // The document; replaced by a fresh copy from storage when a refused update has to be undone.
   private doc: Y.Doc
   // The client update being applied, and the verdict on it once its transaction ends (see onTransaction).
-  private judging: { sender: Sender; verdict: Violation | null; provenance: Provenance[] } | null = null
+  private judging: { sender: Sender; verdict: Violation | null; provenance: Provenance[]; peer: Peer; ticket?: Ticket } | null = null
   // Whose words each item holds (owners, and the provenance of words a bracket moved).
   private readonly authors: Authors
 
@@ -183,7 +192,9 @@ export class Room {
         return
       }
       case 'sync-update':
-        this.receiveUpdate(peer, message.update)
+        // In a cluster the holder judges it (maybe this server): replicas never apply a client's update.
+        if (this.link) this.link.submit(peer, message.update)
+        else this.applyClient(peer, message.update)
         return
       case 'awareness':
         // Bound to the connection's identity, size- and rate-limited (awareness-guard.ts).
@@ -196,9 +207,73 @@ export class Room {
 
   /** Applies an update the server makes on someone's behalf (a restore): stored, attributed to `by`, sent to every peer. */
   applyLocal(update: Uint8Array, by: OnBehalfOf): void {
+    if (this.link) return this.link.submitLocal(update, by)
+    this.applyLocalNow(update, by)
+  }
+
+  /**
+   * Applies a server-made change here (the embedded server, or the cluster's holder), stored before
+   * it returns. A ticket is settled once it is stored.
+   */
+  applyLocalNow(update: Uint8Array, by: OnBehalfOf, ticket?: Ticket): void {
     if (!this.ensureLoaded()) throw new Error(`document ${this.name} could not be loaded`)
     const origin: LocalOrigin = { kind: 'local', by }
-    Y.applyUpdate(this.ydoc, update, origin)
+    this.localTicket = ticket
+    try {
+      Y.applyUpdate(this.ydoc, update, origin)
+    } finally {
+      this.localTicket = undefined
+    }
+    if (ticket) this.settleAfterQueue(ticket)
+  }
+
+  private localTicket: Ticket | undefined
+
+  /** The id of the newest stored update this room's document holds. */
+  get lastUpdateId(): number {
+    return this.lastId
+  }
+
+  /**
+   * Cluster replica: applies updates `prev`+1…`upto` that the holder stored (merged as `update`) and
+   * sends them to this server's peers. Returns false, changing nothing, when `prev` is not the last
+   * update this room holds (a message was missed: the caller resyncs from storage); true when applied
+   * or already held.
+   */
+  applyAccepted(prev: number, upto: number, update: Uint8Array): boolean {
+    if (upto <= this.lastId) return true
+    if (prev !== this.lastId) return false
+    if (!this.ensureLoaded()) return true
+    Y.applyUpdate(this.ydoc, update, CLUSTER_ORIGIN)
+    this.lastId = upto
+    return true
+  }
+
+  /**
+   * Cluster: brings the document up to what storage holds (a missed message, Redis back, or this
+   * server taking the lease), sends what was new to the peers, and reloads client owners and
+   * provenance for judging. Throws when storage cannot be read.
+   */
+  resync(): void {
+    if (!this.ensureLoaded()) return
+    this.flush()
+    if (this.broken) return
+    const loaded = this.deps.storage.load(this.name)
+    if (!loaded) throw new Error(`document ${this.name} is gone from storage`)
+    Y.transact(this.ydoc, () => {
+      for (const u of loaded.updates) Y.applyUpdate(this.ydoc, u, CLUSTER_ORIGIN)
+    }, CLUSTER_ORIGIN)
+    this.lastId = loaded.upto
+    this.owners.clear()
+    for (const [c, who] of loaded.owners) this.owners.set(c, who)
+    this.authors.clear()
+    for (const p of this.deps.storage.provenance(this.name)) this.authors.add(p)
+  }
+
+  // A ticket whose update is already in the document: settled now, or once the updates queued ahead of it are stored.
+  private settleAfterQueue(ticket: Ticket): void {
+    if (this.queue.length === 0) this.link?.settled([ticket])
+    else this.waiting.push(ticket)
   }
 
   /**
@@ -221,8 +296,21 @@ export class Room {
     }
   }
 
-  private receiveUpdate(peer: Peer, update: Uint8Array): void {
+  /**
+   * Admits, judges and applies a client's update (the embedded server, or the cluster's holder for a
+   * peer of any server: `ticket` names it, settled once stored or refused). A refusal is recorded and
+   * told to the peer, never thrown.
+   */
+  applyClient(peer: Peer, update: Uint8Array, ticket?: Ticket): void {
+    this.receivedAt = performance.now()
     if (!this.ensureLoaded()) return
+    const queued = this.queue.length
+    this.admitAndApply(peer, update, ticket)
+    // Refused, or nothing new: done with it (nothing of it is queued).
+    if (ticket && this.queue.length === queued) this.settleAfterQueue(ticket)
+  }
+
+  private admitAndApply(peer: Peer, update: Uint8Array, ticket: Ticket | undefined): void {
     let admission
     try {
       admission = admitUpdate(update, this.ydoc)
@@ -253,7 +341,7 @@ export class Room {
     }
     if (admission.refusal) return this.refuse(peer, admission.refusal, update.byteLength)
     const origin: ConnectionOrigin = { kind: 'connection', connId: peer.id }
-    const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null, provenance: [] as Provenance[] }
+    const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null, provenance: [] as Provenance[], peer, ticket }
     this.judging = judging
     try {
       Y.applyUpdate(this.ydoc, update, origin)
@@ -319,6 +407,11 @@ export class Room {
     old.off('beforeObserverCalls', this.onTransaction)
     this.flush()
     if (this.broken) return
+    this.reload()
+  }
+
+  // Replaces the room's document with a fresh copy of what storage holds (the old one's listeners must be off).
+  private reload(): void {
     try {
       const loaded = this.deps.storage.load(this.name)
       if (!loaded) throw new Error('the document is gone from storage')
@@ -347,8 +440,9 @@ export class Room {
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     this.freshAnswer = null
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
+    if (origin.kind === 'cluster') return this.relay(update)
     if (this.judging?.verdict) return
-    const peer = origin.kind === 'connection' ? this.peers.get(origin.connId) : undefined
+    const peer = origin.kind === 'connection' ? this.judging?.peer ?? this.peers.get(origin.connId) : undefined
     // From the transaction the update was encoded from, rather than decoding the update again.
     const clientIds = newClientsOf(tr)
     const attribution: Attribution = peer
@@ -361,7 +455,9 @@ export class Room {
     for (const c of clientIds) if (!this.owners.has(c)) this.owners.set(c, attribution.identity)
     const provenance = this.judging?.provenance ?? []
     for (const p of provenance) this.authors.add(p)
-    this.queue.push({ update, attribution, deletions: encodeDeletions(tr.deleteSet), from: peer, provenance })
+    const receivedAt = origin.kind === 'connection' ? this.receivedAt : performance.now()
+    const ticket = origin.kind === 'local' ? this.localTicket : this.judging?.ticket
+    this.queue.push({ update, attribution, deletions: encodeDeletions(tr.deleteSet), from: peer, provenance, receivedAt, ticket })
     // A server-made change (a restore) is on disk before its caller goes on; client updates are
     // group-committed: every update read in one event-loop turn shares one transaction (one fsync).
     if (origin.kind === 'local') this.flush()
@@ -384,21 +480,43 @@ export class Room {
     const batch = this.queue
     this.queue = []
     if (this.broken) return
-    const { storage } = this.deps
+    const { storage, metrics } = this.deps
+    const prev = this.lastId
+    const waiting = this.waiting
+    this.waiting = []
+    const fence = this.link ? this.link.fence ?? -1 : undefined
     try {
-      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch).at(-1)!
-      else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution)
+      const started = performance.now()
+      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch, fence).at(-1)!
+      else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution, fence)
+      metrics.observeAppend((performance.now() - started) / 1000, batch.length)
       const moved = batch.flatMap((i) => i.provenance ?? [])
       if (moved.length) storage.recordProvenance(this.name, moved)
     } catch (err) {
+      if (err instanceof FencedError && this.link && this.lastId === prev) {
+        // Another server holds the lease: nothing of this batch is stored, so nobody may see it. The
+        // document is rebuilt from storage; the senders' servers resend to the new holder.
+        this.deps.log.warn({ doc: this.name, fence }, 'lease lost: this server is no longer authoritative for the document')
+        this.doc.off('update', this.onUpdate)
+        this.doc.off('beforeObserverCalls', this.onTransaction)
+        this.link.fenced()
+        this.reload()
+        return
+      }
       // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
       this.broken = true
       this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'append failed; dropping the document from memory')
-      this.deps.onBroken(this)
+      this.deps.onBroken(this, err)
       return
     }
-    this.deps.metrics.counters.updatesPersisted += batch.length
+    metrics.counters.updatesPersisted += batch.length
     this.broadcast(batch)
+    if (this.link) {
+      const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((i) => i.update))
+      this.link.appended(prev, this.lastId, update, [...batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...waiting])
+    }
+    const sent = performance.now()
+    for (const item of batch) if (this.peers.size > (item.from ? 1 : 0)) metrics.observeFanout((sent - item.receivedAt) / 1000)
     this.appendsSinceCompact += batch.length
     this.lastAppendAt = performance.now()
     if (this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
@@ -440,6 +558,19 @@ export class Room {
     }
   }
 
+  // Cluster replica: updates the holder stored, sent to this server's peers once per turn.
+  private relay(update: Uint8Array): void {
+    this.relayed.push(update)
+    if (this.relayed.length > 1) return
+    setImmediate(() => {
+      const updates = this.relayed
+      this.relayed = []
+      if (this.broken || updates.length === 0) return
+      const message = syncUpdateMessage(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
+      for (const p of this.peers.values()) p.send(message)
+    })
+  }
+
   private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const peer = origin as Peer | null
     if (peer && this.peers.get(peer.id) === peer) {
@@ -451,6 +582,8 @@ export class Room {
     if (changed.length === 0) return
     const message = awarenessMessage(this.awareness, changed)
     for (const p of this.peers.values()) p.send(message)
+    // Presence of this server's peers (guarded on arrival) goes to the other servers' peers.
+    if (this.link && origin !== CLUSTER_ORIGIN) this.link.awareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
   }
 
   /** Runs compaction on a later tick; updates appended meanwhile stay in the log (see Storage.compact). */
@@ -466,7 +599,8 @@ export class Room {
   /** Compacts the stored log now unless the room is broken. Errors are logged, not thrown. */
   compactNow(): void {
     this.flush()
-    if (this.broken) return
+    // In a cluster only the holder compacts (it alone appends, so its document is exactly the log).
+    if (this.broken || (this.link && !this.link.authoritative)) return
     try {
       // Everything applied is appended (flushed above), so the Y.Doc is exactly the log up to lastId;
       // storage merges the rows instead if another process appended since.

@@ -38,7 +38,7 @@ describe('bad frames close only their own socket', () => {
     addParagraph(ind.doc, 'still editing')
     await waitFor(() => content(server.hub.rooms.get('astana-statement')!.ydoc).includes('still editing'), 'other client unaffected')
     expect(ind.wsconnected).toBe(true)
-    expect(server.metrics.render()).toMatch(/podium_connections_closed_total\{code="1009"\} 1/)
+    expect(await server.metrics.render()).toMatch(/podium_connections_closed_total\{code="1009"\} 1/)
     destroyAll(ind)
     await server.close()
   })

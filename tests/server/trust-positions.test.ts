@@ -47,7 +47,7 @@ describe('positions are owned', () => {
     const refusals = server.storage.refusals(DOC)
     expect(refusals.map((r) => r.rule)).toEqual(['position-owner', 'position-owner', 'position-owner'])
     expect(refusals.every((r) => r.delegation === 'IND' && r.role === 'delegation')).toBe(true)
-    expect(server.metrics.render()).toContain('podium_updates_refused_by_rule_total{rule="position-owner"} 3')
+    expect(await server.metrics.render()).toContain('podium_updates_refused_by_rule_total{rule="position-owner"} 3')
     await server.close()
   })
 
