@@ -10,7 +10,7 @@ import type { RosterEntry } from '../../shared/roster.ts'
 import { blockIdsPlugin } from './block-ids.ts'
 import { analysisPlugin } from './analysis-plugin.ts'
 import { bracketHighlightPlugin } from './bracket-highlight.ts'
-import { positionView, noteView, rosterLookup } from './node-views.ts'
+import { footnoteView, positionView, noteView, rosterLookup } from './node-views.ts'
 import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
 import { cursorBuilder, selectionBuilder, showCursorOf } from './cursors.ts'
 import { stickyCursorPlugin } from './sticky-cursor.ts'
@@ -95,7 +95,8 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     },
     nodeViews: {
       delegation_mark: (node) => positionView(node, lookup),
-      note: (node) => noteView(node, lookup)
+      note: (node) => noteView(node, lookup),
+      footnote: (node) => footnoteView(node)
     },
     clipboardTextSerializer: (slice) => sliceToPodium(slice),
     clipboardTextParser: (text) => podiumToSlice(text, opts.roster),

@@ -95,3 +95,27 @@ export function noteView(node: Node, lookup: RosterLookup): NodeView {
   }
   return atomView(node, dom, render)
 }
+
+/**
+ * A footnote or endnote as a superscript marker (numbered by CSS counters in document order:
+ * 1, 2… for footnotes, i, ii… for endnotes); its text shows on hover and, for touch and keyboard
+ * readers, stays open after a click until the next click.
+ */
+export function footnoteView(node: Node): NodeView {
+  const dom = document.createElement('sup')
+  const render = (n: Node) => {
+    const { kind, text } = n.attrs as { kind: 'footnote' | 'endnote'; text: string }
+    const open = dom.classList.contains('pm-footnote-open')
+    dom.className = `pm-footnote pm-${kind}` + markClasses(n) + (open ? ' pm-footnote-open' : '')
+    dom.dataset.footnote = ''
+    dom.dataset.kind = kind
+    dom.title = text
+    dom.setAttribute('aria-label', `${kind === 'endnote' ? 'Endnote' : 'Footnote'}: ${text}`)
+    const body = document.createElement('span')
+    body.className = 'pm-footnote-text'
+    body.textContent = text || '(empty)'
+    dom.replaceChildren(body)
+  }
+  dom.addEventListener('click', () => dom.classList.toggle('pm-footnote-open'))
+  return atomView(node, dom, render)
+}

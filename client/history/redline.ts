@@ -1,12 +1,20 @@
 import { schema, noteText, positionText } from '../../shared/schema.ts'
 import type { RedlineBlock, RedlineInline, RedlineNode, RedlineText, ChangeKind } from '../../shared/history/types.ts'
-import { positionView, noteView, type RosterLookup } from '../editor/node-views.ts'
+import { footnoteView, positionView, noteView, type RosterLookup } from '../editor/node-views.ts'
 import { h } from '../ui/dom.ts'
 
 // Who made a change, for the superscript and tooltip: a delegation code in its roster colour,
 // the secretariat/chair and others in the accent grey-blue.
 function colourOf(by: string, lookup: RosterLookup): string {
   return /^[A-Z][A-Z0-9_-]{1,11}$/.test(by) ? lookup(by).colour : '#1f4e79'
+}
+
+function footnoteChip(attrs: Record<string, unknown>): HTMLElement {
+  try {
+    return footnoteView(schema.nodes.footnote.create(attrs)).dom as HTMLElement
+  } catch {
+    return h('sup', { title: String(attrs.text ?? '') }, '*')
+  }
 }
 
 function chip(kind: 'position' | 'note', attrs: Record<string, unknown>, lookup: RosterLookup): HTMLElement {
@@ -96,6 +104,8 @@ function inline(content: RedlineInline[], lookup: RosterLookup, inherited: Chang
     if (c.type === 'text') el = document.createTextNode(c.text)
     else if (c.type === 'bracket') {
       el = h('span', { class: 'pm-bracket', 'data-bracket': '', 'data-depth': String(depth) }, ...inline(c.content, lookup, c.change === 'same' ? inherited : c.change, depth + 1))
+    } else if (c.type === 'footnote') {
+      el = footnoteChip(c.attrs)
     } else el = chip(c.type === 'note' ? 'note' : 'position', c.attrs, lookup)
     el = withMarks(el, c.marks)
     // Inside a wrapped change of the same kind the mark is already there: no nested <ins><ins>.

@@ -4,7 +4,7 @@ import { schema } from '../../shared/schema.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { analysisPlugin } from '../editor/analysis-plugin.ts'
 import { bracketHighlightPlugin } from '../editor/bracket-highlight.ts'
-import { positionView, noteView, rosterLookup } from '../editor/node-views.ts'
+import { footnoteView, positionView, noteView, rosterLookup } from '../editor/node-views.ts'
 import { sliceToPodium } from '../editor/clipboard.ts'
 
 /**
@@ -21,7 +21,8 @@ export function snapshotView(mount: HTMLElement, docJson: Record<string, unknown
     attributes: { tabindex: '0', role: 'textbox', 'aria-multiline': 'true', 'aria-readonly': 'true', 'aria-label': ariaLabel, class: 'podium-text snapshot-text' },
     nodeViews: {
       delegation_mark: (node) => positionView(node, lookup),
-      note: (node) => noteView(node, lookup)
+      note: (node) => noteView(node, lookup),
+      footnote: (node) => footnoteView(node)
     },
     clipboardTextSerializer: (slice) => sliceToPodium(slice)
   })

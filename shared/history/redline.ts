@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { FRAGMENT_NAME } from '../ydoc.ts'
-import type { Attributor, ChangeKind, RedlineBlock, RedlineInline, RedlineText } from './types.ts'
+import type { Attributor, ChangeKind, RedlineBlock, RedlineInline, RedlineNode, RedlineText } from './types.ts'
 
 // A redline between two snapshots of one Y.Doc (kept with gc off): every element and run of text that
 // existed in either state, marked same/added/removed, with who made the change. This is the same walk
@@ -117,7 +117,7 @@ function inline(parent: Y.XmlElement, from: Y.Snapshot, to: Y.Snapshot, who: Att
     const attrs = { ...child.getAttributes(change === 'removed' ? from : to) } as Record<string, unknown>
     const marks = Object.keys(attrs).filter((k) => MARKS.has(k))
     for (const k of marks) delete attrs[k]
-    const name = child.nodeName as 'bracket' | 'delegation_mark' | 'note'
+    const name = child.nodeName as RedlineNode['type']
     const attrsChanged = change === 'same' ? attrsChange(child, from, to, who) : undefined
     out.push({ type: name, attrs, marks, change, by: byOf(change, child._item.id, who), ...(attrsChanged ? { attrsChanged } : {}), content: name === 'bracket' ? inline(child, from, to, who) : [] })
   }

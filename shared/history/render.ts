@@ -1,5 +1,5 @@
 import { escapeHtml } from '../render/escape.ts'
-import { noteText, positionText } from '../schema.ts'
+import { footnoteText, noteText, positionText } from '../schema.ts'
 import type { Comparison, RedlineInline } from './types.ts'
 
 // The comparison as an HTML page: the redline (insertions underlined, deletions struck, each with who
@@ -27,6 +27,7 @@ function inline(content: RedlineInline[]): string {
     if (c.type === 'text') html = escapeHtml(c.text)
     else if (c.type === 'bracket') html = `<span class="bracket">${inline(c.content)}</span>`
     else if (c.type === 'delegation_mark') html = escapeHtml(positionText(c.attrs as never))
+    else if (c.type === 'footnote') html = `<sup title="${escapeHtml(String(c.attrs.text ?? ''))}">${escapeHtml(footnoteText(c.attrs as never))}</sup>`
     else html = escapeHtml(noteText(c.attrs as never))
     if (c.marks.includes('deletion')) html = `<span class="proposed">${html}</span>`
     if (c.marks.includes('strong')) html = `<strong>${html}</strong>`

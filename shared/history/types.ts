@@ -18,9 +18,9 @@ export interface RedlineText {
   proposal?: { by: string | null; since: boolean }
 }
 
-/** An inline node in a redline: a bracket (with content) or a position or note. */
+/** An inline node in a redline: a bracket (with content) or a position, note or footnote. */
 export interface RedlineNode {
-  type: 'bracket' | 'delegation_mark' | 'note'
+  type: 'bracket' | 'delegation_mark' | 'note' | 'footnote'
   attrs: Record<string, unknown>
   marks: string[]
   change: ChangeKind

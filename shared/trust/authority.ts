@@ -192,6 +192,26 @@ function bracketRule(blocks: readonly ChangedBlock[], identity: string): Violati
   return { rule: 'others-brackets', reason: 'Only the chair or the secretariat can remove brackets that another delegation put in' }
 }
 
+// Footnotes and endnotes are the secretariat's apparatus (references, sources): a delegation neither
+// adds, changes nor removes one. Compared as a multiset of kind and text over the changed blocks.
+function footnotesOf(json: BlockJSON | undefined, out: string[]): void {
+  walkInline(json?.content, (n) => {
+    if (n.type === 'footnote') out.push(`${String(n.attrs?.kind ?? 'footnote')}\u0000${String(n.attrs?.text ?? '')}`)
+  })
+}
+
+function footnoteRule(blocks: readonly ChangedBlock[]): Violation | null {
+  const before: string[] = []
+  const after: string[] = []
+  for (const b of blocks) {
+    footnotesOf(b.before?.json, before)
+    footnotesOf(b.after?.json, after)
+  }
+  const { removed, added } = difference(before, after, (k) => k)
+  if (!removed.length && !added.length) return null
+  return { rule: 'pen-only', reason: 'Only the chair or the secretariat can add, change or remove a footnote' }
+}
+
 function sameJSON(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
@@ -234,7 +254,7 @@ function blockIdRule(change: Change): Violation | null {
  * `blockIds: false` skips the id rule (for the editor, see above); `deletes: false` says the change
  * deletes nothing, so the rules on removing words and brackets need not run.
  * Rules for everyone: block ids stay unique. For delegations: positions and notes are owned,
- * agreed paragraphs are locked, others' words and brackets are not removed.
+ * agreed paragraphs are locked, others' words and brackets are not removed, footnotes are the pen's.
  */
 export function checkAuthority(change: Change, sender: Sender, roster: readonly RosterEntry[], options: { blockIds?: boolean; deletes?: boolean } = {}): Violation | null {
   // The editor leaves ids out: its block-id plugin makes a split paragraph's copy unique right after.
@@ -246,6 +266,7 @@ export function checkAuthority(change: Change, sender: Sender, roster: readonly 
   return agreedRule(blocks)
     ?? positionRule(blocks, own, roster)
     ?? noteRule(blocks, own, roster)
+    ?? footnoteRule(blocks)
     // A change that deletes nothing removes no words and no brackets (its authors were not read).
     ?? (options.deletes === false ? null : bracketRule(blocks, sender.identity))
     ?? (options.deletes === false ? null : othersWordsRule(blocks, sender.identity))
