@@ -38,3 +38,6 @@ export const UPDATE_BYTES_BURST = 4 * 1024 * 1024
 
 /** Updates under this many bytes (typing) never wait for a document's byte budget, only their own sign-in's. */
 export const SMALL_UPDATE_BYTES = 16 * 1024
+
+/** How often an open editor asks for the roster (GET /api/roster), and a server re-reads the stored roster edits, in ms. */
+export const ROSTER_POLL_MS = 3000

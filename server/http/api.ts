@@ -15,13 +15,15 @@ import { snapshotRoutes } from './routes/snapshots.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { transferRoutes } from './routes/transfer.ts'
 import { WorkRefused } from '../work/pool.ts'
+import { archivedRefusal, docAccessRefusal } from './doc-access.ts'
+import { rosterRoutes } from './routes/roster.ts'
 
 /** The path (after /api) of the browser session exchange: POST {token} sets the cookie, DELETE clears it. */
 export const SESSION_PATH = '/session'
 
 // Calls without a document in their path that a token for one document may still make: who am I,
 // the document list (only its document is listed), and an import preview (reads and writes nothing).
-const SCOPED_MEETING_CALLS = new Set(['GET /me', 'GET /docs', 'POST /import/preview'])
+const SCOPED_MEETING_CALLS = new Set(['GET /me', 'GET /docs', 'GET /roster', 'POST /import/preview'])
 
 /**
  * Why a token issued for one document may not make this call, or null when it may. A meeting-wide
@@ -64,7 +66,7 @@ async function handleSession(req: IncomingMessage, deps: ApiDeps, maxBodyBytes: 
 }
 
 /** Every REST route, matched in order against the path after /api. */
-export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...auditRoutes, ...transferRoutes, ...tokenRoutes]
+export const routes: readonly Route[] = [...meRoutes, ...docRoutes, ...snapshotRoutes, ...auditRoutes, ...transferRoutes, ...tokenRoutes, ...rosterRoutes]
 
 /**
  * Answers one /api request: 401 without a valid bearer token, 404/405 for unknown paths and
@@ -93,6 +95,12 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   }
   const outOfScope = scopeRefusal(principal, route, path, params)
   if (outOfScope) return send(res, error(403, outOfScope))
+  // Every route on one document: its visibility for this role, and no text change while archived.
+  if (/^\/docs\/[^/]+/.test(path)) {
+    const record = deps.storage.getDoc(params[0])
+    const refusal = docAccessRefusal(principal, params[0], record) ?? (route.writesText ? archivedRefusal(params[0], record) : null)
+    if (refusal) return send(res, refusal)
+  }
   let body: unknown
   if (route.method === 'POST' || route.method === 'PATCH') {
     const read = await readJson(req, route.maxBodyBytes ?? maxBodyBytes)

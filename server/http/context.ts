@@ -8,11 +8,15 @@ import type { Role } from '../../shared/protocol.ts'
 import type { Reply } from './respond.ts'
 import type { WorkPool } from '../work/pool.ts'
 import type { DocList } from './doc-list.ts'
+import type { LiveRoster } from '../roster.ts'
 
 /** The server parts REST handlers use. */
 export interface ApiDeps {
   storage: Storage
+  /** The meeting; its `roster` is the live roster's array (see `roster`). */
   meeting: MeetingConfig
+  /** The roster as the secretariat edits it from the meeting home. */
+  roster: LiveRoster
   hub: Hub
   /** The document sign-in links point to when a request names none. */
   defaultDoc: string
@@ -43,5 +47,7 @@ export interface Route {
   roles: readonly Role[] | 'any'
   /** A larger body limit for this route (an uploaded file), in bytes; default the server's maxBodyBytes. */
   maxBodyBytes?: number
+  /** The route changes a document's text (restore, replace): refused while the document is archived. */
+  writesText?: boolean
   handle(req: ApiRequest, deps: ApiDeps): Reply | Promise<Reply>
 }

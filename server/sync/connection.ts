@@ -32,6 +32,8 @@ export interface ConnectionDeps {
   storage?: Storage
   /** False while storage takes no writes (a full disk): updates are held unread until it does. */
   writable?: () => boolean
+  /** Why the document takes no changes from anyone now (archived), or null: a change is refused in those words. */
+  readOnly?: () => string | null
   /** Called once when the socket has closed (for bookkeeping). */
   onClosed(peer: Peer): void
 }
@@ -160,6 +162,11 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
   const handle = (message: Incoming): boolean => {
     const quota = deps.quota
     if (message.type === 'sync-update' && holdFor(message) > 0) return false
+    const frozen = message.type === 'sync-update' ? deps.readOnly?.() ?? null : null
+    if (frozen !== null && message.type === 'sync-update' && room.ensureLoaded() && admitUpdate(message.update, room.ydoc).changes) {
+      refuseFrozen(frozen, message.update.byteLength)
+      return true
+    }
     if (message.type === 'sync-update' && quota) {
       const bytes = message.update.byteLength
       if (canEdit(principal.role) && quota.over(room.name, bytes) && room.ensureLoaded() && admitUpdate(message.update, room.ydoc).changes) {
@@ -193,6 +200,21 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
     peer.send(encoding.toUint8Array(encoder))
     peer.close(CloseCode.refused, 'the document has reached its size limit')
+  }
+
+  // A change to a document nobody may change now: recorded, and the sender told why (it keeps the connection to read).
+  const refuseFrozen = (reason: string, bytes: number) => {
+    const v = { rule: 'archived', reason }
+    deps.metrics.refused(v.rule)
+    try {
+      deps.storage?.recordRefusal({ doc: room.name, tokenId: principal.tokenId, role: principal.role, delegation: principal.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
+    } catch (err) {
+      deps.log.error({ doc: room.name, err: (err as Error).message }, 'recording a refusal failed')
+    }
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.auth)
+    authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
+    peer.send(encoding.toUint8Array(encoder))
   }
 
   // Takes held updates in order while the rate allows; the socket is read again once none is held.

@@ -4,7 +4,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CloseCode, DOC_NAME_PATTERN, Paths } from '../../shared/protocol.ts'
+import { CloseCode, DOC_NAME_PATTERN, Paths, canEdit } from '../../shared/protocol.ts'
+import { canSee } from '../../shared/visibility.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { RateLimiter, type Limits } from '../limits.ts'
@@ -22,6 +23,11 @@ import type { RosterEntry } from '../../shared/roster.ts'
 // its URL alive as long as the socket (1.5 KB per connection).
 function destroySocket(this: Duplex): void {
   this.destroy()
+}
+
+// The words an archived document's refusals and closes use.
+function archivedReason(name: string): string {
+  return `${name} is archived: it is read only for everyone`
 }
 
 /** Options of the sync hub. */
@@ -76,6 +82,8 @@ export class Hub {
   private readonly sweeper: NodeJS.Timeout
   private readonly poller: NodeJS.Timeout
   private tokenRevision: string | null = null
+  // Archived documents by name, with the words a refused change is answered with.
+  private readonly archived = new Map<string, string>()
   private accepting = true
 
   constructor (private readonly options: HubOptions) {
@@ -167,6 +175,15 @@ export class Hub {
     if (!DOC_NAME_PATTERN.test(name)) return closeSocket(ws, CloseCode.badDocumentName, 'document names are [A-Za-z0-9._-]{1,100}', metrics)
     if (!principal) return closeSocket(ws, CloseCode.unauthorized, 'missing, unknown, revoked or expired token', metrics)
     if (!mayOpen(principal, name)) return closeSocket(ws, CloseCode.forbidden, `this sign-in link is for document ${principal.doc} only`, metrics)
+    const record = storage.getDoc(name)
+    // A document above this role's visibility: a secretariat-only one is answered as a missing one (its name leaks to nobody).
+    if (record && !canSee(principal.role, record.visibility)) {
+      return record.visibility === 'secretariat'
+        ? closeSocket(ws, CloseCode.notFound, `no document named ${name}`, metrics)
+        : closeSocket(ws, CloseCode.forbidden, `${name} is not released to observers yet`, metrics)
+    }
+    if (record?.archivedAt) this.archived.set(name, archivedReason(name))
+    else this.archived.delete(name)
     if ((this.cooling.get(principal.tokenId) ?? 0) > Date.now()) return closeSocket(ws, CloseCode.tryAgainLater, 'too many refused changes from this sign-in link; try again in a minute', metrics)
     const peers = this.peersByToken.get(principal.tokenId) ?? new Set<Peer>()
     if (peers.size >= limits.connectionsPerToken) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connections for this token', metrics)
@@ -185,6 +202,7 @@ export class Hub {
       quota: this.quota,
       storage,
       writable: this.options.health ? () => this.options.health!.writable : undefined,
+      readOnly: () => this.archived.get(name) ?? null,
       onClosed: (p) => {
         const set = this.peersByToken.get(p.principal.tokenId)
         set?.delete(p)
@@ -260,6 +278,24 @@ export class Hub {
       } catch (err) {
         this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
       }
+    }
+  }
+
+  /**
+   * After the secretariat changed document `name`'s visibility or archive state: sockets of roles
+   * that may no longer open it are closed at once (4403, in words), and an archived document takes
+   * no more changes (its editors are closed 4403 too, so their screens turn read only and say why).
+   */
+  docMetaChanged(name: string): void {
+    const record = this.options.storage.getDoc(name)
+    if (!record) return
+    if (record.archivedAt) this.archived.set(name, archivedReason(name))
+    else this.archived.delete(name)
+    for (const [peer, doc] of this.peerDocs) {
+      if (doc !== name) continue
+      const role = peer.principal.role
+      if (!canSee(role, record.visibility)) peer.close(CloseCode.forbidden, `the secretariat has withdrawn ${name} from ${role === 'observer' ? 'observers' : 'delegations'}`)
+      else if (record.archivedAt && canEdit(role)) peer.close(CloseCode.forbidden, archivedReason(name))
     }
   }
 

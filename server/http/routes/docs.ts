@@ -6,6 +6,11 @@ import type { Node as PMNode } from 'prosemirror-model'
 import { documentFromJSON } from '../../../shared/trust/index.ts'
 import type { Route } from '../context.ts'
 import { error, type Reply } from '../respond.ts'
+import { canSee, DEFAULT_NEW_VISIBILITY, isVisibility, VISIBILITIES, type Visibility } from '../../../shared/visibility.ts'
+
+function visibilityRule(value: unknown): string {
+  return `visibility ${JSON.stringify(typeof value === 'string' ? value.slice(0, 40) : value)} is not one of ${VISIBILITIES.join(', ')}`
+}
 
 const TITLE_MAX = 300
 
@@ -23,7 +28,8 @@ export const docRoutes: Route[] = [
     roles: 'any',
     // Counts and sizes come from a worker (http/doc-list.ts): 2,000 documents never stall the sync loop.
     handle: async ({ principal }, deps) => {
-      const docs = deps.storage.listDocs().filter((d) => principal.doc === null || d.name === principal.doc)
+      // Only what this role may open is listed: a draft's name leaks to nobody.
+      const docs = deps.storage.listDocs().filter((d) => (principal.doc === null || d.name === principal.doc) && canSee(principal.role, d.visibility))
       const counts = await deps.docList.counts(docs.map((d) => d.name), principal.tokenId)
       return {
         status: 200,
@@ -34,6 +40,7 @@ export const docRoutes: Route[] = [
             paragraphs: c?.paragraphs ?? 0, open: c?.open ?? 0, brackets: c?.brackets ?? 0,
             bytes: c?.bytes ?? 0, maxBytes: deps.docMaxBytes,
             createdAt: d.createdAt, lastChange: d.lastChange, connected: deps.hub.presence(d.name),
+            visibility: d.visibility, archivedAt: d.archivedAt,
             ...(c && !c.error ? {} : { error: c?.error ?? 'the document could not be read' })
           }
         })
@@ -45,8 +52,10 @@ export const docRoutes: Route[] = [
     pattern: /^\/docs$/,
     roles: ['secretariat'],
     handle: ({ body }, deps) => {
-      const b = (body ?? {}) as { name?: unknown; title?: unknown; text?: unknown; doc?: unknown }
+      const b = (body ?? {}) as { name?: unknown; title?: unknown; text?: unknown; doc?: unknown; visibility?: unknown }
       if (typeof b.name !== 'string') return error(400, `name must be a document name: ${DOC_NAME_RULE}`)
+      if (b.visibility !== undefined && !isVisibility(b.visibility)) return error(400, visibilityRule(b.visibility))
+      const visibility = (b.visibility as Visibility | undefined) ?? DEFAULT_NEW_VISIBILITY
       const title = checkTitle(b.title, b.name)
       if (typeof title !== 'string') return title
       if (b.text !== undefined && typeof b.text !== 'string') return error(400, 'text must be podium text (a string)')
@@ -61,18 +70,32 @@ export const docRoutes: Route[] = [
       if (!result.ok) {
         return result.reason === 'exists' ? error(409, `a document named ${b.name} exists`) : error(400, docNameProblem(b.name) ?? `document name ${JSON.stringify(b.name)} is not allowed: ${DOC_NAME_RULE}`)
       }
-      return { status: 201, json: { name: b.name, title, warnings: result.warnings } }
+      deps.storage.setDocMeta(b.name, { visibility })
+      return { status: 201, json: { name: b.name, title, visibility, warnings: result.warnings } }
     }
   },
   {
+    // {title?, visibility?, archived?}: rename, release or withdraw, archive or unarchive.
     method: 'PATCH',
     pattern: /^\/docs\/([^/]+)$/,
     roles: ['secretariat'],
     handle: ({ params: [name], body }, deps) => {
-      const title = checkTitle((body as { title?: unknown } | undefined)?.title, null)
-      if (typeof title !== 'string') return title
-      if (!deps.storage.setTitle(name, title)) return error(404, `no document named ${name}`)
-      return { status: 200, json: { name, title } }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return error(400, 'send {title, visibility, archived}: the parts to change')
+      const b = body as { title?: unknown; visibility?: unknown; archived?: unknown }
+      if (b.title === undefined && b.visibility === undefined && b.archived === undefined) return error(400, 'send {title, visibility, archived}: the parts to change')
+      const title = b.title === undefined ? undefined : checkTitle(b.title, null)
+      if (title !== undefined && typeof title !== 'string') return title
+      if (b.visibility !== undefined && !isVisibility(b.visibility)) return error(400, visibilityRule(b.visibility))
+      if (b.archived !== undefined && typeof b.archived !== 'boolean') return error(400, 'archived must be true (archive: read only for everyone) or false (unarchive)')
+      const record = deps.storage.getDoc(name)
+      if (!record) return error(404, `no document named ${name}`)
+      if (title !== undefined) deps.storage.setTitle(name, title)
+      const archivedAt = b.archived === undefined ? undefined : b.archived ? (record.archivedAt ?? new Date().toISOString()) : null
+      deps.storage.setDocMeta(name, { visibility: b.visibility as Visibility | undefined, archivedAt })
+      // Sockets of roles that may no longer open it are closed now; an archived text turns read only.
+      deps.hub.docMetaChanged(name)
+      const now = deps.storage.getDoc(name)!
+      return { status: 200, json: { name, title: now.title, visibility: now.visibility, archivedAt: now.archivedAt } }
     }
   },
   {

@@ -112,6 +112,7 @@ export const snapshotRoutes: Route[] = [
     method: 'POST',
     pattern: /^\/docs\/([^/]+)\/restore$/,
     roles: ['secretariat', 'chair'],
+    writesText: true,
     handle: ({ params: [doc], body, principal }, deps) => {
       const raw = (body as { snapshot?: unknown } | undefined)?.snapshot
       const id = parseId(raw === undefined ? null : String(raw), 'snapshot')

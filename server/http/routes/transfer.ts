@@ -43,6 +43,7 @@ export const transferRoutes: Route[] = [
     method: 'POST',
     pattern: /^\/docs\/([^/]+)\/replace$/,
     roles: ['secretariat'],
+    writesText: true,
     handle: ({ params: [name], body, principal }, deps) => {
       const b = (body ?? {}) as { text?: unknown; doc?: unknown }
       // The document an import preview read (ProseMirror JSON), or podium text.
