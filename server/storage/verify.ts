@@ -36,44 +36,100 @@ export interface VerifyReport {
   checked: { updates: number; states: number; snapshots: number; audit: number; refusals: number }
 }
 
-type AuditRow = { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number; identity: string | null; link: string | null; prev: string | null; hash: string | null }
-type RefusalRow = { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number; prev: string | null; hash: string | null }
-type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string; snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null }
+/** An audit row as stored. */
+export type AuditRow = { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number; identity: string | null; link: string | null; prev: string | null; hash: string | null }
+/** A refusal row as stored. */
+export type RefusalRow = { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number; prev: string | null; hash: string | null }
+/** A snapshot row as stored. */
+export type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string; snapshot: Uint8Array; state: Uint8Array; head: string | null; prev: string | null; seal: string | null }
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many)
 
+/** The rows verifyRows reads, from SQLite (sqliteSource) or PostgreSQL (the postgres storage). */
+export interface VerifySource {
+  /** False when the database predates the hash chain. */
+  hasChain(): boolean
+  /** The names of the triggers present. */
+  triggerNames(): Set<string>
+  /** The trigger names a sound database has (TRIGGERS' by default). */
+  requiredTriggers?: readonly string[]
+  /** integrity_events, oldest first. */
+  events(): Array<{ at: string; kind: string; detail: string }>
+  /** Every document's name and recorded head, by name. */
+  docs(): Array<{ name: string; head_id: number; head_hash: string }>
+  /** A document's compacted state, if any. */
+  state(doc: string): { data: Uint8Array; upto: number; head: string | null; hash: string | null } | undefined
+  /** The `upto` of each of a document's snapshots. */
+  snapshotUptos(doc: string): number[]
+  /** Every audit row, by id. */
+  auditRows(): Iterable<AuditRow>
+  /** Every refusal row, by id. */
+  refusalRows(): Iterable<RefusalRow>
+  /** A document's log rows, by id. */
+  updates(doc: string): Iterable<{ id: number; data: Uint8Array; prev: string | null; hash: string | null }>
+  /** A document's snapshot rows, by id. */
+  snapshots(doc: string): Iterable<SnapshotRow>
+  /** The id the table's counter says its last row was written with (0 when none). */
+  lastWrittenId(table: 'audit' | 'refusals'): number
+}
+
+/** The rows of a SQLite database `db`, for verifyRows. */
+export function sqliteSource (db: Database.Database): VerifySource {
+  const updates = db.prepare<[string], { id: number; data: Buffer; prev: string | null; hash: string | null }>('SELECT id, data, prev, hash FROM updates WHERE doc = ? ORDER BY id')
+  const snapshots = db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE doc = ? ORDER BY id')
+  return {
+    hasChain: () => db.prepare<[], { name: string }>('PRAGMA table_info(updates)').all().some((c) => c.name === 'hash'),
+    triggerNames: () => new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all().map((r) => r.name)),
+    events: () => db.prepare<[], { at: string; kind: string; detail: string }>('SELECT at, kind, detail FROM integrity_events ORDER BY id').all(),
+    docs: () => db.prepare<[], { name: string; head_id: number; head_hash: string }>('SELECT name, head_id, head_hash FROM docs ORDER BY name').all(),
+    state: (doc) => db.prepare<[string], { data: Buffer; upto: number; head: string | null; hash: string | null }>('SELECT data, upto, head, hash FROM states WHERE doc = ?').get(doc),
+    snapshotUptos: (doc) => db.prepare<[string], { upto: number }>('SELECT upto FROM snapshots WHERE doc = ?').all(doc).map((r) => r.upto),
+    auditRows: () => db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id').iterate(),
+    refusalRows: () => db.prepare<[], RefusalRow>('SELECT * FROM refusals ORDER BY id').iterate(),
+    updates: (doc) => updates.iterate(doc),
+    snapshots: (doc) => snapshots.iterate(doc),
+    lastWrittenId: (table) => db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)?.seq ?? 0
+  }
+}
+
 /** Checks the database `db` (a Podium database, opened by anyone) and reports what is broken. */
-export function verifyDatabase(db: Database.Database, options: VerifyOptions = {}): VerifyReport {
+export function verifyDatabase (db: Database.Database, options: VerifyOptions = {}): VerifyReport {
+  return verifyRows(sqliteSource(db), options)
+}
+
+/** Checks the rows of a Podium database and reports what is broken. */
+export function verifyRows (src: VerifySource, options: VerifyOptions = {}): VerifyReport {
   const report: VerifyReport = { ok: true, problems: [], warnings: [], heads: [], checked: { updates: 0, states: 0, snapshots: 0, audit: 0, refusals: 0 } }
   const problem = (where: string, message: string) => report.problems.push({ where, message })
   const finish = () => ({ ...report, ok: report.problems.length === 0 })
 
-  const hasColumn = db.prepare<[], { name: string }>('PRAGMA table_info(updates)').all().some((c) => c.name === 'hash')
-  if (!hasColumn) {
+  if (!src.hasChain()) {
     problem('database', 'it has no hash chain yet (written by an older Podium): start the server once with this version to add it')
     return finish()
   }
 
-  const triggers = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all().map((r) => r.name))
-  for (const t of TRIGGERS) {
-    if (!triggers.has(t.name)) problem('database', `trigger ${t.name} is missing (dropped: ${t.table} can be changed or deleted without the database refusing)`)
+  const triggers = src.triggerNames()
+  const required = src.requiredTriggers ?? TRIGGERS.map((t) => t.name)
+  for (const name of required) {
+    const table = name.replace(/_no_[a-z]+$/, '')
+    if (!triggers.has(name)) problem('database', `trigger ${name} is missing (dropped: ${table} can be changed or deleted without the database refusing)`)
   }
-  for (const e of db.prepare<[], { at: string; kind: string; detail: string }>('SELECT at, kind, detail FROM integrity_events ORDER BY id').all()) {
+  for (const e of src.events()) {
     report.warnings.push(`${e.at}: ${e.detail}`)
   }
 
-  const docs = db.prepare<[], { name: string; head_id: number; head_hash: string }>('SELECT name, head_id, head_hash FROM docs ORDER BY name').all()
+  const docs = src.docs()
     .filter((d) => options.doc === undefined || d.name === options.doc)
   const wanted = new Set(docs.map((d) => d.name))
-  const states = new Map<string, { data: Buffer; upto: number; head: string | null; hash: string | null }>()
+  const states = new Map<string, { data: Uint8Array; upto: number; head: string | null; hash: string | null }>()
   for (const d of docs) {
-    const s = db.prepare<[string], { data: Buffer; upto: number; head: string | null; hash: string | null }>('SELECT data, upto, head, hash FROM states WHERE doc = ?').get(d.name)
+    const s = src.state(d.name)
     if (s) states.set(d.name, s)
   }
   // Update ids whose link the audit must tell (a state's and each snapshot's head).
   const linkWanted = new Set<number>()
   for (const s of states.values()) linkWanted.add(s.upto)
-  for (const d of docs) for (const r of db.prepare<[string], { upto: number }>('SELECT upto FROM snapshots WHERE doc = ?').all(d.name)) linkWanted.add(r.upto)
+  for (const d of docs) for (const upto of src.snapshotUptos(d.name)) linkWanted.add(upto)
   const links = new Map<number, string | null>()
   // Audit rows of updates still in the log (after the compacted state), by update id; and the last audited update per document.
   const pending = new Map<number, AuditRow>()
@@ -84,7 +140,7 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
     let expected = GENESIS
     let prevId = 0
     let broken = false
-    for (const r of db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id').iterate()) {
+    for (const r of src.auditRows()) {
       report.checked.audit++
       if (!broken) {
         const hash = auditHash(r.prev ?? GENESIS, { updateId: r.update_id, doc: r.doc, tokenId: r.token_id, role: r.role, delegation: r.delegation, identity: r.identity, at: r.at, clientIds: r.client_ids, bytes: r.bytes, link: r.link })
@@ -104,7 +160,7 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
         lastAudited.set(r.doc, Math.max(lastAudited.get(r.doc) ?? 0, r.update_id))
       }
     }
-    if (!broken) checkTail(db, 'audit', prevId, problem)
+    if (!broken) checkTail(src, 'audit', prevId, problem)
   }
 
   // Refusals: the same, over their own table.
@@ -112,7 +168,7 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
     let expected = GENESIS
     let prevId = 0
     let broken = false
-    for (const r of db.prepare<[], RefusalRow>('SELECT * FROM refusals ORDER BY id').iterate()) {
+    for (const r of src.refusalRows()) {
       report.checked.refusals++
       if (broken) continue
       if (r.prev !== expected) {
@@ -125,11 +181,9 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
       expected = r.hash ?? ''
       prevId = r.id
     }
-    if (!broken) checkTail(db, 'refusals', prevId, problem)
+    if (!broken) checkTail(src, 'refusals', prevId, problem)
   }
 
-  const updates = db.prepare<[string], { id: number; data: Buffer; prev: string | null; hash: string | null }>('SELECT id, data, prev, hash FROM updates WHERE doc = ? ORDER BY id')
-  const snapshots = db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE doc = ? ORDER BY id')
   for (const d of docs) {
     const name = d.name
     const state = states.get(name)
@@ -149,7 +203,7 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
       expected = head
       endId = state.upto
     }
-    for (const r of broken ? [] : updates.iterate(name)) {
+    for (const r of broken ? [] : src.updates(name)) {
       report.checked.updates++
       const a = pending.get(r.id)
       const after = endId === (state?.upto ?? -1) ? `the compacted state (updates up to ${endId})` : `update ${endId}`
@@ -182,7 +236,7 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
 
     let seal = GENESIS
     let prevSnap = 0
-    for (const s of snapshots.iterate(name)) {
+    for (const s of src.snapshots(name)) {
       report.checked.snapshots++
       const what = `snapshot ${s.id} ("${s.label}")`
       const own = snapshotSeal(s.prev ?? GENESIS, { doc: s.doc, label: s.label, createdAt: s.created_at, takenBy: s.taken_by, role: s.role, cobDate: s.cob_date, sha256: s.sha256, upto: s.upto, totals: s.totals, head: s.head ?? GENESIS, snapshot: s.snapshot, state: s.state })
@@ -205,8 +259,8 @@ export function verifyDatabase(db: Database.Database, options: VerifyOptions = {
 }
 
 // An append-only table's rows end where its AUTOINCREMENT counter says the last one was written.
-function checkTail(db: Database.Database, table: 'audit' | 'refusals', lastId: number, problem: (where: string, message: string) => void): void {
-  const seq = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)?.seq ?? 0
+function checkTail(src: VerifySource, table: 'audit' | 'refusals', lastId: number, problem: (where: string, message: string) => void): void {
+  const seq = src.lastWrittenId(table)
   if (seq > lastId) {
     const rows = seq === lastId + 1 ? `row ${seq} was` : `rows ${lastId + 1}–${seq} were`
     problem(table, `${table === 'audit' ? 'audit' : 'refusal'} ${rows} deleted (the table had reached row ${seq}; it now ends at ${lastId})`)

@@ -1,0 +1,201 @@
+// The worker side of the PostgreSQL storage, part one: documents, the update log with its audit
+// rows and hash chains, loading and compaction. Every function runs in the worker thread that owns
+// the pool (worker.ts) and answers plain values the bridge can copy.
+
+import type pg from 'pg'
+import * as Y from 'yjs'
+import { auditHash, GENESIS, IntegrityError, stateHash, updateLink } from '../chain.ts'
+import { deletionsOfUpdate } from '../deletions.ts'
+import { visibilityOf } from '../doc-meta.ts'
+import { FencedError, type Attribution, type DocRecord } from '../types.ts'
+import { inTransaction } from './tx.ts'
+
+/** One update to append, as the bridge carries it (see PendingAppend). */
+export interface WireAppend {
+  update: Uint8Array
+  attribution: Attribution
+  deletions?: Uint8Array | null
+}
+
+/** A loaded document as the bridge carries it (LoadedDoc with owners as pairs). */
+export interface WireLoaded {
+  record: DocRecord
+  updates: Uint8Array[]
+  upto: number
+  owners: Array<[number, string]>
+}
+
+type DocRow = { name: string; title: string; created_at: string; last_change: string | null; visibility: string; archived_at: string | null; header: string | null }
+
+/** A stored docs row as a DocRecord. */
+export function docRecord (r: DocRow): DocRecord {
+  return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change, visibility: visibilityOf(r.visibility), archivedAt: r.archived_at, header: r.header }
+}
+
+// The heads a write extends, read under the audit counter's row lock: every append of every
+// document and server passes through that one row, so the audit chain has one order, as in SQLite.
+interface Heads { doc: string; docId: number; audit: string; auditId: number; updateId: number }
+
+async function lockHeads (c: pg.PoolClient, name: string): Promise<Heads> {
+  const counters = await c.query<{ name: string; last_id: number; hash: string }>(
+    "SELECT name, last_id, hash FROM counters WHERE name IN ('audit', 'updates') ORDER BY name FOR UPDATE")
+  const audit = counters.rows.find((r) => r.name === 'audit')!
+  const updates = counters.rows.find((r) => r.name === 'updates')!
+  const doc = await c.query<{ head_id: number; head_hash: string }>('SELECT head_id, head_hash FROM docs WHERE name = $1', [name])
+  if (doc.rows.length === 0) throw new RangeError(`document ${JSON.stringify(name)} does not exist`)
+  return { doc: doc.rows[0].head_hash, docId: doc.rows[0].head_id, audit: audit.hash, auditId: audit.last_id, updateId: updates.last_id }
+}
+
+async function checkFence (c: pg.PoolClient, doc: string, fence: number): Promise<void> {
+  // FOR SHARE: a lease changing hands waits for this append to commit, and this append for it.
+  const r = await c.query<{ fence: number }>('SELECT fence FROM leases WHERE doc = $1 FOR SHARE', [doc])
+  if (r.rows.length === 0 || r.rows[0].fence !== fence) throw new FencedError(doc, fence)
+}
+
+// Writes the rows of `items` extending `heads` (one multi-row INSERT per table) and stores the new heads.
+async function writeRows (c: pg.PoolClient, name: string, items: readonly WireAppend[], at: string, heads: Heads): Promise<number[]> {
+  const ids: number[] = []
+  const upd: unknown[] = []
+  const aud: unknown[] = []
+  const del: unknown[] = []
+  const own = new Map<number, string>()
+  for (const item of items) {
+    const a = item.attribution
+    const clientIds = JSON.stringify(a.clientIds)
+    const sender = { tokenId: a.tokenId, role: a.role, delegation: a.delegation, identity: a.identity, at, clientIds }
+    const link = updateLink(heads.doc, name, item.update, sender)
+    const id = ++heads.updateId
+    const auditId = ++heads.auditId
+    const hash = auditHash(heads.audit, { ...sender, updateId: id, doc: name, bytes: item.update.byteLength, link })
+    upd.push(id, name, item.update, heads.doc, link)
+    aud.push(auditId, id, name, a.tokenId, a.role, a.delegation, at, clientIds, item.update.byteLength, a.identity, link, heads.audit, hash)
+    heads.doc = link
+    heads.docId = id
+    heads.audit = hash
+    const ds = item.deletions === undefined ? deletionsOfUpdate(item.update) : item.deletions
+    if (ds) del.push(id, name, a.identity, ds)
+    for (const client of a.clientIds) if (!own.has(client)) own.set(client, a.identity)
+    ids.push(id)
+  }
+  await insertRows(c, 'INSERT INTO updates (id, doc, data, prev, hash)', 5, upd)
+  await insertRows(c, 'INSERT INTO audit (id, update_id, doc, token_id, role, delegation, at, client_ids, bytes, identity, link, prev, hash)', 13, aud)
+  await insertRows(c, 'INSERT INTO deletions (update_id, doc, identity, ds)', 4, del)
+  const o: unknown[] = []
+  for (const [client, identity] of own) o.push(name, client, identity)
+  await insertRows(c, 'INSERT INTO client_owners (doc, client_id, identity)', 3, o, ' ON CONFLICT DO NOTHING')
+  await c.query('UPDATE docs SET last_change = $1, head_id = $2, head_hash = $3 WHERE name = $4', [at, heads.docId, heads.doc, name])
+  await c.query("UPDATE counters SET last_id = CASE name WHEN 'audit' THEN $1::bigint ELSE $2::bigint END, hash = CASE name WHEN 'audit' THEN $3 ELSE hash END WHERE name IN ('audit', 'updates')", [heads.auditId, heads.updateId, heads.audit])
+  return ids
+}
+
+// PostgreSQL takes at most 65 535 parameters per statement.
+const MAX_PARAMS = 60_000
+
+/**
+ * Inserts the rows in `flat` (`cols` values per row, in order) with `head` (`INSERT INTO t (…)`),
+ * as few multi-row statements as the parameter limit allows; `tail` is appended to each.
+ */
+export async function insertRows (c: pg.PoolClient, head: string, cols: number, flat: readonly unknown[], tail = ''): Promise<void> {
+  const per = Math.floor(MAX_PARAMS / cols) * cols
+  for (let i = 0; i < flat.length; i += per) {
+    const part = flat.slice(i, i + per)
+    await c.query(`${head} VALUES ${values(part.length / cols, cols)}${tail}`, part)
+  }
+}
+
+/** `($1, $2, …), (…)`: placeholders for `rows` rows of `cols` values. */
+export function values (rows: number, cols: number): string {
+  const out: string[] = []
+  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: cols }, (_, i) => `$${r * cols + i + 1}`).join(', ')})`)
+  return out.join(', ')
+}
+
+/** Storage.createDoc. */
+export async function createDoc (pool: pg.Pool, name: string, title: string, initial: Uint8Array, a: Attribution): Promise<boolean> {
+  return inTransaction(pool, async (c) => {
+    const now = new Date().toISOString()
+    const r = await c.query("INSERT INTO docs (name, title, created_at, last_change) VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING", [name, title, now])
+    if (r.rowCount === 0) return false
+    const heads = await lockHeads(c, name)
+    await writeRows(c, name, [{ update: initial, attribution: a }], now, heads)
+    return true
+  })
+}
+
+/** Storage.append and BatchAppend.appendMany: all rows in one transaction, the fence checked in it. */
+export async function appendMany (pool: pg.Pool, name: string, items: readonly WireAppend[], fence?: number): Promise<number[]> {
+  if (items.length === 0) return []
+  return inTransaction(pool, async (c) => {
+    if (fence !== undefined) await checkFence(c, name, fence)
+    const heads = await lockHeads(c, name)
+    return writeRows(c, name, items, new Date().toISOString(), heads)
+  })
+}
+
+/** Storage.load, in one REPEATABLE READ transaction (a compaction cannot fall between the state and its log). */
+export async function load (pool: pg.Pool, name: string): Promise<WireLoaded | null> {
+  return inTransaction(pool, async (c) => {
+    const doc = await c.query<DocRow>('SELECT * FROM docs WHERE name = $1', [name])
+    if (doc.rows.length === 0) return null
+    const st = await c.query<{ data: Buffer; upto: number; head: string | null; hash: string | null }>('SELECT data, upto, head, hash FROM states WHERE doc = $1', [name])
+    const state = st.rows[0]
+    if (state && state.hash !== stateHash(name, state.upto, state.head ?? GENESIS, state.data)) {
+      throw new IntegrityError(`${name}: the compacted state (updates up to ${state.upto}) does not match its hash (changed after it was written)`)
+    }
+    const updates: Uint8Array[] = state ? [state.data] : []
+    let upto = state?.upto ?? 0
+    for (const r of (await c.query<{ id: number; data: Buffer }>('SELECT id, data FROM updates WHERE doc = $1 AND id > $2 ORDER BY id', [name, upto])).rows) {
+      updates.push(r.data)
+      upto = r.id
+    }
+    const owners = (await c.query<{ client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = $1', [name])).rows.map((o): [number, string] => [o.client_id, o.identity])
+    return { record: docRecord(doc.rows[0]), updates, upto, owners }
+  }, 'REPEATABLE READ READ ONLY')
+}
+
+/**
+ * Storage.compact. `known` is the holder's encoding and the update id it covers, already encoded by
+ * the caller (the bridge cannot carry a function); it is stored only when the log ends at it.
+ */
+export async function compact (pool: pg.Pool, name: string, known?: { upto: number; state: Uint8Array }): Promise<number> {
+  return inTransaction(pool, async (c) => {
+    // One compaction of a document at a time; appends go on meanwhile (they add rows after `last`).
+    await c.query("SELECT pg_advisory_xact_lock(hashtext('podium-compact:' || current_schema() || ':' || $1))", [name])
+    const st = await c.query<{ data: Buffer; upto: number }>('SELECT data, upto FROM states WHERE doc = $1', [name])
+    const from = st.rows[0]?.upto ?? 0
+    const rows = (await c.query<{ id: number; data: Buffer; hash: string | null }>('SELECT id, data, hash FROM updates WHERE doc = $1 AND id > $2 ORDER BY id', [name, from])).rows
+    if (rows.length === 0) return 0
+    const last = rows[rows.length - 1]
+    const merged = known && known.upto === last.id
+      ? known.state
+      : Y.mergeUpdates([...(st.rows[0] ? [st.rows[0].data] : []), ...rows.map((r) => r.data)])
+    const head = last.hash ?? GENESIS
+    await c.query('INSERT INTO states (doc, data, upto, head, hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash',
+      [name, merged, last.id, head, stateHash(name, last.id, head, merged)])
+    await c.query('DELETE FROM updates WHERE doc = $1 AND id <= $2', [name, last.id])
+    return rows.length
+  })
+}
+
+/** Storage.pendingCount. */
+export async function pendingCount (pool: pg.Pool, name: string): Promise<number> {
+  const r = await pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM updates WHERE doc = $1 AND id > COALESCE((SELECT upto FROM states WHERE doc = $1), 0)', [name])
+  return r.rows[0].n
+}
+
+/** Storage.lastUpdateId: the newest update in the log, else the compacted state's. */
+export async function lastUpdateId (pool: pg.Pool, doc: string): Promise<number> {
+  const r = await pool.query<{ id: number | null }>('SELECT COALESCE((SELECT MAX(id) FROM updates WHERE doc = $1), (SELECT upto FROM states WHERE doc = $1), 0) AS id', [doc])
+  return r.rows[0].id ?? 0
+}
+
+/** Storage.getDoc. */
+export async function getDoc (pool: pg.Pool, name: string): Promise<DocRecord | null> {
+  const r = await pool.query<DocRow>('SELECT * FROM docs WHERE name = $1', [name])
+  return r.rows[0] ? docRecord(r.rows[0]) : null
+}
+
+/** Storage.listDocs. */
+export async function listDocs (pool: pg.Pool): Promise<DocRecord[]> {
+  return (await pool.query<DocRow>('SELECT * FROM docs ORDER BY name')).rows.map(docRecord)
+}

@@ -1,0 +1,25 @@
+// One transaction on a pooled connection: BEGIN, the work, COMMIT (or ROLLBACK and rethrow). A
+// connection that failed is destroyed rather than returned to the pool.
+
+import type pg from 'pg'
+
+/** Runs `work` in a transaction on a connection of `pool`; `mode` is e.g. `REPEATABLE READ READ ONLY`. */
+export async function inTransaction<T> (pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
+  const c = await pool.connect()
+  let broken: Error | undefined
+  try {
+    await c.query(mode ? `BEGIN ISOLATION LEVEL ${mode}` : 'BEGIN')
+    const result = await work(c)
+    await c.query('COMMIT')
+    return result
+  } catch (err) {
+    try {
+      await c.query('ROLLBACK')
+    } catch (e) {
+      broken = e as Error
+    }
+    throw err
+  } finally {
+    c.release(broken)
+  }
+}
