@@ -32,11 +32,23 @@ export interface LocalOrigin {
   by?: OnBehalfOf
 }
 
+/**
+ * An update another server (the document's holder) accepted and stored, applied to this server's
+ * replica (never stored again, sent to this server's peers). Also the origin of presence relayed
+ * from other servers.
+ */
+export interface ClusterOrigin {
+  kind: 'cluster'
+}
+
 /** Every origin a server-side Y.Doc transaction can carry. */
-export type Origin = ConnectionOrigin | StorageOrigin | LocalOrigin
+export type Origin = ConnectionOrigin | StorageOrigin | LocalOrigin | ClusterOrigin
 
 /** The single storage origin object. */
 export const STORAGE_ORIGIN: StorageOrigin = Object.freeze({ kind: 'storage' })
+
+/** The single cluster origin object. */
+export const CLUSTER_ORIGIN: ClusterOrigin = Object.freeze({ kind: 'cluster' })
 
 /** The single local origin object. */
 export const LOCAL_ORIGIN: LocalOrigin = Object.freeze({ kind: 'local' })
@@ -44,5 +56,5 @@ export const LOCAL_ORIGIN: LocalOrigin = Object.freeze({ kind: 'local' })
 /** Whether a transaction origin is one of ours (anything else is treated as foreign and refused). */
 export function isOrigin(value: unknown): value is Origin {
   const kind = (value as { kind?: unknown } | null)?.kind
-  return kind === 'connection' || kind === 'storage' || kind === 'local'
+  return kind === 'connection' || kind === 'storage' || kind === 'local' || kind === 'cluster'
 }
