@@ -1,6 +1,6 @@
 import { AGREED_AD_REF_LINE } from '../../shared/format/index.ts'
 import {
-  AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, TextRun,
+  AlignmentType, Document, EndnoteIdReference, Footer, FootnoteReference, Packer, PageNumber, Paragraph, Run, TextRun,
   type ICharacterStyleOptions, type IParagraphStyleOptions
 } from 'docx'
 import type { Fragment, Node } from 'prosemirror-model'
@@ -64,8 +64,29 @@ function formatting(marks: ReadonlySet<MarkName>) {
   }
 }
 
-function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: readonly RosterEntry[]): TextRun[] {
-  const out: TextRun[] = []
+/** The footnotes and endnotes of a Word document being written, by their Word id (1, 2, …). */
+export interface DocxNotes {
+  footnotes: Record<number, { children: Paragraph[] }>
+  endnotes: Record<number, { children: Paragraph[] }>
+}
+
+/** An empty set of notes for docxParagraphs. */
+export function newDocxNotes(): DocxNotes {
+  return { footnotes: {}, endnotes: {} }
+}
+
+// A real Word footnote or endnote: the reference run (with the podium marks on it) where the node
+// is, its text as the note's one paragraph.
+function noteRun(node: Node, f: object, notes: DocxNotes): Run {
+  const endnote = node.attrs.kind === 'endnote'
+  const list = endnote ? notes.endnotes : notes.footnotes
+  const id = Object.keys(list).length + 1
+  list[id] = { children: [new Paragraph({ children: [new TextRun(String(node.attrs.text))] })] }
+  return new Run({ style: endnote ? 'EndnoteReference' : 'FootnoteReference', ...f, children: [endnote ? new EndnoteIdReference(id) : new FootnoteReference(id)] })
+}
+
+function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: readonly RosterEntry[], notes: DocxNotes): Run[] {
+  const out: Run[] = []
   content.forEach((node) => {
     const marks = markSet(node, inherited)
     const f = formatting(marks)
@@ -74,7 +95,7 @@ function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: reado
       node.text!.split('\n').forEach((line, i) => out.push(new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}), ...f })))
     } else if (node.type.name === 'bracket') {
       out.push(new TextRun({ text: '[', style: S.bracket, ...f }))
-      out.push(...runs(node.content, marks, roster))
+      out.push(...runs(node.content, marks, roster, notes))
       out.push(new TextRun({ text: ']', style: S.bracket, ...f }))
     } else if (node.type.name === 'delegation_mark') {
       const style = node.attrs.stance === '-' ? S.positionOppose : S.position
@@ -82,18 +103,23 @@ function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: reado
     } else if (node.type.name === 'note') {
       const first = String(node.attrs.delegations).split(', ')[0]
       out.push(new TextRun({ text: noteText(node.attrs as never), style: S.note, color: colourOf(first, roster), ...f }))
+    } else if (node.type.name === 'footnote') {
+      out.push(noteRun(node, f, notes))
     }
   })
   return out
 }
 
-/** The Word paragraphs of a podium document, one per block, in the Podium styles. */
-export function docxParagraphs(doc: Node, roster: readonly RosterEntry[] = DEFAULT_ROSTER): Paragraph[] {
+/**
+ * The Word paragraphs of a podium document, one per block, in the Podium styles. Footnotes and
+ * endnotes are added to `notes`, which the Document must be given (`footnotes`, `endnotes`).
+ */
+export function docxParagraphs(doc: Node, roster: readonly RosterEntry[] = DEFAULT_ROSTER, notes: DocxNotes = newDocxNotes()): Paragraph[] {
   const out: Paragraph[] = []
   doc.forEach((block) => {
     const line = block.attrs.sep === 'line'
     const style = block.type.name === 'heading' ? (line ? S.headingLine : S.heading) : (line ? S.paragraphLine : S.paragraph)
-    out.push(new Paragraph({ style, children: runs(block.content, new Set(), roster) }))
+    out.push(new Paragraph({ style, children: runs(block.content, new Set(), roster, notes) }))
     // Its own paragraph, as in podium text, so an import reads the paragraph back as agreed ad ref.
     if (block.attrs.adref === true) out.push(new Paragraph({ style: S.paragraph, children: [new TextRun({ text: AGREED_AD_REF_LINE })] }))
   })
@@ -116,18 +142,22 @@ export async function exportDocx(doc: Node, meta: ExportMeta): Promise<Buffer> {
       })
     ]
   })
+  const notes = newDocxNotes()
+  const body = docxParagraphs(doc, roster, notes)
   const document = new Document({
     title: meta.title,
     description: [meta.label, meta.hash ? `hash ${meta.hash}` : ''].filter(Boolean).join(', ') || undefined,
     creator: 'Podium',
     styles: { paragraphStyles, characterStyles },
+    footnotes: notes.footnotes,
+    endnotes: notes.endnotes,
     sections: [{
       properties: { page: { size: A4, margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, footer: 567 } } },
       footers: { default: footer },
       children: [
         new Paragraph({ style: S.title, children: [new TextRun(meta.title)] }),
         new Paragraph({ style: S.asOf, children: [new TextRun(asOfLine(meta))] }),
-        ...docxParagraphs(doc, roster)
+        ...body
       ]
     }]
   })

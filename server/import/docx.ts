@@ -116,8 +116,9 @@ function warningsOf(read: WordRead, tracked: TrackedChanges): DocxWarning[] {
       ? `${plural(c.insertions, 'tracked insertion')} kept as proposals in brackets, ${plural(c.deletions, 'tracked deletion')} kept as struck text`
       : `${plural(c.insertions, 'tracked insertion')} and ${plural(c.deletions, 'tracked deletion')} accepted`, c.insertions + c.deletions)
   }
-  if (c.footnotes) say('footnotes', `${plural(c.footnotes, 'footnote')} kept (marked ⁽¹⁾… in the text, their text at the end under "Footnotes")`, c.footnotes)
-  if (c.endnotes) say('endnotes', `${plural(c.endnotes, 'endnote')} kept (marked ⁽ⁱ⁾… in the text, their text at the end under "Endnotes")`, c.endnotes)
+  if (c.footnotes) say('footnotes', `${plural(c.footnotes, 'footnote')} kept where they are referred to, with their text`, c.footnotes)
+  if (c.endnotes) say('endnotes', `${plural(c.endnotes, 'endnote')} kept where they are referred to, with their text`, c.endnotes)
+  if (c.footnoteBraces) say('footnote-braces', `${plural(c.footnoteBraces, 'footnote')} had "}}" or a final "}", written ")" (a footnote ends at "}}" in podium text)`, c.footnoteBraces)
   if (c.tables) say('tables', `${plural(c.tables, 'table')} kept as ${plural(c.tableRows, 'paragraph')}, one per row, cells separated by " | "`, c.tables)
   for (const [what, t] of Object.entries(read.dropped)) {
     out.push({ paragraph: t.paragraphs[0] ?? null, kind: 'dropped', count: t.count, paragraphs: t.paragraphs, message: `${t.count === 1 ? what : `${t.count} × ${what.replace(/^an? /, '')}`} left out (first in Word paragraph ${t.paragraphs.join(', ')})` })

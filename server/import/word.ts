@@ -12,7 +12,7 @@ import { kid, kids, onOff, textOf, val, type XEl } from './xml.ts'
 // A Word document (its parsed XML parts) to a podium document, built from the Word model directly:
 // Word's own characters are never read as podium markup (a literal `*` stays text). Paragraph numbers
 // are computed as Word shows them; comments become notes; tracked changes are kept as proposals or
-// accepted; footnotes and endnotes keep their reference and their text; tables become one paragraph
+// accepted; footnotes and endnotes are `footnote` nodes at their reference, holding their text; tables become one paragraph
 // per row. What was done is counted for the preview.
 
 type MarkName = 'deletion' | 'strong' | 'emphasis'
@@ -53,6 +53,8 @@ export interface WordRead {
     deletions: number
     footnotes: number
     endnotes: number
+    /** Footnotes and endnotes whose "}}" or final "}" was written ")" (podium text ends a footnote at "}}"). */
+    footnoteBraces: number
     tables: number
     tableRows: number
   }
@@ -84,21 +86,11 @@ type Item =
   | { k: 'atom'; node: Node }
   | { k: 'br'; items: Item[]; author: string | null; ins: boolean; marks?: MarkName[] }
 
-const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹'
-const SUPERSCRIPT_ROMAN: Record<string, string> = { i: 'ⁱ', v: 'ᵛ', x: 'ˣ', l: 'ˡ', c: 'ᶜ', d: 'ᵈ', m: 'ᵐ' }
-
-/** The marker of footnote `n` in the text: ⁽¹⁾. */
-export function footnoteMarker(n: number): string {
-  return '⁽' + String(n).split('').map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join('') + '⁾'
-}
-
-/** The marker of endnote `n` in the text: ⁽ⁱⁱ⁾ (lower-case roman, as Word numbers endnotes). */
-export function endnoteMarker(n: number): string {
-  const r = [[10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i']] as [number, string][]
-  let s = ''
-  let k = n
-  for (const [v, t] of r) while (k >= v) { s += t; k -= v }
-  return '⁽' + s.split('').map((c) => SUPERSCRIPT_ROMAN[c]).join('') + '⁾'
+/** A footnote's text as podium text can hold it (isFootnoteText): a `}` that would end it early or last is written `)`. */
+export function footnoteSafe(text: string): string {
+  let out = text
+  while (/\}\}|\}$/.test(out)) out = out.replace(/\}(?=\}|$)/, ')')
+  return out
 }
 
 class Reader {
@@ -111,7 +103,7 @@ class Reader {
   readonly endnotes = new Map<string, XEl>()
   readonly footnoteOrder: string[] = []
   readonly endnoteOrder: string[] = []
-  readonly counts: WordRead['counts'] = { numbered: 0, comments: 0, commentsMapped: 0, insertions: 0, deletions: 0, footnotes: 0, endnotes: 0, tables: 0, tableRows: 0 }
+  readonly counts: WordRead['counts'] = { numbered: 0, comments: 0, commentsMapped: 0, insertions: 0, deletions: 0, footnotes: 0, endnotes: 0, footnoteBraces: 0, tables: 0, tableRows: 0 }
   readonly unknownNames: Record<string, number> = {}
   readonly dropped: Record<string, Tally> = {}
   paragraph = 0
@@ -244,8 +236,11 @@ class Reader {
         case 'w:noBreakHyphen': text('\u2011'); break
         case 'w:softHyphen': break
         case 'w:sym': text(c.attrs['w:char'] ? String.fromCharCode(parseInt(c.attrs['w:char'], 16) & 0xffff) : ''); break
-        case 'w:footnoteReference': text(this.noteRef('footnote', c.attrs['w:id'] ?? '')); break
-        case 'w:endnoteReference': text(this.noteRef('endnote', c.attrs['w:id'] ?? '')); break
+        case 'w:footnoteReference': case 'w:endnoteReference': {
+          const note = this.noteRef(c.name === 'w:footnoteReference' ? 'footnote' : 'endnote', c.attrs['w:id'] ?? '')
+          if (note) out.push({ k: 'atom', node: marks.length ? note.mark(marks.map((n) => schema.marks[n].create())) : note, ins: ins?.id ?? null })
+          break
+        }
         case 'w:commentReference': this.comment(c.attrs['w:id'] ?? '', out, ins); break
         case 'w:fldChar': if (c.attrs['w:fldCharType'] === 'begin') field = 1; else if (c.attrs['w:fldCharType'] === 'separate') field = 0; else if (c.attrs['w:fldCharType'] === 'end') field = 0; break
         case 'w:instrText': break
@@ -257,13 +252,17 @@ class Reader {
     }
   }
 
-  private noteRef(kind: 'footnote' | 'endnote', id: string): string {
+  // A footnote or endnote becomes a `footnote` node at its reference, its text (its paragraphs
+  // joined by a space) in the node. Text podium text could not write back is mended and counted.
+  private noteRef(kind: 'footnote' | 'endnote', id: string): Node | null {
+    const def = kind === 'footnote' ? this.footnotes.get(id) : this.endnotes.get(id)
+    if (!def) return null
     const order = kind === 'footnote' ? this.footnoteOrder : this.endnoteOrder
-    const has = kind === 'footnote' ? this.footnotes.has(id) : this.endnotes.has(id)
-    if (!has) return ''
     if (!order.includes(id)) order.push(id)
-    const n = order.indexOf(id) + 1
-    return kind === 'footnote' ? footnoteMarker(n) : endnoteMarker(n)
+    const raw = kids(def, 'w:p').map((p) => noteText(p)).join(' ').replace(/[\r\n]+/g, ' ').trim()
+    const text = footnoteSafe(raw)
+    if (text !== raw) this.counts.footnoteBraces++
+    return schema.nodes.footnote.create({ kind, text })
   }
 
   private comment(id: string, out: Seg[], ins: { id: string } | null): void {
@@ -428,6 +427,23 @@ function runText(p: XEl): string {
   return out
 }
 
+// A footnote paragraph's text as Word shows it: tabs kept, line breaks as spaces, deleted text left out.
+function noteText(p: XEl): string {
+  let out = ''
+  const walk = (el: XEl) => {
+    for (const c of el.children) {
+      if (typeof c === 'string') continue
+      if (c.name === 'w:t') out += textOf(c)
+      else if (c.name === 'w:tab') out += '\t'
+      else if (c.name === 'w:br' || c.name === 'w:cr') out += ' '
+      else if (c.name === 'w:noBreakHyphen') out += '\u2011'
+      else if (c.name !== 'w:instrText' && c.name !== 'w:delText' && c.name !== 'w:del' && c.name !== 'w:moveFrom') walk(c)
+    }
+  }
+  walk(p)
+  return out
+}
+
 let readerForBuild: Reader | null = null
 
 function build(items: Item[]): Node[] {
@@ -534,24 +550,6 @@ export function readWord(parts: WordParts, options: { roster?: readonly RosterEn
   }
   walk(body)
 
-  // Footnotes and endnotes: their text after the body, each after its marker, under its own heading.
-  const notesSection = (heading: string, order: string[], defs: Map<string, XEl>, marker: (n: number) => string) => {
-    if (!order.length) return
-    addBlock([schema.text(heading)], true, 'blank')
-    order.forEach((id, i) => {
-      const def = defs.get(id)!
-      const segs: Seg[] = [{ k: 'text', s: marker(i + 1) + ' ', marks: [], ins: null }]
-      kids(def, 'w:p').forEach((p, j) => {
-        if (j) segs.push({ k: 'text', s: ' ', marks: [], ins: null })
-        r.segments(p, segs)
-      })
-      addBlock(r.inline(segs), false, 'blank')
-    })
-  }
-  const bodyFootnotes = [...r.footnoteOrder]
-  const bodyEndnotes = [...r.endnoteOrder]
-  notesSection('Footnotes', bodyFootnotes, r.footnotes, footnoteMarker)
-  notesSection('Endnotes', bodyEndnotes, r.endnotes, endnoteMarker)
   r.counts.footnotes = r.footnoteOrder.length
   r.counts.endnotes = r.endnoteOrder.length
   // Comments whose reference was not in the body (in a deleted passage, say) are still kept.

@@ -7,7 +7,7 @@ import { normalisePodiumText, parsePodium, serializePodium } from '../../shared/
 import { DEFAULT_ROSTER } from '../../shared/roster.ts'
 import { DOCX_STYLES, exportDocx } from '../../server/export/index.ts'
 import { previewImport } from '../../server/import/index.ts'
-import { br, del, doc, em, h, note, p, pl, pos, strong, withoutIds } from '../helpers/builders.ts'
+import { br, del, doc, em, fn, h, note, p, pl, pos, strong, withoutIds } from '../helpers/builders.ts'
 import { podiumDoc } from '../helpers/arbitraries.ts'
 import { ASTANA, SEED } from '../helpers/seed.ts'
 import { paragraphRuns, plainBlocks, zipParts } from './helpers.ts'
@@ -131,6 +131,22 @@ describe('DOCX → import → podium text', () => {
       pl('1. first line'),
       p('OP2. ', del(br('gone ', br('deep'), ' x')), ' ', pos('+IRAN', 'with reservation'), ' ', br(strong('b'), '\nline two'), ' ', note('CHN, THA', 'original text', 'plain'))
     )
+    const back = await roundTrip(d)
+    expect(withoutIds(back)).toEqual(withoutIds(d))
+  })
+
+  it('writes footnotes and endnotes as real Word notes (reference where the node is, text in the notes part) and reads them back', async () => {
+    const d = doc(
+      p('OP1. Recalls decision 2/CMA.3', fn('Decision 2/CMA.3, annex, para. 18(g) [as amended].'), ' and ', strong('its annex', fn('See *also* FCCC/TP/2023/1.')), '.'),
+      p('OP2. ', br('Takes note', fn('A note in a bracket.', 'endnote')), ' ', pos('-ISR'))
+    )
+    const bytes = await exportDocx(d, META)
+    const parts = zipParts(bytes)
+    expect((parts['word/document.xml'].match(/<w:footnoteReference /g) ?? []).length).toBe(2)
+    expect((parts['word/document.xml'].match(/<w:endnoteReference /g) ?? []).length).toBe(1)
+    expect(parts['word/footnotes.xml']).toContain('Decision 2/CMA.3, annex, para. 18(g) [as amended].')
+    expect(parts['word/footnotes.xml']).toContain('See *also* FCCC/TP/2023/1.')
+    expect(parts['word/endnotes.xml']).toContain('A note in a bracket.')
     const back = await roundTrip(d)
     expect(withoutIds(back)).toEqual(withoutIds(d))
   })

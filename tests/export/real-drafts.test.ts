@@ -45,9 +45,10 @@ function wordText(docx: Uint8Array, parts: RegExp): string {
   return out
 }
 
+// The imported text as Word's characters: text nodes and the text of footnotes and endnotes.
 function docText(doc: Node): string {
   let out = ''
-  doc.descendants((n) => { if (n.isText) out += n.text; return true })
+  doc.descendants((n) => { if (n.isText) out += n.text; else if (n.type.name === 'footnote') out += n.attrs.text; return true })
   return out
 }
 
@@ -103,18 +104,28 @@ describe.skipIf(missing.length > 0)('real Word drafts', () => {
     expect(p.warnings.length).toBeLessThan(15)
   })
 
-  it('SBSTA: footnotes and endnotes kept, and kept through DOCX → import → DOCX', async () => {
+  it('SBSTA: footnotes and endnotes kept where they are referred to, with their text, and kept through DOCX → import → DOCX', async () => {
     const p = await read(FILES.sbsta)
     expect(p.summary.word!.footnotes).toBe(14)
     expect(p.summary.word!.endnotes).toBeGreaterThanOrEqual(10)
-    expect(p.text).toContain('⁽¹⁾')
-    expect(p.text).toContain('⁽¹⁴⁾')
-    expect(p.text).toMatch(/\n# Footnotes\n/)
-    expect(p.text).toMatch(/\n# Endnotes\n/)
+    const notes: { kind: string; text: string; block: string }[] = []
+    p.doc.forEach((b) => b.descendants((n) => { if (n.type.name === 'footnote') notes.push({ kind: n.attrs.kind, text: n.attrs.text, block: b.textContent }) }))
+    expect(notes.filter((n) => n.kind === 'footnote')).toHaveLength(14)
+    expect(notes.filter((n) => n.kind === 'endnote').length).toBeGreaterThanOrEqual(10)
+    // The first footnote is at its reference (the paragraph recalling decision 2/CMA.3), with its text.
+    expect(notes[0].text).toBe('Decision 2/CMA.3, paras. 14–15.')
+    expect(p.text).toContain('{{footnote: Decision 2/CMA.3, paras. 14–15.}}')
+    expect(p.text).not.toMatch(/# Footnotes|⁽¹⁾/)
+    // DOCX → import → DOCX: real Word notes, read back the same.
     const made = await exportDocument(p.doc, 'docx', { title: p.title ?? 'x' })
     if (!made.ok) throw new Error(made.message)
+    const { files } = readZip(new Uint8Array(made.body as Buffer), (n) => /^word\/(document|footnotes|endnotes)\.xml$/.test(n))
+    const xml = (n: string) => new TextDecoder().decode(files.get(n)!)
+    expect((xml('word/document.xml').match(/<w:footnoteReference /g) ?? []).length).toBe(14)
+    expect(xml('word/footnotes.xml')).toContain('Decision 2/CMA.3, paras. 14–15.')
     const again = await previewImport(new Uint8Array(made.body as Buffer), 'again.docx')
     if (!again.ok) throw new Error(again.message)
+    expect(again.summary.word!.footnotes).toBe(14)
     expect(again.text).toBe(p.text)
   }, 30_000)
 
