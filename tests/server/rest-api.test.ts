@@ -64,7 +64,7 @@ describe('the REST API', () => {
     const server = await start()
     const sec = token(server, 'secretariat')
     const text = 'PP1. [Recalling (+IND)] the [[Charter]] (-CHN) (IND: keep original)\n\nOP2. Agreed text.\n'
-    const created = await api(server, sec, 'POST', '/docs', { name: 'draft-2', title: 'Second draft', text })
+    const created = await api(server, sec, 'POST', '/docs', { name: 'draft-2', title: 'Second draft', text, visibility: 'public' })
     expect(created.status).toBe(201)
     expect(await created.json()).toMatchObject({ name: 'draft-2', title: 'Second draft' })
     expect((await api(server, sec, 'POST', '/docs', { name: 'draft-2' })).status).toBe(409)
