@@ -1,6 +1,6 @@
 import { Plugin, PluginKey, type EditorState } from 'prosemirror-state'
 import { Decoration, DecorationSet } from 'prosemirror-view'
-import { analyse, type Analysis } from '../../shared/analysis/index.ts'
+import { incrementalAnalyser, type Analysis, type IncrementalAnalyser } from '../../shared/analysis/index.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
 /** Key of the analysis plugin; `analysisKey.getState(state)` gives the current analysis. */
@@ -12,8 +12,10 @@ export interface AnalysisState {
   decorations: DecorationSet
 }
 
-function build(state: EditorState, roster: readonly RosterEntry[]): AnalysisState {
-  const analysis = analyse(state.doc, roster)
+function build(state: EditorState, analyser: IncrementalAnalyser): AnalysisState {
+  // Only blocks the change brought are read again (a remote update replaces the document, but keeps
+  // the nodes of blocks it did not touch): shared/analysis/incremental.ts.
+  const analysis = analyser.analyse(state.doc)
   const decos: Decoration[] = []
   for (const p of analysis.paragraphs) {
     if (p.kind !== 'paragraph') continue
@@ -34,11 +36,12 @@ function build(state: EditorState, roster: readonly RosterEntry[]): AnalysisStat
  * (agreed / open) for the gutter, and each bracket with its depth for shading.
  */
 export function analysisPlugin(roster: readonly RosterEntry[]): Plugin<AnalysisState> {
+  const analyser = incrementalAnalyser(roster)
   return new Plugin<AnalysisState>({
     key: analysisKey,
     state: {
-      init: (_config, state) => build(state, roster),
-      apply: (tr, prev, _old, state) => (tr.docChanged ? build(state, roster) : prev)
+      init: (_config, state) => build(state, analyser),
+      apply: (tr, prev, _old, state) => (tr.docChanged ? build(state, analyser) : prev)
     },
     props: {
       decorations: (state) => analysisKey.getState(state)?.decorations

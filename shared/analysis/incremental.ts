@@ -1,0 +1,159 @@
+import type { Node } from 'prosemirror-model'
+import { serializeInline } from '../format/serialize.ts'
+import type { RosterEntry } from '../roster.ts'
+import { analyse, type Analysis, type BracketInfo, type DelegationInfo, type NoteInfo, type ParagraphInfo, type Position } from './analyse.ts'
+import { isSubLabel, labelOf } from './labels.ts'
+
+// The analysis of a document that changes a little at a time (the editor, on every remote update).
+// ProseMirror shares unchanged blocks between one document and the next (y-prosemirror reuses the
+// nodes of the Yjs types an update did not touch), so what a block says by itself — its label, its
+// brackets with their text and depth, its positions and notes, at positions relative to the block —
+// is kept per block node and read again only for blocks that are new. What depends on the blocks
+// before (a sub-label's parent, bracket indices, absolute positions, the per-delegation lists and
+// totals) is put together in one light pass over the blocks. A text `[` or `]` left unmatched in a
+// block can pair with one in another block (a bracket over several paragraphs): a document holding
+// one is analysed whole, as `analyse` does.
+
+// What one block says by itself, at positions relative to the block's start.
+interface BlockLocal {
+  kind: 'paragraph' | 'heading'
+  label: string | null
+  /** A `[` or `]` among the block's own text characters (may pair across blocks). */
+  bracketChars: boolean
+  brackets: { text: string; depth: number; supporters: BracketInfo['supporters']; opponents: BracketInfo['opponents']; notes: NoteInfo[]; from: number; to: number }[]
+  positions: Position[]
+  notes: NoteInfo[]
+  /** Positions and notes in document order, with the local index of the bracket they follow. */
+  events: ({ position: Position; bracket: number | null } | { note: NoteInfo })[]
+}
+
+// Text between a bracket and its marks that keeps them attached (as in analyse.ts).
+const SEPARATOR = /^[\s,;.]*$/
+
+function readBlock(block: Node): BlockLocal {
+  const kind = block.type.name === 'heading' ? 'heading' : 'paragraph'
+  const local: BlockLocal = { kind, label: kind === 'paragraph' ? labelOf(block.textContent) : null, bracketChars: false, brackets: [], positions: [], notes: [], events: [] }
+  block.forEach((child) => {
+    if (child.isText && /[[\]]/.test(child.text!)) local.bracketChars = true
+  })
+  const walk = (container: Node, start: number, depth: number) => {
+    let target: number | null = null
+    container.forEach((child, childOffset) => {
+      const pos = start + childOffset
+      if (child.type.name === 'bracket') {
+        const index = local.brackets.length
+        local.brackets.push({ text: serializeInline(child.content), depth: depth + 1, supporters: [], opponents: [], notes: [], from: pos, to: pos + child.nodeSize })
+        walk(child, pos + 1, depth + 1)
+        target = index
+      } else if (child.type.name === 'delegation_mark') {
+        const p: Position = { delegation: child.attrs.delegation, stance: child.attrs.stance, qualifier: child.attrs.qualifier }
+        local.events.push({ position: p, bracket: target })
+        if (target !== null) (p.stance === '+' ? local.brackets[target].supporters : local.brackets[target].opponents).push({ delegation: p.delegation, qualifier: p.qualifier })
+        else local.positions.push(p)
+      } else if (child.type.name === 'note') {
+        const n: NoteInfo = { delegations: String(child.attrs.delegations).split(', '), text: child.attrs.text }
+        local.events.push({ note: n })
+        if (target !== null) local.brackets[target].notes.push(n)
+        else local.notes.push(n)
+      } else if (!(child.isText && SEPARATOR.test(child.text!))) {
+        target = null
+      }
+    })
+  }
+  walk(block, 1, 0)
+  return local
+}
+
+// Whether a roman sub-label like "(i)" is under the last letter (as in analyse.ts).
+function isRomanSub(label: string, letter: string | null): boolean {
+  const m = /^\(?([ivxlc]+)\)$/.exec(label)
+  if (!m) return false
+  if (m[1].length > 1) return true
+  return !(letter && /^\(?h\)$/.test(letter))
+}
+
+/** Analyses documents that share unchanged blocks with earlier ones, reading only new blocks; equals `analyse`. */
+export interface IncrementalAnalyser {
+  /** The analysis of `doc`, exactly as `analyse(doc, roster)` gives it. */
+  analyse(doc: Node): Analysis
+}
+
+/** An analyser for one editor's documents, with a cache per block node (held weakly: old blocks go with their documents). */
+export function incrementalAnalyser(roster: readonly RosterEntry[] = []): IncrementalAnalyser {
+  const cache = new WeakMap<Node, BlockLocal>()
+  const aliases = new Map<string, string>()
+  for (const r of roster) for (const a of r.aliases ?? []) aliases.set(a, r.code)
+  const local = (block: Node) => {
+    let l = cache.get(block)
+    if (!l) { l = readBlock(block); cache.set(block, l) }
+    return l
+  }
+  return {
+    analyse(doc) {
+      const locals: BlockLocal[] = []
+      let spanning = false
+      doc.forEach((block) => {
+        const l = local(block)
+        if (l.bracketChars) spanning = true
+        locals.push(l)
+      })
+      // A bracket over several paragraphs may pair text brackets of different blocks: the whole way.
+      if (spanning) return analyse(doc, roster)
+
+      const paragraphs: ParagraphInfo[] = []
+      const delegations: Record<string, DelegationInfo> = {}
+      const totals = { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 }
+      const delegation = (written: string) => {
+        const code = aliases.get(written) ?? written
+        return (delegations[code] ??= { supports: 0, opposes: 0, positions: [], notes: [] })
+      }
+      for (const r of roster) delegation(r.code)
+      let parent: string | null = null
+      let letter: string | null = null
+      let bracketIndex = 0
+      let i = 0
+      doc.forEach((block, offset) => {
+        const l = locals[i++]
+        const { kind, label } = l
+        if (kind === 'heading') { parent = null; letter = null }
+        let ref = label
+        if (label && isSubLabel(label)) {
+          const base = parent ? (parent as string).replace(/\.$/, '') : ''
+          if (isRomanSub(label, letter) && letter) ref = base + letter + label
+          else { ref = base + label; letter = label }
+        } else if (label) { parent = label; letter = null }
+        const first = bracketIndex
+        const brackets: BracketInfo[] = l.brackets.map((b, k) => ({
+          index: first + k, text: b.text, depth: b.depth, supporters: b.supporters, opponents: b.opponents, notes: b.notes,
+          from: offset + b.from, to: offset + b.to
+        }))
+        bracketIndex += brackets.length
+        const info: ParagraphInfo = {
+          id: block.attrs.id, kind, label, ref, status: brackets.length > 0 || l.positions.length > 0 ? 'open' : 'agreed', adref: block.attrs.adref === true,
+          brackets, positions: l.positions, notes: l.notes, from: offset, to: offset + block.nodeSize
+        }
+        for (const e of l.events) {
+          if ('position' in e) {
+            const p = e.position
+            const d = delegation(p.delegation)
+            if (p.stance === '+') d.supports++
+            else d.opposes++
+            d.positions.push({ ...p, paragraph: info.id, ref, bracket: e.bracket === null ? null : first + e.bracket })
+            totals.positions++
+          } else {
+            for (const code of e.note.delegations) delegation(code).notes.push({ ...e.note, paragraph: info.id, ref })
+            totals.notes++
+          }
+        }
+        totals.brackets += brackets.length
+        if (kind === 'paragraph') {
+          totals.paragraphs++
+          if (info.status === 'open') totals.open++
+          else totals.agreed++
+        }
+        paragraphs.push(info)
+      })
+      return { paragraphs, delegations, totals }
+    }
+  }
+}
