@@ -36,6 +36,13 @@ export interface ClientOptions {
   apply: 'all' | 'none'
   /** Called for every update frame with the update and its arrival time (performance.now()). */
   onUpdate?: (update: Uint8Array, at: number) => void
+  /**
+   * Without a Y.Doc: what to answer the server's sync step 1 (its state vector) with — a Typist's own
+   * updates the server lacks, after a reconnect (bench/cluster). Default: nothing.
+   */
+  answerStep1?: (stateVector: Uint8Array) => Uint8Array
+  /** With `apply: 'all'`: the Y.Doc to keep (a reconnecting editor's own); default a new one. */
+  ydoc?: Y.Doc
 }
 
 // The `client:clock` of the first struct of a v1 update: enough to identify an edit without decoding it.
@@ -65,7 +72,7 @@ export class BenchClient {
   private readonly prefix: Uint8Array
 
   constructor (readonly target: Target, readonly options: ClientOptions) {
-    this.ydoc = options.apply === 'none' ? null : newYDoc()
+    this.ydoc = options.apply === 'none' ? null : options.ydoc ?? newYDoc()
     const pre = encoding.createEncoder()
     if (target.framing === 'hocuspocus') encoding.writeVarString(pre, target.doc)
     this.prefix = encoding.toUint8Array(pre)
@@ -116,7 +123,7 @@ export class BenchClient {
     const sub = decoding.readVarUint(d)
     if (sub === syncProtocol.messageYjsSyncStep1) {
       const sv = decoding.readVarUint8Array(d)
-      const update = this.ydoc ? Y.encodeStateAsUpdate(this.ydoc, sv) : new Uint8Array([0, 0])
+      const update = this.ydoc ? Y.encodeStateAsUpdate(this.ydoc, sv) : this.options.answerStep1?.(sv) ?? new Uint8Array([0, 0])
       this.send((e) => {
         encoding.writeVarUint(e, 0)
         encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2)
