@@ -26,6 +26,8 @@ import { StorageHealth, watchWrites } from './health.ts'
 import { storageOpenError } from './storage/open-error.ts'
 import { authenticate } from './tokens.ts'
 import { SESSION_HEADER, sessionPrincipal } from './http/session.ts'
+import { startCluster, type Cluster } from './cluster/index.ts'
+import { resolve as resolvePath } from 'node:path'
 import { LiveRoster } from './roster.ts'
 import { ROSTER_POLL_MS } from '../shared/limits.ts'
 
@@ -68,6 +70,14 @@ export interface ServerOptions {
    * startServer rejects with an IntegrityError naming the first broken link.
    */
   allowBrokenChain?: boolean
+  /**
+   * Cluster mode (`--redis URL`, PODIUM_REDIS_URL): several servers share the database (PostgreSQL,
+   * or one SQLite directory on one machine) and exchange updates through this Redis; see
+   * docs/cluster.md. Absent: this server alone, exactly as without it.
+   */
+  redis?: string
+  /** This server's id in a cluster (`--server-id`); random when absent. */
+  serverId?: string
 }
 
 /** A sign-in link printed on first start. */
@@ -90,6 +100,8 @@ export interface RunningServer {
   roster: LiveRoster
   storage: Storage
   hub: Hub
+  /** The cluster runtime in cluster mode, else null. */
+  cluster: Cluster | null
   metrics: Metrics
   log: Logger
   /** The demo's sign-in links when this start created the demo meeting, else null. */
@@ -163,7 +175,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sockets: () => ({ open: guardRef?.size ?? 0, max: limits.maxSockets }),
     diskFull: () => (health.fault ? 1 : 0)
   })
+  let cluster: Cluster | null = null
+  if (options.redis) {
+    try {
+      const spec = options as { postgres?: string }
+      cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: spec.postgres ?? resolvePath(options.dataDir), storage, log })
+    } catch (err) {
+      health.stop()
+      metrics.stop()
+      storage.close()
+      throw err
+    }
+  }
   hub = new Hub({
+    cluster: cluster ?? undefined,
     storage,
     metrics,
     log,
@@ -188,6 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     memoryMb: limits.workMemoryMb
   })
   workRef = work
+  if (cluster) cluster.onRevoke = (tokenId, reason) => hub.revoke(tokenId, reason)
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
   // Edits made by another process (a second server on the same database) are picked up within a few seconds.
   const rosterPoll = setInterval(() => {
@@ -251,6 +277,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     })
   } catch (err) {
     await hub.close(0)
+    await cluster?.close()
     await work.close()
     metrics.stop()
     storage.close()
@@ -278,6 +305,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     roster,
     storage,
     hub,
+    cluster,
     metrics,
     log,
     demoLinks: demo ? demo.map((d) => ({ role: d.role, delegation: d.delegation, label: d.label, token: d.token, url: url + d.path })) : null,
@@ -287,6 +315,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         clearInterval(rosterPoll)
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await hub.close()
+        await cluster?.close()
         server.closeAllConnections()
         await stopped
         await work.close()

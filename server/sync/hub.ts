@@ -9,15 +9,18 @@ import { canSee } from '../../shared/visibility.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { RateLimiter, type Limits } from '../limits.ts'
-import type { Storage } from '../storage/types.ts'
+import { StorageUnavailableError, type Storage } from '../storage/types.ts'
 import { authenticate, mayOpen, stillValid, type Principal } from '../tokens.ts'
 import { sameOrigin, SESSION_PARAM, sessionPrincipal } from '../http/session.ts'
 import { attachConnection, closeSocket } from './connection.ts'
 import type { Peer } from './peer.ts'
-import { Rooms } from './rooms.ts'
+import { Rooms, type RoomsCluster } from './rooms.ts'
 import { DocQuota, type DocBytes } from './quota.ts'
 import { DISK_FULL_REASON, type StorageHealth } from '../health.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+
+/** Why peers are sent away (1013) while the database does not answer. */
+export const STORAGE_DOWN_REASON = 'the database is not answering; your changes are kept and sent when it is back'
 
 // Not a closure: an arrow here would share handleUpgrade's scope and keep the upgrade request and
 // its URL alive as long as the socket (1.5 KB per connection).
@@ -53,6 +56,11 @@ export interface HubOptions {
   roster?: readonly RosterEntry[]
   /** Storage health: a full disk changes what peers are told, and holds updates until it clears. */
   health?: StorageHealth
+  /**
+   * Several servers (server/cluster/): rooms are linked to it, and revocations are published to
+   * every server. None: this server alone.
+   */
+  cluster?: RoomsCluster & { publishRevoke(tokenId: string): Promise<boolean> }
 }
 
 /** Who is connected to a document. */
@@ -103,12 +111,14 @@ export class Hub {
       compactEvery: options.compactEvery,
       compactIdleMs: options.compactIdleMs,
       roster: options.roster,
+      cluster: options.cluster,
       onRefused: (tokenId) => this.refused(tokenId),
-      onDrop: (room) => {
+      onDrop: (room, err) => {
         // A full disk is said in words, with a code that makes clients come back (and keep their edits).
         const full = options.health?.fault != null
         for (const peer of room.peers.values()) {
           if (full) peer.close(CloseCode.tryAgainLater, DISK_FULL_REASON)
+          else if (err instanceof StorageUnavailableError) peer.close(CloseCode.tryAgainLater, STORAGE_DOWN_REASON)
           else peer.close(CloseCode.internalError, 'storage failed; reconnect')
         }
       }
@@ -189,6 +199,7 @@ export class Hub {
     if (peers.size >= limits.connectionsPerToken) return closeSocket(ws, CloseCode.tryAgainLater, 'too many connections for this token', metrics)
     const opened = this.rooms.open(name)
     if (!opened.ok) {
+      if (opened.reason === 'unavailable') return closeSocket(ws, CloseCode.tryAgainLater, STORAGE_DOWN_REASON, metrics)
       return opened.reason === 'missing'
         ? closeSocket(ws, CloseCode.notFound, `no document named ${name}`, metrics)
         : closeSocket(ws, CloseCode.loadFailed, 'the document could not be loaded', metrics)
@@ -244,6 +255,15 @@ export class Hub {
    */
   revoke(tokenId: string, reason = 'token revoked'): void {
     for (const peer of this.peersByToken.get(tokenId) ?? []) peer.close(CloseCode.unauthorized, reason)
+  }
+
+  /**
+   * A token was revoked through this server: its connections here are closed now, and on every other
+   * server of a cluster as soon as Redis carries the word (each server's revocation poll is the fallback).
+   */
+  revokeEverywhere(tokenId: string): void {
+    this.revoke(tokenId)
+    void this.options.cluster?.publishRevoke(tokenId)
   }
 
   private readRevision(): string | null {

@@ -5,13 +5,21 @@ import * as Y from 'yjs'
 import { newYDoc } from '../../shared/ydoc.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Storage } from '../storage/types.ts'
+import { StorageUnavailableError, type Storage } from '../storage/types.ts'
 import { STORAGE_ORIGIN } from './origins.ts'
 import { Room } from './room.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 
 /** Why a document could not be opened. */
-export type OpenResult = { ok: true; room: Room } | { ok: false; reason: 'missing' | 'load-failed' }
+export type OpenResult = { ok: true; room: Room } | { ok: false; reason: 'missing' | 'load-failed' | 'unavailable' }
+
+/** The cluster runtime as the rooms see it (server/cluster/): each loaded room is linked, and unlinked when it goes. */
+export interface RoomsCluster {
+  /** Links a room that was just loaded; `drop` unloads it when storage fails. */
+  attach(room: Room, drop: (err: unknown) => void): unknown
+  /** The room is unloaded or dropped. */
+  detach(room: Room): void
+}
 
 /** Options of the room registry. */
 export interface RoomsOptions {
@@ -24,12 +32,14 @@ export interface RoomsOptions {
   compactEvery: number
   /** Compact a non-empty log after this many ms without an append. */
   compactIdleMs: number
-  /** Called for every peer of a room being dropped because storage failed. */
-  onDrop(room: Room): void
+  /** Called for every peer of a room being dropped because storage failed (with the error, when known). */
+  onDrop(room: Room, err?: unknown): void
   /** Called when a room refused an update from a connection of token `tokenId`. */
   onRefused?(tokenId: string): void
   /** The meeting's roster (presence colours). */
   roster?: readonly RosterEntry[]
+  /** Several servers (server/cluster/); none: this server alone owns its documents. */
+  cluster?: RoomsCluster
 }
 
 /** Every loaded document by name. */
@@ -101,16 +111,17 @@ export class Rooms {
         compactIdleMs: this.options.compactIdleMs,
         onEmpty: (r) => this.scheduleUnload(r),
         onRefused: this.options.onRefused,
-        onBroken: (r) => this.drop(r),
+        onBroken: (r, err) => this.drop(r, err),
         roster: this.options.roster
       }, loaded.upto, lazy)
       this.rooms.set(name, room)
+      this.options.cluster?.attach(room, (err) => this.drop(room, err))
       log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')
       return { ok: true, room }
     } catch (err) {
       ydoc?.destroy()
       log.error({ doc: name, err: (err as Error).message }, 'document failed to load; it will not be written')
-      return { ok: false, reason: 'load-failed' }
+      return { ok: false, reason: err instanceof StorageUnavailableError ? 'unavailable' : 'load-failed' }
     }
   }
 
@@ -132,15 +143,18 @@ export class Rooms {
 
   private unload(room: Room): void {
     room.compactNow()
+    this.options.cluster?.detach(room)
     this.rooms.delete(room.name)
     room.destroy()
     this.options.log.info({ doc: room.name }, 'document unloaded')
   }
 
-  private drop(room: Room): void {
+  private drop(room: Room, err?: unknown): void {
     this.cancelUnload(room.name)
-    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
-    this.options.onDrop(room)
+    if (this.rooms.get(room.name) !== room) return
+    this.rooms.delete(room.name)
+    this.options.cluster?.detach(room)
+    this.options.onDrop(room, err)
     // Destroy after the current Yjs transaction has finished emitting.
     setImmediate(() => room.destroy())
   }

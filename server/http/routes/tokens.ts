@@ -55,7 +55,7 @@ export const tokenRoutes: Route[] = [
         return error(409, 'This is the last working secretariat link: issue another secretariat link first, or nobody could manage the meeting')
       }
       storage.revokeToken(id)
-      hub.revoke(id)
+      hub.revokeEverywhere(id)
       return { status: 204 }
     }
   }

@@ -1,0 +1,341 @@
+// One document's part in the cluster, on one server: the lease (holder or replica), the updates this
+// server's peers sent that are not yet stored (kept, and sent again until acknowledged), and what
+// arrives on the document's channels. See docs/cluster.md for the design and its failure cases.
+
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { CloseCode } from '../../shared/protocol.ts'
+import type { Logger } from '../logger.ts'
+import { StorageUnavailableError, type Lease, type Storage } from '../storage/types.ts'
+import type { ClusterLink, Ticket } from '../sync/cluster-link.ts'
+import { CLUSTER_ORIGIN, type OnBehalfOf } from '../sync/origins.ts'
+import type { Peer } from '../sync/peer.ts'
+import type { Room } from '../sync/room.ts'
+import { mayOpen, principalOf } from '../tokens.ts'
+import { RemotePeer } from './remote-peer.ts'
+import { HOLDER_SILENCE_MS, LEASE_TTL_MS, MAX_PENDING, PRINCIPAL_CACHE_MS, RENEW_MS, RESEND_MS } from './timing.ts'
+import type { Accepted, Forward, ForwardLocal, Holder, Presence } from './wire.ts'
+import type { WireMessage } from './wire.ts'
+
+/** What a document link needs from the cluster around it. */
+export interface LinkDeps {
+  serverId: string
+  storage: Storage
+  log: Logger
+  /** Publishes without waiting; resolves to the number of receivers, -1 when Redis is unreachable. */
+  publish(channel: string, message: WireMessage): Promise<number>
+  subscribe(channel: string): Promise<void>
+  unsubscribe(channel: string): void
+  /** A sequence number unique on this server. */
+  nextSeq(): number
+}
+
+// An update of this server's peer (or a server-made change) that no holder has acknowledged yet.
+interface Pending {
+  seq: number
+  update: Uint8Array
+  peer?: Peer
+  by?: OnBehalfOf
+  sentAt: number
+}
+
+/** The link between a room and the cluster (see ClusterLink). */
+export class DocLink implements ClusterLink {
+  private holding: { fence: number } | null = null
+  private lastRenew = 0
+  // The newest holder heard on the document's channel (fence, server) and when.
+  private heardFence = 0
+  private heardAt = 0
+  private lastLeaseCheck = 0
+  private readonly pending = new Map<number, Pending>()
+  private readonly remote = new Map<string, RemotePeer>()
+  private closed = false
+
+  constructor (readonly room: Room, private readonly deps: LinkDeps, private readonly drop: (err: unknown) => void) {}
+
+  get authoritative(): boolean {
+    return this.holding !== null
+  }
+
+  get fence(): number | undefined {
+    return this.holding?.fence
+  }
+
+  /** How many updates of this server's peers wait for the holder. */
+  get pendingCount(): number {
+    return this.pending.size
+  }
+
+  private get name(): string {
+    return this.room.name
+  }
+
+  /**
+   * Subscribes to the document's channel and takes the lease when nobody holds it. The room was
+   * loaded from storage just before; whatever the holder stored meanwhile is read once subscribed.
+   */
+  start(): void {
+    this.checkLease(performance.now())
+    void this.deps.subscribe(`out:${this.name}`).then(() => {
+      if (this.closed || this.authoritative) return
+      this.guard(() => this.room.resync())
+    })
+  }
+
+  // --- ClusterLink: called by the room -------------------------------------------------------
+
+  submit(peer: Peer, update: Uint8Array): void {
+    if (this.pending.size >= MAX_PENDING) return peer.close(CloseCode.tryAgainLater, 'the document\'s server is not answering; try again in a moment')
+    const p: Pending = { seq: this.deps.nextSeq(), update, peer, sentAt: performance.now() }
+    this.pending.set(p.seq, p)
+    this.send(p)
+  }
+
+  submitLocal(update: Uint8Array, by: OnBehalfOf): void {
+    const p: Pending = { seq: this.deps.nextSeq(), update, by, sentAt: performance.now() }
+    this.pending.set(p.seq, p)
+    this.send(p)
+  }
+
+  appended(prev: number, upto: number, update: Uint8Array, tickets: readonly Ticket[]): void {
+    if (this.holding) void this.deps.publish(`out:${this.name}`, { type: 'accepted', server: this.deps.serverId, fence: this.holding.fence, prev, upto, update })
+    this.settled(tickets)
+  }
+
+  settled(tickets: readonly Ticket[]): void {
+    const others = new Map<string, number[]>()
+    for (const t of tickets) {
+      if (t.server === this.deps.serverId) this.pending.delete(t.seq)
+      else others.set(t.server, [...(others.get(t.server) ?? []), t.seq])
+    }
+    for (const [server, seqs] of others) void this.deps.publish(`srv:${server}`, { type: 'ack', doc: this.name, seqs })
+  }
+
+  fenced(): void {
+    this.loseLease('fenced')
+  }
+
+  awareness(update: Uint8Array): void {
+    void this.deps.publish(`out:${this.name}`, { type: 'awareness', server: this.deps.serverId, update })
+  }
+
+  // --- messages from the other servers -------------------------------------------------------
+
+  /** A message on `in:<doc>` (for the holder) or `out:<doc>` (for everyone). */
+  receive(message: WireMessage): void {
+    if (this.closed) return
+    switch (message.type) {
+      case 'forward': return this.onForward(message)
+      case 'local': return this.onForwardLocal(message)
+      case 'accepted': return this.onAccepted(message)
+      case 'holder': return this.onHolder(message)
+      case 'awareness': return this.onPresence(message)
+    }
+  }
+
+  /** The holder acknowledged these updates of this server's peers: stored, or refused. */
+  acknowledged(seqs: readonly number[]): void {
+    for (const s of seqs) this.pending.delete(s)
+  }
+
+  private onForward(m: Forward): void {
+    if (!this.holding || m.server === this.deps.serverId) return
+    const key = `${m.server}:${m.connId}`
+    let peer = this.remote.get(key)
+    if (!peer || performance.now() - peer.checkedAt > PRINCIPAL_CACHE_MS || peer.principal.tokenId !== m.tokenId) {
+      // The sender is whoever the shared token table says the token is, never what the message claims.
+      const principal = principalOf(this.deps.storage.tokenById(m.tokenId))
+      if (!principal || !mayOpen(principal, this.name)) {
+        void this.deps.publish(`srv:${m.server}`, { type: 'close', doc: this.name, connId: m.connId, code: CloseCode.unauthorized, reason: 'missing, unknown, revoked or expired token' })
+        this.settled([{ server: m.server, seq: m.seq }])
+        return
+      }
+      peer = new RemotePeer(this.name, m.server, m.connId, principal, (channel, message) => void this.deps.publish(channel, message))
+      this.remote.set(key, peer)
+      if (this.remote.size > 10_000) this.remote.delete(this.remote.keys().next().value!)
+    }
+    this.room.applyClient(peer, m.update, { server: m.server, seq: m.seq })
+  }
+
+  private onForwardLocal(m: ForwardLocal): void {
+    if (!this.holding || m.server === this.deps.serverId) return
+    // A server-made change is accepted on behalf of the server itself or of a valid secretariat or chair token.
+    const principal = m.by.tokenId === null ? null : principalOf(this.deps.storage.tokenById(m.by.tokenId))
+    const allowed = m.by.tokenId === null ? m.by.role === 'server' : principal !== null && (principal.role === 'secretariat' || principal.role === 'chair') && principal.role === m.by.role
+    if (!allowed) {
+      this.deps.log.warn({ doc: this.name, from: m.server, by: m.by }, 'forwarded server change refused: not on behalf of the server, the secretariat or the chair')
+      this.settled([{ server: m.server, seq: m.seq }])
+      return
+    }
+    this.room.applyLocalNow(m.update, m.by, { server: m.server, seq: m.seq })
+  }
+
+  private onAccepted(m: Accepted): void {
+    if (m.server === this.deps.serverId || m.fence < this.heardFence) return
+    this.heard(m.fence)
+    if (this.holding) return
+    if (!this.room.applyAccepted(m.prev, m.upto, m.update)) {
+      this.deps.log.info({ doc: this.name, have: this.room.lastUpdateId, prev: m.prev }, 'missed an update; catching up from storage')
+      this.guard(() => this.room.resync())
+    }
+  }
+
+  private onHolder(m: Holder): void {
+    if (m.server === this.deps.serverId || m.fence < this.heardFence) return
+    const changed = m.fence > this.heardFence
+    this.heard(m.fence)
+    if (this.holding) {
+      // Someone took the lease after ours lapsed: stop judging now; the next append would be fenced anyway.
+      if (m.fence > this.holding.fence) this.loseLease('another server announced a newer lease')
+      return
+    }
+    // A new holder: everything not yet acknowledged goes to it now.
+    if (changed) for (const p of this.pending.values()) this.send(p)
+    if (m.upto > this.room.lastUpdateId) {
+      this.deps.log.info({ doc: this.name, have: this.room.lastUpdateId, holder: m.upto }, 'behind the holder; catching up from storage')
+      this.guard(() => this.room.resync())
+    }
+  }
+
+  private onPresence(m: Presence): void {
+    if (m.server === this.deps.serverId) return
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.room.awareness, m.update, CLUSTER_ORIGIN)
+    } catch (err) {
+      this.deps.log.warn({ doc: this.name, err: (err as Error).message }, 'malformed relayed presence dropped')
+    }
+  }
+
+  private heard(fence: number): void {
+    this.heardFence = Math.max(this.heardFence, fence)
+    this.heardAt = performance.now()
+  }
+
+  // --- the lease -------------------------------------------------------------------------------
+
+  /** Every TICK_MS: renew (holder), look for a lapsed lease (replica), send again what waits too long. */
+  tick(now: number): void {
+    if (this.closed) return
+    if (this.holding) {
+      if (now - this.lastRenew >= RENEW_MS) this.renew(now)
+    } else if (now - this.heardAt >= HOLDER_SILENCE_MS && now - this.lastLeaseCheck >= RENEW_MS / 2) {
+      this.checkLease(now)
+    }
+    for (const p of this.pending.values()) if (now - p.sentAt >= RESEND_MS) this.send(p)
+  }
+
+  private renew(now: number): void {
+    let lease: Lease | null
+    try {
+      lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'renewing the lease failed')
+      // Without a renewal the lease lapses by itself; stop judging before another server may take it.
+      if (now - this.lastRenew >= LEASE_TTL_MS - RENEW_MS) this.loseLease('lease could not be renewed')
+      if (err instanceof StorageUnavailableError) this.drop(err)
+      return
+    }
+    if (!lease) return this.loseLease('another server holds the lease')
+    this.lastRenew = now
+    if (lease.fence !== this.holding!.fence) {
+      // It lapsed and was taken again: someone may have written meanwhile.
+      this.holding = { fence: lease.fence }
+      this.guard(() => this.room.resync())
+    }
+    this.announce()
+  }
+
+  private checkLease(now: number): void {
+    this.lastLeaseCheck = now
+    let lease: Lease | null
+    try {
+      const current = this.deps.storage.leaseOf(this.name)
+      if (current && current.expiresAt > Date.now()) {
+        this.heardFence = Math.max(this.heardFence, current.fence)
+        return
+      }
+      lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reading the lease failed')
+      if (err instanceof StorageUnavailableError) this.drop(err)
+      return
+    }
+    if (lease) this.takeLease(lease, now)
+  }
+
+  private takeLease(lease: Lease, now: number): void {
+    this.holding = { fence: lease.fence }
+    this.lastRenew = now
+    this.heard(lease.fence)
+    this.deps.log.info({ doc: this.name, fence: lease.fence }, 'this server is now authoritative for the document')
+    // Under the lease storage changes only through us: first everything stored so far.
+    if (!this.guard(() => this.room.resync())) return
+    void this.deps.subscribe(`in:${this.name}`).then(() => {
+      if (this.holding?.fence === lease.fence) this.announce()
+    })
+    // This server's own waiting updates are judged here now.
+    for (const p of [...this.pending.values()]) this.send(p)
+  }
+
+  private loseLease(why: string): void {
+    if (!this.holding) return
+    this.deps.log.warn({ doc: this.name, fence: this.holding.fence, why }, 'no longer authoritative for the document')
+    this.holding = null
+    this.heardAt = performance.now()
+    this.deps.unsubscribe(`in:${this.name}`)
+    this.remote.clear()
+    // Everything of ours not acknowledged goes to the next holder.
+    for (const p of this.pending.values()) p.sentAt = 0
+  }
+
+  private announce(): void {
+    if (!this.holding) return
+    void this.deps.publish(`out:${this.name}`, { type: 'holder', server: this.deps.serverId, fence: this.holding.fence, upto: this.room.lastUpdateId })
+  }
+
+  // To the holder: judged here when it is us, else published on the document's input channel.
+  private send(p: Pending): void {
+    p.sentAt = performance.now()
+    const ticket = { server: this.deps.serverId, seq: p.seq }
+    if (this.holding) {
+      if (p.peer) this.room.applyClient(p.peer, p.update, ticket)
+      else this.room.applyLocalNow(p.update, p.by!, ticket)
+      return
+    }
+    const message: WireMessage = p.peer
+      ? { type: 'forward', server: this.deps.serverId, seq: p.seq, connId: p.peer.id, tokenId: p.peer.principal.tokenId, update: p.update }
+      : { type: 'local', server: this.deps.serverId, seq: p.seq, by: p.by!, update: p.update }
+    void this.deps.publish(`in:${this.name}`, message).then((receivers) => {
+      // Nobody holds the document (its holder died or let it go): look at the lease now, not at the next silence.
+      if (receivers === 0 && !this.closed && !this.holding) this.checkLease(performance.now())
+    })
+  }
+
+  // Runs a catch-up; a storage failure drops the room (its peers are told to come back: 1013).
+  private guard(fn: () => void): boolean {
+    try {
+      fn()
+      return true
+    } catch (err) {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'catching up from storage failed')
+      this.drop(err)
+      return false
+    }
+  }
+
+  /** The room is being unloaded or dropped: the lease is given up, the channels left. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.holding) {
+      try {
+        this.deps.storage.releaseLease(this.name, this.deps.serverId)
+      } catch (err) {
+        this.deps.log.warn({ doc: this.name, err: (err as Error).message }, 'releasing the lease failed (it lapses by itself)')
+      }
+      this.holding = null
+      this.deps.unsubscribe(`in:${this.name}`)
+    }
+    this.deps.unsubscribe(`out:${this.name}`)
+    if (this.pending.size > 0) this.deps.log.warn({ doc: this.name, pending: this.pending.size }, 'unloaded with updates not yet acknowledged by a holder')
+  }
+}

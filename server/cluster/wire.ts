@@ -1,0 +1,204 @@
+// The messages servers exchange over Redis, encoded with lib0 (a type string, then fields). Every
+// decoder checks shape and bounds and returns null for anything malformed: a message that fails is
+// dropped and logged by the caller, never thrown into the sync loop.
+
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { DOC_NAME_PATTERN, ROLES, type Role } from '../../shared/protocol.ts'
+import type { OnBehalfOf } from '../sync/origins.ts'
+
+/** To the document's holder (channel `in:<doc>`): a client's update, with who sent it. */
+export interface Forward {
+  type: 'forward'
+  server: string
+  seq: number
+  /** The sender's connection on its server (refusals and closes are addressed to it). */
+  connId: number
+  /** The sender's token id: the holder re-reads the token (role, delegation, validity) from storage. */
+  tokenId: string
+  update: Uint8Array
+}
+
+/** To the document's holder: a server-made change (a restore) on someone's behalf. */
+export interface ForwardLocal {
+  type: 'local'
+  server: string
+  seq: number
+  by: OnBehalfOf
+  update: Uint8Array
+}
+
+/** From the holder to every server (channel `out:<doc>`): updates `prev`+1…`upto` are stored. */
+export interface Accepted {
+  type: 'accepted'
+  server: string
+  fence: number
+  prev: number
+  upto: number
+  update: Uint8Array
+}
+
+/** From the holder to every server, every RENEW_MS: who holds the document, and its newest update id. */
+export interface Holder {
+  type: 'holder'
+  server: string
+  fence: number
+  upto: number
+}
+
+/** From any server to the others: a presence change of its peers (already guarded). */
+export interface Presence {
+  type: 'awareness'
+  server: string
+  update: Uint8Array
+}
+
+/** From the holder to one server (channel `srv:<id>`): these updates are stored or refused. */
+export interface Ack {
+  type: 'ack'
+  doc: string
+  seqs: number[]
+}
+
+/** From the holder to one server: send this message to that connection (a refusal's explanation). */
+export interface SendTo {
+  type: 'send'
+  doc: string
+  connId: number
+  data: Uint8Array
+}
+
+/** From the holder to one server: close that connection. */
+export interface CloseConn {
+  type: 'close'
+  doc: string
+  connId: number
+  code: number
+  reason: string
+}
+
+/** To every server (channel `revoke`): close this token's connections. */
+export interface Revoke {
+  type: 'revoke'
+  tokenId: string
+  reason: string
+}
+
+/** Every message of the cluster. */
+export type WireMessage = Forward | ForwardLocal | Accepted | Holder | Presence | Ack | SendTo | CloseConn | Revoke
+
+const MAX_SEQS = 100_000
+
+/** Encodes a message. */
+export function encodeMessage(m: WireMessage): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarString(e, m.type)
+  switch (m.type) {
+    case 'forward':
+      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq); encoding.writeVarUint(e, m.connId)
+      encoding.writeVarString(e, m.tokenId); encoding.writeVarUint8Array(e, m.update)
+      break
+    case 'local':
+      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq)
+      encoding.writeVarString(e, JSON.stringify(m.by)); encoding.writeVarUint8Array(e, m.update)
+      break
+    case 'accepted':
+      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.fence); encoding.writeVarUint(e, m.prev)
+      encoding.writeVarUint(e, m.upto); encoding.writeVarUint8Array(e, m.update)
+      break
+    case 'holder':
+      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.fence); encoding.writeVarUint(e, m.upto)
+      break
+    case 'awareness':
+      encoding.writeVarString(e, m.server); encoding.writeVarUint8Array(e, m.update)
+      break
+    case 'ack':
+      encoding.writeVarString(e, m.doc); encoding.writeVarUint(e, m.seqs.length)
+      for (const s of m.seqs) encoding.writeVarUint(e, s)
+      break
+    case 'send':
+      encoding.writeVarString(e, m.doc); encoding.writeVarUint(e, m.connId); encoding.writeVarUint8Array(e, m.data)
+      break
+    case 'close':
+      encoding.writeVarString(e, m.doc); encoding.writeVarUint(e, m.connId); encoding.writeVarUint(e, m.code)
+      encoding.writeVarString(e, m.reason)
+      break
+    case 'revoke':
+      encoding.writeVarString(e, m.tokenId); encoding.writeVarString(e, m.reason)
+      break
+  }
+  return encoding.toUint8Array(e)
+}
+
+function docName(d: decoding.Decoder): string {
+  const name = decoding.readVarString(d)
+  if (!DOC_NAME_PATTERN.test(name)) throw new RangeError(`doc ${JSON.stringify(name)} is not a document name`)
+  return name
+}
+
+function shortString(d: decoding.Decoder, max = 200): string {
+  const s = decoding.readVarString(d)
+  if (s.length === 0 || s.length > max) throw new RangeError(`string of ${s.length} characters`)
+  return s
+}
+
+function onBehalfOf(text: string): OnBehalfOf {
+  const v = JSON.parse(text) as Record<string, unknown>
+  const role = v.role
+  if (role !== 'server' && !ROLES.includes(role as Role)) throw new RangeError(`role ${JSON.stringify(role)}`)
+  const str = (x: unknown, nullable: boolean) => (nullable && x === null) || (typeof x === 'string' && x.length > 0 && x.length <= 200)
+  if (!str(v.tokenId, true) || !str(v.delegation, true) || !str(v.identity, false)) throw new RangeError('attribution fields')
+  return { tokenId: v.tokenId as string | null, role: role as Role | 'server', delegation: v.delegation as string | null, identity: v.identity as string }
+}
+
+/** Decodes a message, or null when it is malformed (wrong type, truncated, trailing bytes, bad fields). */
+export function decodeMessage(bytes: Uint8Array): WireMessage | null {
+  try {
+    const d = decoding.createDecoder(bytes)
+    const type = decoding.readVarString(d)
+    let m: WireMessage
+    switch (type) {
+      case 'forward':
+        m = { type, server: shortString(d), seq: decoding.readVarUint(d), connId: decoding.readVarUint(d), tokenId: shortString(d), update: decoding.readVarUint8Array(d) }
+        break
+      case 'local':
+        m = { type, server: shortString(d), seq: decoding.readVarUint(d), by: onBehalfOf(decoding.readVarString(d)), update: decoding.readVarUint8Array(d) }
+        break
+      case 'accepted':
+        m = { type, server: shortString(d), fence: decoding.readVarUint(d), prev: decoding.readVarUint(d), upto: decoding.readVarUint(d), update: decoding.readVarUint8Array(d) }
+        if (m.upto <= m.prev) return null
+        break
+      case 'holder':
+        m = { type, server: shortString(d), fence: decoding.readVarUint(d), upto: decoding.readVarUint(d) }
+        break
+      case 'awareness':
+        m = { type, server: shortString(d), update: decoding.readVarUint8Array(d) }
+        break
+      case 'ack': {
+        const doc = docName(d)
+        const n = decoding.readVarUint(d)
+        if (n > MAX_SEQS) return null
+        const seqs: number[] = []
+        for (let i = 0; i < n; i++) seqs.push(decoding.readVarUint(d))
+        m = { type, doc, seqs }
+        break
+      }
+      case 'send':
+        m = { type, doc: docName(d), connId: decoding.readVarUint(d), data: decoding.readVarUint8Array(d) }
+        break
+      case 'close':
+        m = { type, doc: docName(d), connId: decoding.readVarUint(d), code: decoding.readVarUint(d), reason: decoding.readVarString(d).slice(0, 123) }
+        if (m.code < 1000 || m.code > 4999) return null
+        break
+      case 'revoke':
+        m = { type, tokenId: shortString(d), reason: decoding.readVarString(d).slice(0, 123) }
+        break
+      default:
+        return null
+    }
+    if (decoding.hasContent(d)) return null
+    return m
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,124 @@
+// Cluster tests: several Podium servers on one database and the machine's Redis, HAProxy in front
+// (its config written from deploy/haproxy.cfg with the test's ports), all on loopback. A missing
+// Redis or HAProxy fails the test, never skips it.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { createServer, connect as tcpConnect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as Y from 'yjs'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { startServer, type RunningServer, type ServerOptions } from '../../server/index.ts'
+import { newYDoc } from '../../shared/ydoc.ts'
+
+/** The machine's Redis (PODIUM_TEST_REDIS_URL to override). */
+export const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** The HAProxy binary (Debian's package). */
+export const HAPROXY = '/usr/sbin/haproxy'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** A free TCP port on loopback (bound and released: good enough for a test). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resolves once something accepts TCP connections on `port`; throws after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = tcpConnect(port, '127.0.0.1')
+      c.once('connect', () => { c.destroy(); resolve(true) })
+      c.once('error', () => resolve(false))
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`)
+    await sleep(50)
+  }
+}
+
+/** Waits `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+/** A shared meeting: a fresh temporary data directory, removed by cleanup(). */
+export function sharedStorage(): { options: Partial<ServerOptions>; dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-cluster-'))
+  return { options: { dataDir: dir }, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Starts `n` quiet servers in this process on the shared storage, one after the other (the first seeds the demo). */
+export async function startServers(n: number, shared: Partial<ServerOptions>, extra: Partial<ServerOptions> = {}): Promise<RunningServer[]> {
+  const out: RunningServer[] = []
+  for (let i = 0; i < n; i++) {
+    out.push(await startServer({ port: 0, logLevel: process.env.PODIUM_TEST_LOG ?? 'silent', synchronous: 'normal', redis: REDIS_URL, serverId: `s${i + 1}-${process.pid}`, dataDir: '', ...shared, ...extra }))
+  }
+  return out
+}
+
+/** A running HAProxy in front of `ports`. */
+export interface Balancer {
+  port: number
+  stop(): Promise<void>
+}
+
+/** Starts HAProxy with deploy/haproxy.cfg, its bind and servers replaced by the test's ports. */
+export async function startBalancer(ports: number[]): Promise<Balancer> {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'podium-haproxy-'))
+  const template = readFileSync(join(ROOT, 'deploy/haproxy.cfg'), 'utf8')
+  const lines = template.split('\n')
+  const marker = lines.findIndex((l) => l.trim() === '# podium:servers')
+  if (marker < 0) throw new Error('deploy/haproxy.cfg has no "# podium:servers" marker')
+  const servers = ports.map((p, i) => `    server podium${i + 1} 127.0.0.1:${p}`)
+  const cfg = [...lines.slice(0, marker), ...servers, ''].join('\n')
+    .replace(/^(\s*bind\s+)\S+/m, `$1127.0.0.1:${port}`)
+    .replace(/^(\s*maxconn\s+)\d+/m, '$12000')
+    // Faster health checks in tests: a killed server leaves the rotation within about 400 ms.
+    .replace(/default-server inter 1s fall 2 rise 1/, 'default-server inter 200ms fall 2 rise 1')
+  const file = join(dir, 'haproxy.cfg')
+  writeFileSync(file, cfg)
+  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d) => { stderr += String(d) })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.once('error', (err) => { stderr += err.message })
+  try {
+    await waitForPort(port, 5000)
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw new Error(`HAProxy (${HAPROXY}) did not start: ${stderr || (err as Error).message}`)
+  }
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await Promise.race([exited, sleep(2000)])
+      child.kill('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A y-websocket provider on `port` (a server or the balancer). */
+export function provider(port: number, doc: string, token: string, ydoc: Y.Doc = newYDoc()): WebsocketProvider {
+  return new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, doc, ydoc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+    maxBackoffTime: 200
+  })
+}
