@@ -10,16 +10,20 @@ import { isSubLabel, labelOf } from './labels.ts'
 // brackets with their text and depth, its positions and notes, at positions relative to the block —
 // is kept per block node and read again only for blocks that are new. What depends on the blocks
 // before (a sub-label's parent, bracket indices, absolute positions, the per-delegation lists and
-// totals) is put together in one light pass over the blocks. A text `[` or `]` left unmatched in a
-// block can pair with one in another block (a bracket over several paragraphs): a document holding
-// one is analysed whole, as `analyse` does.
+// totals) is put together in one light pass over the blocks. A text `[` left unmatched in one block
+// closed by a text `]` in a later one is a bracket over several paragraphs: a document holding one is
+// analysed whole, as `analyse` does.
 
 // What one block says by itself, at positions relative to the block's start.
 interface BlockLocal {
   kind: 'paragraph' | 'heading'
   label: string | null
-  /** A `[` or `]` among the block's own text characters (may pair across blocks). */
-  bracketChars: boolean
+  /**
+   * The block's own text `[` and `]` left unmatched within it: `]`s first (they close a `[` of an
+   * earlier block, if any is open), then `[`s (they may be closed in a later block).
+   */
+  looseCloses: number
+  looseOpens: number
   brackets: { text: string; depth: number; supporters: BracketInfo['supporters']; opponents: BracketInfo['opponents']; notes: NoteInfo[]; from: number; to: number }[]
   positions: Position[]
   notes: NoteInfo[]
@@ -32,9 +36,18 @@ const SEPARATOR = /^[\s,;.]*$/
 
 function readBlock(block: Node): BlockLocal {
   const kind = block.type.name === 'heading' ? 'heading' : 'paragraph'
-  const local: BlockLocal = { kind, label: kind === 'paragraph' ? labelOf(block.textContent) : null, bracketChars: false, brackets: [], positions: [], notes: [], events: [] }
+  const local: BlockLocal = { kind, label: kind === 'paragraph' ? labelOf(block.textContent) : null, looseCloses: 0, looseOpens: 0, brackets: [], positions: [], notes: [], events: [] }
   block.forEach((child) => {
-    if (child.isText && /[[\]]/.test(child.text!)) local.bracketChars = true
+    if (!child.isText) return
+    const t = child.text!
+    for (let k = 0; k < t.length; k++) {
+      const ch = t.charCodeAt(k)
+      if (ch === 0x5b) local.looseOpens++
+      else if (ch === 0x5d) {
+        if (local.looseOpens > 0) local.looseOpens--
+        else local.looseCloses++
+      }
+    }
   })
   const walk = (container: Node, start: number, depth: number) => {
     let target: number | null = null
@@ -91,10 +104,13 @@ export function incrementalAnalyser(roster: readonly RosterEntry[] = []): Increm
   return {
     analyse(doc) {
       const locals: BlockLocal[] = []
+      // Text brackets pair across blocks (spanningBrackets) only where a block's loose `]` meets a `[` left open before it.
       let spanning = false
+      let open = 0
       doc.forEach((block) => {
         const l = local(block)
-        if (l.bracketChars) spanning = true
+        if (l.looseCloses > 0 && open > 0) spanning = true
+        open = Math.max(0, open - l.looseCloses) + l.looseOpens
         locals.push(l)
       })
       // A bracket over several paragraphs may pair text brackets of different blocks: the whole way.
