@@ -178,8 +178,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let cluster: Cluster | null = null
   if (options.redis) {
     try {
-      const spec = options as { postgres?: string }
-      cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: spec.postgres ?? resolvePath(options.dataDir), storage, log })
+      // Channels are named after the shared database, so clusters on different databases never mix.
+      const shared = (options as { postgres?: string }).postgres ?? resolvePath(options.dataDir ?? '.')
+      cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: shared, storage, log })
     } catch (err) {
       health.stop()
       metrics.stop()
