@@ -9,5 +9,5 @@ import type { ServerOptions } from '../../server/index.ts'
  * does not know (yet) show up as an arm that is not available, not as a SQLite run.
  */
 export function clusterServerOptions(postgres: string, redis: string, name: string): Partial<ServerOptions> {
-  return { postgres, redis, instance: name } as Partial<ServerOptions>
+  return { postgres, redis, serverId: name } as Partial<ServerOptions>
 }
