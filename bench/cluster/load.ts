@@ -17,7 +17,7 @@ import type { Arm } from './arms.ts'
 import { Participant } from './participant.ts'
 import { serviceCpu, serviceCpuSince } from './services.ts'
 import { docOf, missingIn, served, textOf, type Expected } from './verify.ts'
-import { scrapeFanout, type ServerFanout } from './scrape.ts'
+import { scrapeHistograms, type ServerHistograms } from './scrape.ts'
 
 /** Parameters of one arm's run. */
 export interface LoadParams {
@@ -48,8 +48,8 @@ export interface ArmResult {
   /** CPU seconds over the measured span: the arm's processes (servers, HAProxy), Redis, PostgreSQL. */
   cpu: { arm: number; redis: number; postgres: number; armShare: number; perThousand: number; perThousandWithServices: number }
   loadgen: { cpuShare: number; lagP99Ms: number }
-  /** Server-side fan-out histograms (Podium's /metrics), summed over servers. */
-  serverFanout: ServerFanout | null
+  /** Server-side fan-out and append histograms (Podium's /metrics), summed over servers, since each server started. */
+  serverSide: ServerHistograms | null
   failover: null | { killed: number; authoritative: boolean; affected: number; reconnects: number; docResumeMs: number; allResumeMs: number; p50ResumeMs: number; writersResumed: number; writersTyping: number; latencyAfterMs: Lat }
   lost: { acknowledged: number; notAcknowledged: number; missingServed: number[]; missingStored: number; servedChecked: number; converged: boolean }
 }
@@ -199,7 +199,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       const own = process.cpuUsage(own0)
       loop.disable()
       const total = delivered + obsDelivered
-      const serverFanout = await scrapeFanout(arm)
+      const serverSide = await scrapeHistograms(arm)
       const result: ArmResult = {
         arm: arm.name,
         servers: arm.servers.length,
@@ -208,7 +208,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
         deliveredPerSec: total / (spanMs / 1000),
         cpu: { arm: armCpu, redis: svc.redis, postgres: svc.postgres, armShare: armCpu / (typedMs / 1000), perThousand: total ? (armCpu / total) * 1000 : NaN, perThousandWithServices: total ? ((armCpu + svc.redis + svc.postgres) / total) * 1000 : NaN },
         loadgen: { cpuShare: (own.user + own.system) / 1000 / spanMs, lagP99Ms: loop.percentile(99) / 1e6 },
-        serverFanout,
+        serverSide,
         failover: null,
         lost: { acknowledged: 0, notAcknowledged: 0, missingServed: [], missingStored: 0, servedChecked: 0, converged: false }
       }
