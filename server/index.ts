@@ -14,7 +14,8 @@ import { resolveLimits, type Limits } from './limits.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics.ts'
 import { IntegrityError } from './storage/chain.ts'
-import { openSqliteStorage, type IntegrityCheck } from './storage/sqlite.ts'
+import type { IntegrityCheck } from './storage/sqlite.ts'
+import { describeStorage, openStorage, type StorageSpec } from './storage/open.ts'
 import type { Storage } from './storage/types.ts'
 import { Hub } from './sync/hub.ts'
 import { runCob } from './snapshots/cob-job.ts'
@@ -31,10 +32,15 @@ import { resolve as resolvePath } from 'node:path'
 import { LiveRoster } from './roster.ts'
 import { ROSTER_POLL_MS } from '../shared/limits.ts'
 
-/** Options of startServer. Only `dataDir` is required. */
+/** Options of startServer. Only `dataDir` (or `postgres`) is required. */
 export interface ServerOptions {
-  /** Directory holding podium.db (created when missing). */
-  dataDir: string
+  /** Directory holding podium.db (created when missing); required unless `postgres` is given. */
+  dataDir?: string
+  /**
+   * The meeting in PostgreSQL instead (`--postgres URL`, PODIUM_POSTGRES_URL):
+   * `postgres://user@host:5432/db`, optionally `?schema=NAME`. Given, `dataDir` is not used for storage.
+   */
+  postgres?: string
   /** TCP port; 0 picks a free one. Default 1234. */
   port?: number
   /** Interface to listen on. Default 127.0.0.1. */
@@ -122,6 +128,17 @@ function checkChains(storage: IntegrityCheck, options: ServerOptions, log: Logge
   throw new IntegrityError(`broken chain: ${line}; run "podium verify" for the full report, or start with --allow-broken`)
 }
 
+/**
+ * The storage startServer opens: PostgreSQL when `options.postgres` is given, else the data
+ * directory (SQLite). Throws RangeError when neither is a non-empty string.
+ */
+export function serverStorageSpec(options: Pick<ServerOptions, 'dataDir' | 'postgres' | 'synchronous'>): StorageSpec {
+  if (typeof options?.postgres === 'string' && options.postgres) return { postgres: options.postgres }
+  if (options?.postgres !== undefined) throw new RangeError(`postgres ${JSON.stringify(options.postgres)} is not a PostgreSQL URL`)
+  if (typeof options?.dataDir !== 'string' || !options.dataDir) throw new RangeError(`dataDir ${JSON.stringify(options?.dataDir)} is not a directory path`)
+  return { dataDir: options.dataDir, synchronous: options.synchronous }
+}
+
 /** The client build served by default: dist/client at the package root. */
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url))
 
@@ -131,7 +148,7 @@ export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import
  * chain is broken without `allowBrokenChain` (an IntegrityError; nothing left running).
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  if (!options || typeof options.dataDir !== 'string' || !options.dataDir) throw new RangeError(`dataDir ${JSON.stringify(options?.dataDir)} is not a directory path`)
+  const spec = serverStorageSpec(options)
   const port = options.port ?? 1234
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${JSON.stringify(port)} is not 0–65535`)
   const host = options.host ?? '127.0.0.1'
@@ -140,14 +157,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.logger ?? createLogger(options.logLevel)
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR
 
+  // A damaged or foreign SQLite file: one line naming it and what to do (podium serve exits 2).
+  const openError = (err: unknown) => (spec.dataDir !== undefined ? storageOpenError(spec.dataDir, err) : null) ?? err
   let storage
   try {
-    storage = openSqliteStorage(options.dataDir, { synchronous: options.synchronous })
+    storage = openStorage(spec)
   } catch (err) {
-    // A damaged or foreign file: one line naming it and what to do (podium serve exits 2).
-    throw storageOpenError(options.dataDir, err) ?? err
+    throw openError(err)
   }
-  for (const warning of storage.openWarnings) log.warn({ dataDir: options.dataDir }, warning)
+  for (const warning of storage.openWarnings) log.warn({ storage: describeStorage(spec) }, warning)
   let demo
   let roster: LiveRoster
   let meeting: MeetingConfig
@@ -159,9 +177,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demo = options.demo === false ? null : seedDemo(storage, meeting)
   } catch (err) {
     storage.close()
-    throw storageOpenError(options.dataDir, err) ?? err
+    throw openError(err)
   }
-  const health = new StorageHealth(options.dataDir, log)
+  // The disk-full probe is for an embedded database; PostgreSQL's failures are StorageUnavailableError.
+  const health = new StorageHealth(spec.dataDir ?? process.cwd(), log)
   watchWrites(storage, health)
   let hub: Hub | undefined
   // Filled in once they exist (the pool and the socket guard are made after the hub).
@@ -204,7 +223,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const defaultDoc = storage.getDoc(DEMO_DOC.name) ? DEMO_DOC.name : storage.listDocs()[0]?.name ?? DEMO_DOC.name
   const work = new WorkPool({
-    dataDir: options.dataDir,
+    storage: spec,
     log,
     workers: limits.workers,
     queue: limits.workQueue,
@@ -296,7 +315,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const actual = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
-  log.info({ url, dataDir: options.dataDir }, 'listening')
+  log.info({ url, storage: describeStorage(spec) }, 'listening')
 
   let closing: Promise<void> | null = null
   return {

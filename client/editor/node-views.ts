@@ -6,10 +6,26 @@ import type { RosterEntry } from '../../shared/roster.ts'
 /** Looks a delegation up on the roster: its name and colour (grey for codes not on it). */
 export type RosterLookup = (code: string) => { name: string; colour: string }
 
-/** A roster lookup over a list of entries. */
+// How many times each roster array was changed in place (the live roster, client/session/live-roster.ts).
+const versions = new WeakMap<readonly RosterEntry[], number>()
+
+/** Tells every lookup over `roster` that the array was changed in place: they read it again. */
+export function rosterChanged(roster: readonly RosterEntry[]): void {
+  versions.set(roster, (versions.get(roster) ?? 0) + 1)
+}
+
+/** A roster lookup over a list of entries (read again after rosterChanged). */
 export function rosterLookup(roster: readonly RosterEntry[]): RosterLookup {
-  const byCode = new Map(roster.map((r) => [r.code, r]))
-  return (code) => byCode.get(code) ?? { name: code, colour: '#666666' }
+  let seen = -1
+  let byCode = new Map<string, RosterEntry>()
+  return (code) => {
+    const v = versions.get(roster) ?? 0
+    if (v !== seen) {
+      seen = v
+      byCode = new Map(roster.map((r) => [r.code, r]))
+    }
+    return byCode.get(code) ?? { name: code, colour: '#666666' }
+  }
 }
 
 // A whole position or note struck through, bold or in emphasis (its `marks` attribute).

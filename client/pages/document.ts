@@ -1,7 +1,7 @@
 import type { EditorView } from 'prosemirror-view'
 import { canEdit, speaksForAnyDelegation } from '../../shared/protocol.ts'
 import { Api } from '../session/api.ts'
-import type { Me } from '../session/types.ts'
+import { previewHeader, type Me } from '../session/types.ts'
 import { connect, refusalKey, type Connection } from '../sync/connection.ts'
 import { createEditor } from '../editor/create-editor.ts'
 import type { ActionContext } from '../editor/actions.ts'
@@ -22,6 +22,8 @@ import { createHistoryPanel, createStage } from '../history/index.ts'
 import { watchRestores } from '../history/restore-notice.ts'
 import { watchMerges } from '../editor/merge-flags.ts'
 import { exportMenu, openImportDialog } from '../transfer/index.ts'
+import { followRoster } from '../session/live-roster.ts'
+import { rosterChanged } from '../editor/node-views.ts'
 
 const SPEAKING_KEY = 'podium.speaking'
 
@@ -40,14 +42,16 @@ export interface DocumentHandle {
 export async function showDocument(root: HTMLElement, docName: string, session: string): Promise<DocumentHandle> {
   const api = new Api(session)
   const me = await api.me()
-  const editing = canEdit(me.role)
+  // The document list gives the title, the creation time (which keys the local copy) and whether it is archived.
+  const summary = await api.docs().then((docs) => docs.find((x) => x.name === docName) ?? null).catch(() => null)
+  // An archived document is read only for everyone (the server refuses changes to it).
+  const archived = Boolean(summary?.archivedAt)
+  const editing = canEdit(me.role) && !archived
   const identity = identityOf(me)
-  const podium = !editing || location.hash === '#podium'
+  const podium = !canEdit(me.role) || location.hash === '#podium'
   document.body.classList.toggle('podium-screen', podium)
   document.title = `${docName} — Podium`
 
-  // The document list gives the title and the creation time (which keys the local copy).
-  const summary = await api.docs().then((docs) => docs.find((x) => x.name === docName) ?? null).catch(() => null)
   // The websocket names the session; the browser adds its cookie (never the token in the URL).
   const connection = connect({ docName, token: session, identity, incarnation: summary?.createdAt ?? null })
   let ready = false
@@ -78,7 +82,10 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
       document.body.classList.add('signed-out')
       view?.setProps({})
       if (view) toolbar?.update(view)
-      say(`Read only: this sign-in link no longer works (${connection.refusal ?? 'refused by the server'}). Nothing you type now would reach anyone; ask the secretariat for a new link.`, true)
+      const why = connection.refusal ?? 'refused by the server'
+      // Archived or withdrawn by the secretariat: the document's state, not the link's.
+      if (/archived|withdrawn/.test(why)) say(`Read only: ${why}. Nothing you type now would reach anyone.`, true)
+      else say(`Read only: this sign-in link no longer works (${why}). Nothing you type now would reach anyone; ask the secretariat for a new link.`, true)
     }
   })
 
@@ -142,6 +149,14 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
   root.replaceChildren(header, ...(toolbar ? [toolbar.el] : []), layout, notice.el)
   const stage = createStage({ api, doc: docName, roster: me.roster, column, live: [loading, mount], toolbar: toolbar?.el ?? null, liveView: () => view, say })
 
+  // The draft's header and version line as imported ("Version 14/11/2024 13:00"), beside the title.
+  const headerLine = h('span', { class: 'doc-header muted', title: 'The imported draft\'s header', hidden: true })
+  title.after(headerLine)
+  function showHeader(header: string) {
+    headerLine.textContent = header.split('\n').join(' · ')
+    headerLine.hidden = false
+  }
+
   async function replaceText() {
     await openImportDialog({
       api,
@@ -151,6 +166,9 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
       onConfirm: async (preview) => {
         // The document as the server read it, so the file's text is never read as markup twice.
         const r = await api.replaceText(docName, preview.text, preview.doc)
+        // A Word draft's header and version line come with it ("Version 14/11/2024 13:00").
+        const header = previewHeader(preview)
+        if (header) { await api.setDocHeader(docName, header); showHeader(header) }
         stage.backToLive()
         say(`Text replaced. The text before is kept as the snapshot “${r.before.label}”.`)
         await history.refresh()
@@ -213,6 +231,17 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
   }
 
   if (summary?.title) { title.textContent = summary.title; document.title = `${summary.title} — Podium` }
+  if (summary?.header) showHeader(summary.header)
+  if (archived && canEdit(me.role)) say('This document is archived: it is read only for everyone. The secretariat can unarchive it from the meeting home.')
+
+  // Delegations added, renamed or recoloured from the meeting home: chips, picker and panels redraw.
+  followRoster(api, me.roster, () => {
+    rosterChanged(me.roster)
+    // New functions (ProseMirror compares them) make the view draw every chip again with the new colours.
+    if (view) view.setProps({ nodeViews: Object.fromEntries(Object.entries(view.props.nodeViews ?? {}).map(([k, f]) => [k, (...a: Parameters<typeof f>) => f(...a)])) })
+    toolbar?.refreshRoster()
+    if (view) panels[active].update(view)
+  })
 
   const handle: DocumentHandle = { view, connection, me }
   return handle

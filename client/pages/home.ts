@@ -9,6 +9,8 @@ import { whoChip } from '../ui/identity.ts'
 import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
 import type { ImportSource } from '../session/types.ts'
 import { saveBlob } from '../transfer/download.ts'
+import { DEFAULT_NEW_VISIBILITY, VISIBILITIES, VISIBILITY_WORDS, type Visibility } from '../../shared/visibility.ts'
+import { rosterEditor } from './roster-editor.ts'
 
 function when(iso: string | null | undefined): string {
   if (!iso) return '—'
@@ -54,10 +56,20 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
   const docsBody = h('tbody')
   const docsTable = h('table', { class: 'docs' },
     h('caption', {}, 'Documents'),
-    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Brackets', 'Last change', 'Last COB snapshot', 'Connected', ...(isSecretariat ? ['Size', ''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Brackets', 'Last change', 'Last COB snapshot', 'Connected', ...(isSecretariat ? ['Size', 'Visible to', ''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
     docsBody)
+  // Archived documents are listed apart: read only for everyone, still exported.
+  const archivedBody = h('tbody')
+  const archivedTable = h('table', { class: 'docs archived' },
+    h('caption', {}, 'Archived (read only)'),
+    h('thead', {}, h('tr', {}, ...['Document', 'Paragraphs', 'Open', 'Archived', ...(isSecretariat ? [''] : [])].map((t) => h('th', { scope: 'col' }, t)))),
+    archivedBody)
+  const archivedSection = h('section', { 'aria-label': 'Archived documents', hidden: true }, archivedTable)
 
   let docs: DocSummary[] = []
+  // The roster with aliases (GET /api/me gives codes, names and colours only).
+  me.roster.splice(0, me.roster.length, ...(await api.roster()).roster)
+  let rosterRefresh: (() => Promise<void>) | null = null
   async function refreshDocs() {
     try {
       docs = await api.docs()
@@ -72,21 +84,53 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
         // a server without snapshots: the column stays empty
       }
     }))
-    replaceChildren(docsBody, ...docs.map((d) => h('tr', { 'data-doc': d.name },
-      h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null),
+    const active = docs.filter((d) => !d.archivedAt)
+    const archived = docs.filter((d) => d.archivedAt)
+    replaceChildren(docsBody, ...active.map((d) => h('tr', { 'data-doc': d.name },
+      docLink(d),
       h('td', {}, String(d.paragraphs)), h('td', {}, String(d.open)), h('td', {}, String(d.brackets)),
       h('td', {}, when(d.lastChange)), h('td', {}, cob.get(d.name) ?? '—'), h('td', {}, connectedChips(d, me)),
       isSecretariat ? sizeCell(d) : null,
-      isSecretariat ? h('td', {}, h('button', { type: 'button', 'aria-label': `Rename ${d.title || d.name}`, onclick: async () => {
+      isSecretariat ? h('td', {}, visibilitySelect(d)) : null,
+      isSecretariat ? h('td', { class: 'row-actions' }, h('button', { type: 'button', 'aria-label': `Rename ${d.title || d.name}`, onclick: async () => {
         const t = await ask(`Rename ${d.name}`, 'Title', d.title || d.name)
         if (t === null) return
         try { await api.renameDoc(d.name, t); flash(`Renamed to “${t}”.`); await refreshDocs() } catch (e) { fail(e) }
-      } }, 'Rename')) : null)))
-    if (docs.length === 0) replaceChildren(docsBody, h('tr', {}, h('td', { colspan: isSecretariat ? '9' : '7', class: 'muted' }, 'No documents yet.')))
+      } }, 'Rename'), archiveButton(d, true)) : null)))
+    if (active.length === 0) replaceChildren(docsBody, h('tr', {}, h('td', { colspan: isSecretariat ? '10' : '7', class: 'muted' }, 'No documents yet.')))
+    archivedSection.hidden = archived.length === 0
+    replaceChildren(archivedBody, ...archived.map((d) => h('tr', { 'data-doc': d.name },
+      docLink(d), h('td', {}, String(d.paragraphs)), h('td', {}, String(d.open)), h('td', {}, when(d.archivedAt)),
+      isSecretariat ? h('td', {}, archiveButton(d, false)) : null)))
     docSelect && fillDocSelect()
   }
 
-  const sections: HTMLElement[] = [h('section', { 'aria-label': 'Documents' }, docsTable)]
+  const docLink = (d: DocSummary) => h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null)
+  // Who may open it: the server closes the sockets of roles it no longer allows, at once.
+  const visibilitySelect = (d: DocSummary) => {
+    const select = h('select', { 'aria-label': `Who may open ${d.title || d.name}` },
+      ...VISIBILITIES.map((v) => h('option', { value: v, selected: v === (d.visibility ?? 'public') }, VISIBILITY_WORDS[v])))
+    select.addEventListener('change', async () => {
+      const v = select.value as Visibility
+      const narrower = VISIBILITIES.indexOf(v) < VISIBILITIES.indexOf(d.visibility ?? 'public')
+      if (narrower && !(await confirmDialog(`Withdraw ${d.title || d.name}?`, `Only “${VISIBILITY_WORDS[v]}” may open it from now on: anyone else who has it open is disconnected at once, and it leaves their list.`, 'Withdraw'))) {
+        select.value = d.visibility ?? 'public'
+        return
+      }
+      try { await api.setDocMeta(d.name, { visibility: v }); flash(`${d.title || d.name}: ${VISIBILITY_WORDS[v].toLowerCase()}.`); await refreshDocs() } catch (e) { fail(e); select.value = d.visibility ?? 'public' }
+    })
+    return select
+  }
+  const archiveButton = (d: DocSummary, archive: boolean) => h('button', {
+    type: 'button', 'aria-label': `${archive ? 'Archive' : 'Unarchive'} ${d.title || d.name}`,
+    title: archive ? 'Read only for everyone, listed apart, still exported' : 'Editable again',
+    onclick: async () => {
+      if (archive && !(await confirmDialog(`Archive ${d.title || d.name}?`, 'Nobody can change it any more (open editors turn read only at once). It stays readable and exportable, listed apart; you can unarchive it.', 'Archive'))) return
+      try { await api.setDocMeta(d.name, { archived: archive }); flash(`${d.title || d.name} ${archive ? 'archived: read only' : 'unarchived: editable again'}.`); await refreshDocs() } catch (e) { fail(e) }
+    }
+  }, archive ? 'Archive' : 'Unarchive')
+
+  const sections: HTMLElement[] = [h('section', { 'aria-label': 'Documents' }, docsTable), archivedSection]
   let docSelect: HTMLSelectElement | null = null
   const fillDocSelect = () => {
     const v = docSelect!.value
@@ -101,6 +145,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
     const file = h('input', { id: 'new-file', type: 'file', accept: '.txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document' })
     const fileNote = h('p', { class: 'muted file-note', 'aria-live': 'polite' })
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Create')
+    const newVisibility = h('select', { id: 'new-visibility' }, ...VISIBILITIES.map((v) => h('option', { value: v, selected: v === DEFAULT_NEW_VISIBILITY }, VISIBILITY_WORDS[v])))
     // A Word file stays as bytes (the server reads it); a text file goes into the box to be seen.
     let wordFile: ImportSource | null = null
     const sync = () => { submit.textContent = wordFile || text.value.trim() ? 'Preview and create…' : 'Create' }
@@ -119,6 +164,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       h('label', { for: 'new-title' }, 'Title'), title,
       h('label', { for: 'new-text' }, 'Podium text (optional)'), text,
       h('label', { for: 'new-file' }, 'or read it from a file (.txt, .docx)'), file, fileNote,
+      h('label', { for: 'new-visibility' }, 'Who may open it'), newVisibility,
       submit)
     const created = async (docName: string) => {
       flash(`Created ${docName}.`)
@@ -146,7 +192,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       const source: ImportSource | null = wordFile ?? (text.value.trim() ? { filename: file.files?.[0]?.name ?? 'pasted.txt', text: text.value } : null)
       if (!source) {
         // A blank document: nothing to preview.
-        try { await api.createDoc(docName, title.value || undefined); await created(docName) } catch (err) { fail(err) }
+        try { await api.createDoc(docName, title.value || undefined, undefined, undefined, newVisibility.value as Visibility); await created(docName) } catch (err) { fail(err) }
         return
       }
       // Nothing is written before the person has seen what was recognised and confirmed.
@@ -155,7 +201,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
         title: `New document ${docName}`,
         confirmLabel: 'Import',
         consequence: `Importing creates the document ${docName} with this text.`,
-        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text, p.doc).then(() => undefined)
+        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text, p.doc, newVisibility.value as Visibility).then(() => undefined)
       })
       if (written) await created(docName)
       else flash('Import cancelled: nothing was created.')
@@ -163,7 +209,12 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
 
     // Sign-in links.
     const role = h('select', { id: 'tok-role' }, ...ROLES.map((r) => h('option', { value: r, selected: r === 'delegation' }, r)))
-    const delegation = h('select', { id: 'tok-delegation' }, ...me.roster.map((r) => h('option', { value: r.code }, `${r.code} — ${r.name}`)))
+    const delegation = h('select', { id: 'tok-delegation' })
+    const fillDelegations = () => {
+      const v = delegation.value
+      replaceChildren(delegation, ...me.roster.map((r) => h('option', { value: r.code, selected: r.code === v }, `${r.code} — ${r.name}`)))
+    }
+    fillDelegations()
     const label = h('input', { id: 'tok-label', placeholder: 'e.g. head of delegation', autocomplete: 'off' })
     docSelect = h('select', { id: 'tok-doc' })
     // Without it the link is meeting-wide (every document); with it, the chosen document only.
@@ -252,7 +303,9 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       await refreshTokens()
     }
     issueForm.append(batch)
-    sections.push(h('div', { class: 'manage' }, createForm, issueForm), batchOut, h('section', { 'aria-label': 'Issued links' }, tokensTable))
+    const roster = rosterEditor({ api, roster: me.roster, flash, changed: () => { fillDelegations(); void refreshDocs() } })
+    rosterRefresh = roster.refresh
+    sections.push(h('div', { class: 'manage' }, createForm, issueForm), batchOut, h('section', { 'aria-label': 'Issued links' }, tokensTable), roster.el)
     void refreshTokens()
   }
 
@@ -265,5 +318,5 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       status, ...sections))
   await refreshDocs()
   // Status and who is connected change during the meeting.
-  setInterval(() => { if (!document.hidden) void refreshDocs() }, 5000)
+  setInterval(() => { if (!document.hidden) { void refreshDocs(); void rosterRefresh?.() } }, 5000)
 }

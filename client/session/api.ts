@@ -1,6 +1,8 @@
 import type { Role } from '../../shared/protocol.ts'
 import { SESSION_HEADER } from './token.ts'
-import type { ComparisonInfo, DocSummary, ImportPreview, ImportSource, IssuedToken, Me, SnapshotInfo, SnapshotWithDoc, TokenInfo } from './types.ts'
+import type { RosterEntry } from '../../shared/roster.ts'
+import type { Visibility } from '../../shared/visibility.ts'
+import type { ComparisonInfo, RosterInfo, DocSummary, ImportPreview, ImportSource, IssuedToken, Me, SnapshotInfo, SnapshotWithDoc, TokenInfo } from './types.ts'
 
 /** An error answer from the REST API, with its HTTP status and the server's reason. */
 export class ApiError extends Error {
@@ -56,9 +58,19 @@ export class Api {
   /** The meeting's documents with status and who is connected. */
   docs(): Promise<DocSummary[]> { return this.call('GET', '/docs') }
   /** Creates a document, blank or from podium text (secretariat). */
-  createDoc(name: string, title?: string, text?: string, doc?: unknown): Promise<unknown> { return this.call('POST', '/docs', doc !== undefined ? { name, title, doc } : { name, title, text }) }
+  createDoc(name: string, title?: string, text?: string, doc?: unknown, visibility?: Visibility): Promise<unknown> { return this.call('POST', '/docs', doc !== undefined ? { name, title, doc, visibility } : { name, title, text, visibility }) }
   /** Renames a document's title (secretariat). */
+  /** Sets the draft's header and version line kept with a document (lines joined by a line break). */
+  setDocHeader(name: string, header: string | null): Promise<unknown> { return this.call('PATCH', `/docs/${encodeURIComponent(name)}`, { header }) }
   renameDoc(name: string, title: string): Promise<unknown> { return this.call('PATCH', `/docs/${encodeURIComponent(name)}`, { title }) }
+  /** Changes who may open a document, or archives / unarchives it (secretariat). */
+  setDocMeta(name: string, meta: { visibility?: Visibility; archived?: boolean }): Promise<{ name: string; visibility: Visibility; archivedAt: string | null }> { return this.call('PATCH', `/docs/${encodeURIComponent(name)}`, meta) }
+  /** The roster as it is now, with its revision. */
+  roster(): Promise<RosterInfo> { return this.call('GET', '/roster') }
+  /** Adds a delegation to the roster (secretariat). */
+  addDelegation(entry: RosterEntry): Promise<{ revision: number; entry: RosterEntry }> { return this.call('POST', '/roster', entry) }
+  /** Changes a delegation's name, colour or aliases (secretariat); its code stays. */
+  editDelegation(code: string, patch: { name?: string; colour?: string; aliases?: string[] }): Promise<{ revision: number; entry: RosterEntry }> { return this.call('PATCH', `/roster/${encodeURIComponent(code)}`, patch) }
   /** A document as podium text. */
   docText(name: string): Promise<string> { return this.call('GET', `/docs/${encodeURIComponent(name)}/text`) }
   /** A document's snapshots, oldest first. */

@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/protocol.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import type { Visibility } from '../../shared/visibility.ts'
 import type { Comparison, SnapshotMeta } from '../../shared/history/types.ts'
 
 /** What the server says about the signed-in person (`GET /api/me`). */
@@ -26,6 +27,18 @@ export interface DocSummary {
   bytes?: number
   /** Bytes a document may hold; updates past it are refused. */
   maxBytes?: number
+  /** Who may open it (the secretariat sets it from the meeting home). */
+  visibility?: Visibility
+  /** When the secretariat archived it (read only for everyone), or null. */
+  archivedAt?: string | null
+  /** The draft's header and version line as imported ("Version 14/11/2024 13:00"), lines joined by a line break. */
+  header?: string | null
+}
+
+/** The roster as it is now (`GET /api/roster`); `revision` grows with every change. */
+export interface RosterInfo {
+  revision: number
+  roster: RosterEntry[]
 }
 
 /** A sign-in token as the secretariat lists it (`GET /api/tokens`); never the secret itself. */
@@ -77,6 +90,13 @@ export interface ImportPreview {
   doc?: unknown
   warnings: { line: number | null; column: number | null; paragraph: number | null; message: string }[]
   summary: { paragraphs: number; headings: number; brackets: number; positions: number; notes: number }
+  /** For a Word document: its header lines (the version line among them). */
+  metadata?: { header: string[]; version: string | null } | null
+}
+
+/** The header lines an import preview read, as the document keeps them (joined by a line break), or undefined. */
+export function previewHeader(p: ImportPreview): string | undefined {
+  return p.metadata?.header.length ? p.metadata.header.join('\n') : undefined
 }
 
 /** Where an import comes from: pasted podium text, or a file's bytes. */

@@ -15,11 +15,11 @@ export function createMatrix(roster: readonly RosterEntry[]): { el: HTMLElement;
   const el = h('section', { class: 'panel', 'aria-label': 'Positions' }, h('label', { class: 'filter' }, 'Filter ', filter), h('div', { class: 'matrix-scroll' }, table))
   let lastView: EditorView | null = null
   filter.addEventListener('change', () => { if (lastView) update(lastView) })
-  const order = new Map(roster.map((r, i) => [r.code, i]))
-  const colour = new Map(roster.map((r) => [r.code, r.colour]))
-
   function update(view: EditorView) {
     lastView = view
+    // Read on each update: the roster is live (delegations added or recoloured during the meeting).
+    const order = new Map(roster.map((r, i) => [r.code, i]))
+    const colour = new Map(roster.map((r) => [r.code, r.colour]))
     const a = analysisOf(view.state)
     const rows = a.paragraphs.flatMap((p) => p.brackets.map((b) => ({ p, b })))
     const holders = new Set<string>()

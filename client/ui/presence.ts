@@ -12,10 +12,11 @@ import { cursorPos } from './remote-cursor.ts'
 export function createPresence(awareness: Awareness, roster: readonly RosterEntry[]): { el: HTMLElement; update(view: EditorView): void } {
   const list = h('ul', { class: 'presence' })
   const el = h('section', { class: 'panel', 'aria-label': 'Presence' }, list)
-  const names = new Map(roster.map((r) => [r.code, r.name]))
   return {
     el,
     update(view) {
+      // Read on each update: the roster is live.
+      const names = new Map(roster.map((r) => [r.code, r.name]))
       const a = analysisOf(view.state)
       const items: HTMLElement[] = []
       awareness.getStates().forEach((state, client) => {

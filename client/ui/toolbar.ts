@@ -8,6 +8,8 @@ export interface Toolbar {
   el: HTMLElement
   /** Enables/disables buttons for the current state. */
   update(view: EditorView): void
+  /** Refills the delegation picker from the roster (changed in place). */
+  refreshRoster(): void
 }
 
 /**
@@ -46,6 +48,7 @@ export function createToolbar(opts: {
     g.append(btn)
   }
   let speakingEl: HTMLElement
+  let refreshRoster = () => {}
   if (opts.fixedDelegation) {
     const entry = opts.roster.find((r) => r.code === opts.fixedDelegation)
     speakingEl = h('span', { class: 'speaking fixed', style: `--c: ${entry?.colour ?? '#666'}` },
@@ -54,6 +57,12 @@ export function createToolbar(opts: {
     const select = h('select', { id: 'speaking-for', 'aria-label': 'Delegation speaking (positions and notes are entered for it)' },
       h('option', { value: '' }, '— delegation speaking —'),
       ...opts.roster.map((r) => h('option', { value: r.code, selected: r.code === opts.initialSpeaking }, `${r.code} — ${r.name}`)))
+    // The roster is live: a delegation added during the meeting can be chosen at once.
+    refreshRoster = () => {
+      const v = select.value
+      select.replaceChildren(h('option', { value: '' }, '— delegation speaking —'),
+        ...opts.roster.map((r) => h('option', { value: r.code, selected: r.code === v }, `${r.code} — ${r.name}`)))
+    }
     select.addEventListener('change', () => {
       opts.onSpeakingChange(select.value || null)
       const v = opts.getView()
@@ -91,5 +100,5 @@ export function createToolbar(opts: {
     }
     if (!el.querySelector('[tabindex="0"]')) { const f = first(); if (f) f.tabIndex = 0 }
   }
-  return { el, update }
+  return { el, update, refreshRoster: () => refreshRoster() }
 }

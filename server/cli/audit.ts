@@ -1,10 +1,10 @@
-// `podium audit DOC [--since ISO] [--delegation CODE] [--limit N] [--json] [--data DIR]`: the accepted
+// `podium audit DOC [--since ISO] [--delegation CODE] [--limit N] [--json] [--data DIR | --postgres URL]`: the accepted
 // updates and refusals of a document, merged by time, one line each — what the secretariat reads.
 
 import type { AuditEntry } from '../storage/types.ts'
 import { parseCli } from './flags.ts'
 import { CliError } from './main.ts'
-import { withExistingStorage } from './with-storage.ts'
+import { storageSpecOf, withExistingStorage } from './with-storage.ts'
 
 const HELP = `usage: podium audit DOC [--since ISO] [--delegation CODE] [--limit N] [--json] [--data DIR]
 One line per accepted update or refusal, oldest first: time, who (delegation or role), accepted or
@@ -32,7 +32,7 @@ export function auditLine(e: AuditEntry): string {
 export async function audit(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(args, {
     since: { type: 'string' }, delegation: { type: 'string' }, limit: { type: 'string' },
-    json: { type: 'boolean' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+    json: { type: 'boolean' }, data: { type: 'string' }, postgres: { type: 'string' }, help: { type: 'boolean', short: 'h' }
   }, HELP)
   if (values.help) { process.stdout.write(HELP + '\n'); return 0 }
   if (positionals.length !== 1) throw new CliError(`give one document name\n${HELP}`)
@@ -44,7 +44,7 @@ export async function audit(args: string[]): Promise<number> {
     limit = Number(values.limit)
     if (!/^\d+$/.test(values.limit) || limit < 1) throw new CliError(`--limit ${values.limit} is not a positive whole number`)
   }
-  const entries = withExistingStorage((values.data as string | undefined) ?? './data', (storage) => {
+  const entries = withExistingStorage(storageSpecOf(values.data as string | undefined, values.postgres as string | undefined), (storage) => {
     if (!storage.getDoc(doc)) throw new CliError(`no document named ${doc}`)
     return storage.auditEntries(doc, { since, delegation, limit })
   })

@@ -20,6 +20,9 @@ const RESTORE_HELP = `usage: podium restore-backup FILE [--data DIR] [--force]
 Makes FILE (a backup made by "podium backup") the data directory's database. Stop the server first.
 When DIR already holds a database, --force is needed; the old files are kept as podium.db.replaced-<time>.`
 
+// A PostgreSQL meeting is backed up and restored by PostgreSQL's own tools.
+const PG_DUMP = 'a PostgreSQL meeting is backed up with pg_dump and restored with pg_restore (see docs/server.md, PostgreSQL); podium backup copies an embedded (--data) meeting'
+
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
@@ -44,9 +47,10 @@ function checkDatabase(file: string, what: string): { docs: number } {
 
 /** Runs `podium backup`. */
 export async function backup(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(args, { data: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, BACKUP_HELP)
+  const { values, positionals } = parseCli(args, { data: { type: 'string' }, postgres: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, BACKUP_HELP)
   if (values.help) { process.stdout.write(BACKUP_HELP + '\n'); return 0 }
   if (positionals.length > 0) throw new CliError(`unexpected argument ${positionals[0]}\n${BACKUP_HELP}`)
+  if (values.postgres !== undefined) throw new CliError(PG_DUMP)
   const dataDir = (values.data as string | undefined) ?? './data'
   const out = values.output as string | undefined
   if (!out) throw new CliError(`give the backup file with -o FILE\n${BACKUP_HELP}`)
@@ -76,10 +80,11 @@ export async function backup(args: string[]): Promise<number> {
 
 /** Runs `podium restore-backup`. */
 export async function restoreBackup(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(args, { data: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, RESTORE_HELP)
+  const { values, positionals } = parseCli(args, { data: { type: 'string' }, postgres: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, RESTORE_HELP)
   if (values.help) { process.stdout.write(RESTORE_HELP + '\n'); return 0 }
   if (positionals.length !== 1) throw new CliError(`give one backup file\n${RESTORE_HELP}`)
   const file = positionals[0]
+  if (values.postgres !== undefined) throw new CliError(PG_DUMP)
   const dataDir = (values.data as string | undefined) ?? './data'
   if (!existsSync(file)) throw new CliError(`${file} does not exist`)
   if (statSync(file).isDirectory()) throw new CliError(`${file} is a directory; give the backup file`)

@@ -1,20 +1,19 @@
 import { basename } from 'node:path'
 import { loadMeeting } from '../config.ts'
 import { createDocument } from '../documents.ts'
-import { openSqliteStorage } from '../storage/sqlite.ts'
 import { DOC_NAME_PATTERN } from '../../shared/protocol.ts'
 import { previewImport } from '../import/index.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 import { readBytes } from './read-bytes.ts'
-import { withExistingStorage } from './with-storage.ts'
+import { storageSpecOf, withExistingStorage, withStorage } from './with-storage.ts'
 import { CLI_ACTOR, replaceDoc } from '../snapshots/service.ts'
 
 
 // `podium import`: podium text or a Word document into a new stored document. What was recognised
 // is printed first; --dry-run stops there (the command line's "cancel").
 
-const USAGE = `usage: podium import FILE --doc NAME [--title TEXT] [--dry-run] [--replace] [--tracked keep|accept] [--data ./data] [--config FILE]
+const USAGE = `usage: podium import FILE --doc NAME [--title TEXT] [--dry-run] [--replace] [--tracked keep|accept] [--data ./data | --postgres URL] [--config FILE]
 Reads podium text or a .docx, prints what was recognised (paragraphs, brackets, positions, notes and
 every warning with its place) and creates document NAME from it. --dry-run only prints.
 --replace makes it the live text of the existing document NAME, after taking a snapshot.
@@ -23,7 +22,7 @@ insertions in brackets with their author's position) or accepted.`
 
 /** Runs `podium import FILE --doc NAME`; resolves to 0, or throws CliError (exit 2) and writes nothing. */
 export async function importCommand(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, ['doc', 'title', 'data', 'config', 'tracked'], ['help', 'dry-run', 'replace'])
+  const parsed = parseFlags(args, ['doc', 'title', 'data', 'postgres', 'config', 'tracked'], ['help', 'dry-run', 'replace'])
   if (parsed.flags.has('help')) { process.stdout.write(USAGE + '\n'); return 0 }
   if (parsed.positional.length !== 1) throw new CliError('give exactly one FILE (or - for standard input)\n' + USAGE)
   const name = stringFlag(parsed, 'doc')
@@ -46,25 +45,27 @@ export async function importCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(lines.join('\n') + '\n')
   if (parsed.flags.has('dry-run')) return 0
+  // The draft's header and version line, kept as the document's metadata (shown and exported).
+  const header = preview.metadata?.header.length ? preview.metadata.header.join('\n') : null
 
   if (parsed.flags.has('replace')) {
-    const r = withExistingStorage(stringFlag(parsed, 'data', './data')!, (storage) => {
+    const r = withExistingStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => {
       // The document as read (for a DOCX built from the Word model, so Word's own "*" stay text).
       const doc = preview.doc
-      return replaceDoc({ storage, live: { get: () => undefined } }, name, doc, `Before replacing the text with ${file === '-' ? 'an import' : basename(file)}`, CLI_ACTOR)
+      const replaced = replaceDoc({ storage, live: { get: () => undefined } }, name, doc, `Before replacing the text with ${file === '-' ? 'an import' : basename(file)}`, CLI_ACTOR)
+      if (replaced.ok && header !== null) storage.setDocMeta(name, { header })
+      return replaced
     })
     if (!r.ok) throw new CliError(`no document "${name}" to replace; import without --replace to create it`)
     process.stdout.write(`replaced the text of "${name}" (snapshot ${r.before.id} holds the text before)\n`)
     return 0
   }
   const title = stringFlag(parsed, 'title') ?? preview.title ?? (file === '-' ? name : basename(file).replace(/\.(docx|txt)$/i, ''))
-  const storage = openSqliteStorage(stringFlag(parsed, 'data', './data')!)
-  try {
+  withStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => {
     const created = createDocument(storage, name, title, preview.doc, meeting.roster)
     if (!created.ok) throw new CliError(created.reason === 'exists' ? `document "${name}" exists already; choose another --doc name` : `--doc ${name} is not a document name`)
-  } finally {
-    storage.close()
-  }
+    if (header !== null) storage.setDocMeta(name, { header })
+  })
   process.stdout.write(`created document "${name}" (${title})\n`)
   return 0
 }

@@ -9,8 +9,9 @@ function dataDirOf(args: string[]): string {
 }
 
 // The `podium` command line: one sub-command per file in this folder, registered in commands.ts.
-// Errors end here: a CliError or RangeError becomes one line on standard error and exit 2; an
-// IntegrityError (stored data changed after it was written) one line and exit 1.
+// Errors end here: a CliError, RangeError or StorageUnavailableError (PostgreSQL down) becomes one
+// line on standard error and exit 2; an IntegrityError (stored data changed after it was written)
+// one line and exit 1.
 
 /** Thrown for an expected failure the user must fix (missing file, bad flag); printed as one line, exit 2. */
 export class CliError extends Error {}
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`podium ${name}: ${unreadable.message}\n`)
       return 2
     }
-    if (err instanceof CliError || err instanceof RangeError) {
+    if (err instanceof CliError || err instanceof RangeError || (err instanceof Error && err.name === 'StorageUnavailableError')) {
       process.stderr.write(`podium ${name}: ${err.message}\n`)
       return 2
     }

@@ -5,19 +5,21 @@ import { startServer } from '../index.ts'
 import { IntegrityError } from '../storage/chain.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
+import { storageSpecOf } from './with-storage.ts'
 import { SERVER_ID_PATTERN } from '../cluster/index.ts'
 
-const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data] [--config FILE] [--allow-broken]
+const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data | --postgres URL] [--config FILE] [--allow-broken]
                     [--redis URL] [--server-id ID]
 Serves the client at /, documents at /d/<doc>, the REST API at /api and live sync at /sync/<doc>.
-On an empty data directory, creates the demo meeting and prints sign-in links.
+On an empty data directory (or PostgreSQL schema), creates the demo meeting and prints sign-in links.
+--postgres URL (or PODIUM_POSTGRES_URL): the meeting in PostgreSQL, postgres://user@host:5432/db[?schema=NAME].
 Refuses to start when a stored hash chain is broken (see podium verify) unless --allow-broken.
 --redis URL (or PODIUM_REDIS_URL) runs this server as one of several sharing the database, with
 updates exchanged through Redis (docs/cluster.md); --server-id names it (default: random).`
 
 /** Runs `podium serve`; resolves to 0 after a clean shutdown on SIGINT/SIGTERM. */
 export async function serve(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, ['port', 'host', 'data', 'config', 'redis', 'server-id'], ['help', 'allow-broken'])
+  const parsed = parseFlags(args, ['port', 'host', 'data', 'postgres', 'config', 'redis', 'server-id'], ['help', 'allow-broken'])
   if (parsed.flags.has('help')) {
     process.stdout.write(USAGE + '\n')
     return 0
@@ -27,13 +29,15 @@ export async function serve(args: string[]): Promise<number> {
   const port = Number(portText)
   if (!/^\d+$/.test(portText) || port > 65535) throw new CliError(`--port ${portText} is not a port number (0–65535)`)
   const meeting = loadMeeting(stringFlag(parsed, 'config'))
+  const spec = storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres'))
+  const storage = spec.postgres !== undefined ? { postgres: spec.postgres } : { dataDir: spec.dataDir }
   const redis = stringFlag(parsed, 'redis', process.env.PODIUM_REDIS_URL || undefined)
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new CliError(`--redis ${redis} is not a redis:// or rediss:// URL`)
   const serverId = stringFlag(parsed, 'server-id')
   if (serverId !== undefined && !SERVER_ID_PATTERN.test(serverId)) throw new CliError(`--server-id ${serverId} is not 1–100 of letters, digits, '.', '_' and '-'`)
   let server
   try {
-    server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), dataDir: stringFlag(parsed, 'data', './data')!, meeting, allowBrokenChain: parsed.flags.has('allow-broken'), redis, serverId })
+    server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), ...storage, meeting, allowBrokenChain: parsed.flags.has('allow-broken'), redis, serverId })
   } catch (err) {
     if (err instanceof IntegrityError) throw new CliError(err.message)
     throw err

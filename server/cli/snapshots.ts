@@ -6,7 +6,7 @@ import { CLI_ACTOR, compare, displayName, takeSnapshot } from '../snapshots/serv
 import type { Storage } from '../storage/types.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
-import { withExistingStorage } from './with-storage.ts'
+import { storageSpecOf, withExistingStorage } from './with-storage.ts'
 
 const NO_ROOMS = { get: () => undefined }
 
@@ -17,11 +17,11 @@ function oneDoc(positional: string[], usage: string): string {
 
 /** `podium snapshots DOC [--json] [--data DIR]`: lists a document's snapshots. */
 export async function snapshots(args: string[]): Promise<number> {
-  const usage = 'usage: podium snapshots DOC [--json] [--data DIR]'
-  const parsed = parseFlags(args, ['data'], ['help', 'json'])
+  const usage = 'usage: podium snapshots DOC [--json] [--data DIR | --postgres URL]'
+  const parsed = parseFlags(args, ['data', 'postgres'], ['help', 'json'])
   if (parsed.flags.has('help')) { process.stdout.write(usage + '\n'); return 0 }
   const doc = oneDoc(parsed.positional, usage)
-  const out = withExistingStorage(stringFlag(parsed, 'data', './data')!, (storage) => {
+  const out = withExistingStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => {
     if (!storage.getDoc(doc)) throw new CliError(`no document named ${doc}`)
     const list = storage.listSnapshots(doc)
     if (parsed.flags.has('json')) return list.map((s) => JSON.stringify(s)).join('\n')
@@ -34,13 +34,13 @@ export async function snapshots(args: string[]): Promise<number> {
 
 /** `podium snapshot DOC --label TEXT [--data DIR]`: takes a snapshot now and prints it as one JSON line. */
 export async function snapshot(args: string[]): Promise<number> {
-  const usage = 'usage: podium snapshot DOC --label TEXT [--data DIR]'
-  const parsed = parseFlags(args, ['data', 'label'])
+  const usage = 'usage: podium snapshot DOC --label TEXT [--data DIR | --postgres URL]'
+  const parsed = parseFlags(args, ['data', 'postgres', 'label'])
   if (parsed.flags.has('help')) { process.stdout.write(usage + '\n'); return 0 }
   const doc = oneDoc(parsed.positional, usage)
   const label = stringFlag(parsed, 'label')
   if (!label || !label.trim()) throw new CliError(`--label is required\n${usage}`)
-  const r = withExistingStorage(stringFlag(parsed, 'data', './data')!, (storage) => takeSnapshot({ storage, live: NO_ROOMS }, doc, { label, by: CLI_ACTOR }))
+  const r = withExistingStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => takeSnapshot({ storage, live: NO_ROOMS }, doc, { label, by: CLI_ACTOR }))
   if (!r.ok) throw new CliError(`no document named ${doc}`)
   process.stdout.write(JSON.stringify(r.snapshot) + '\n')
   return 0
@@ -61,14 +61,14 @@ function resolveRef(storage: Storage, doc: string, ref: string, allowLive: boole
 
 /** `podium compare DOC FROM TO [--format text|json|html] [--data DIR]`: what changed, and who changed it. */
 export async function compareCommand(args: string[]): Promise<number> {
-  const usage = 'usage: podium compare DOC FROM TO [--format text|json|html] [--data DIR]   (FROM: id or last-cob; TO: id or live)'
-  const parsed = parseFlags(args, ['data', 'format'])
+  const usage = 'usage: podium compare DOC FROM TO [--format text|json|html] [--data DIR | --postgres URL]   (FROM: id or last-cob; TO: id or live)'
+  const parsed = parseFlags(args, ['data', 'postgres', 'format'])
   if (parsed.flags.has('help')) { process.stdout.write(usage + '\n'); return 0 }
   if (parsed.positional.length !== 3) throw new CliError(`give DOC FROM TO\n${usage}`)
   const [doc, fromRef, toRef] = parsed.positional
   const format = stringFlag(parsed, 'format', 'text')!
   if (!['text', 'json', 'html'].includes(format)) throw new CliError(`--format ${format} is not text, json or html`)
-  const out = withExistingStorage(stringFlag(parsed, 'data', './data')!, (storage) => {
+  const out = withExistingStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => {
     if (!storage.getDoc(doc)) throw new CliError(`no document named ${doc}`)
     const r = compare({ storage, live: NO_ROOMS }, doc, resolveRef(storage, doc, fromRef, false) as number, resolveRef(storage, doc, toRef, true))
     if (!r.ok) throw new CliError(r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)

@@ -3,26 +3,17 @@
 
 import { loadMeeting } from '../config.ts'
 import { DEMO_DOC } from '../demo.ts'
-import { openSqliteStorage } from '../storage/sqlite.ts'
-import type { Storage } from '../storage/types.ts'
 import { createToken, hashToken, signInPath } from '../tokens.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
+import { storageSpecOf, withStorage } from './with-storage.ts'
 
 const USAGE = `usage:
-  podium token create --role secretariat|chair|delegation|observer [--delegation CODE] [--label TEXT] [--doc NAME] [--expires 8h|2026-12-05T18:00Z] [--data DIR] [--config FILE]
+  podium token create --role secretariat|chair|delegation|observer [--delegation CODE] [--label TEXT] [--doc NAME] [--expires 8h|2026-12-05T18:00Z] [--data DIR | --postgres URL] [--config FILE]
       without --doc the token is meeting-wide (every document); with it, that document only
-  podium token list [--data DIR]
-  podium token revoke TOKEN|ID [--data DIR]`
-
-function withStorage<T>(dataDir: string, use: (s: Storage) => T): T {
-  const storage = openSqliteStorage(dataDir)
-  try {
-    return use(storage)
-  } finally {
-    storage.close()
-  }
-}
+  podium token list [--data DIR | --postgres URL]
+  podium token revoke TOKEN|ID [--data DIR | --postgres URL]
+Without --data or --postgres: $PODIUM_POSTGRES_URL when set, else ./data.`
 
 /** Runs `podium token …`; prints JSON lines on standard output. */
 export async function token(args: string[]): Promise<number> {
@@ -31,12 +22,12 @@ export async function token(args: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return sub ? 0 : 2
   }
-  const parsed = parseFlags(rest, ['role', 'delegation', 'label', 'doc', 'expires', 'data', 'config'])
+  const parsed = parseFlags(rest, ['role', 'delegation', 'label', 'doc', 'expires', 'data', 'postgres', 'config'])
   if (parsed.flags.has('help')) {
     process.stdout.write(USAGE + '\n')
     return 0
   }
-  const dataDir = stringFlag(parsed, 'data', './data')!
+  const dataDir = storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres'))
   switch (sub) {
     case 'create': {
       if (parsed.positional.length > 0) throw new CliError(`unexpected argument ${parsed.positional[0]}`)

@@ -7,11 +7,14 @@ import type { Reply } from '../http/respond.ts'
 import type { Logger } from '../logger.ts'
 import type { JobArgs, JobKind } from './jobs.ts'
 import type { JobAnswer } from './worker.ts'
+import type { StorageSpec } from '../storage/open.ts'
 
 /** Bounds of the pool; every value is a positive number. */
 export interface PoolOptions {
-  /** podium.db's directory: each worker opens its own connection. */
-  dataDir: string
+  /** The meeting's storage (a data directory or PostgreSQL): each worker opens its own connection. */
+  storage?: StorageSpec
+  /** Shorthand for `storage: { dataDir }` (an embedded meeting); one of the two is required. */
+  dataDir?: string
   log: Logger
   /** Worker threads at most (jobs running at once). */
   workers: number
@@ -70,7 +73,14 @@ export class WorkPool {
   private readonly perKey = new Map<string, number>()
   private closed = false
 
-  constructor (private readonly options: PoolOptions) {}
+  private readonly spec: StorageSpec
+
+  /** A pool over `options.storage` (or `options.dataDir`); throws RangeError when neither is given. */
+  constructor (private readonly options: PoolOptions) {
+    const spec = options.storage ?? (options.dataDir !== undefined ? { dataDir: options.dataDir } : undefined)
+    if (!spec) throw new RangeError('a work pool needs storage (a data directory or a PostgreSQL URL)')
+    this.spec = spec
+  }
 
   /** Jobs running now. */
   get running(): number {
@@ -141,7 +151,7 @@ export class WorkPool {
 
   private spawn(): Slot {
     const worker = new Worker(ENTRY, {
-      workerData: { dataDir: this.options.dataDir },
+      workerData: { storage: this.spec },
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.options.memoryMb / 8)) },
       stdout: false,
       stderr: false

@@ -1,9 +1,9 @@
-// A worker thread of the pool (pool.ts): opens its own connection to podium.db and runs one job at a
+// A worker thread of the pool (pool.ts): opens its own connection to storage and runs one job at a
 // time, answering each with a Reply (or the error's message). Loaded through entry.mjs (tsx).
 
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
-import { openSqliteStorage } from '../storage/sqlite.ts'
+import { openStorage, type OpenedStorage, type StorageSpec } from '../storage/open.ts'
 import { runJob, type JobKind } from './jobs.ts'
 
 /** What the pool sends a worker. */
@@ -18,7 +18,7 @@ export type JobAnswer =
   | { id: number; ok: true; reply: import('../http/respond.ts').Reply }
   | { id: number; ok: false; message: string; stack?: string; code?: string }
 
-const { dataDir } = workerData as { dataDir: string }
+const { storage: spec } = workerData as { storage: StorageSpec }
 
 // On Linux a thread's nice value is its own: this worker (and the Chromium it starts) yields the CPU
 // to the event loop carrying the live edits. Elsewhere this may change the whole process, so only here.
@@ -27,11 +27,11 @@ if (process.platform === 'linux') {
     setPriority(10)
   } catch { /* not permitted: run at normal priority */ }
 }
-let storage: ReturnType<typeof openSqliteStorage> | null = null
+let storage: OpenedStorage | null = null
 
 parentPort!.on('message', async (job: JobMessage) => {
   try {
-    storage ??= openSqliteStorage(dataDir)
+    storage ??= openStorage(spec)
     const s = storage
     const reply = await runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
     // Encoded here, not on the loop: a comparison of a large document is a JSON of tens of megabytes.

@@ -35,17 +35,27 @@ export type PostgresStorage = Storage & BatchAppend & IntegrityCheck & DocSizes 
 
 const WORKER_ENTRY = new URL('./entry.mjs', import.meta.url)
 
+/** Options of openPostgresStorage. */
+export interface PostgresOptions {
+  /**
+   * Open the meeting as it is: no schema created, no migration, no trigger recreated (what
+   * `podium verify` needs: a dropped trigger is reported, not repaired). A RangeError when the
+   * schema holds no Podium meeting.
+   */
+  asIs?: boolean
+}
+
 /**
  * Opens the meeting at `url` (`postgres://user@host:5432/db`, optionally `?schema=NAME`, created
  * when missing), running pending migrations. Throws RangeError for a malformed URL and
  * StorageUnavailableError when PostgreSQL cannot be reached within OPEN_TIMEOUT_MS.
  */
-export function openPostgresStorage (url: string): PostgresStorage {
+export function openPostgresStorage (url: string, options: PostgresOptions = {}): PostgresStorage {
   const target = parsePostgresUrl(url)
   const bridge = new SyncBridge(WORKER_ENTRY, { connectionString: target.connectionString, schema: target.schema, display: target.display }, target.display)
   let openWarnings: string[]
   try {
-    openWarnings = bridge.call<string[]>('open', [], OPEN_TIMEOUT_MS)
+    openWarnings = bridge.call<string[]>('open', [options.asIs === true], OPEN_TIMEOUT_MS)
   } catch (err) {
     bridge.close()
     throw err

@@ -49,10 +49,15 @@ const pool = new pg.Pool({
 pool.on('error', () => {})
 
 const ops: Record<string, (...args: never[]) => Promise<unknown>> = {
-  open: async () => {
+  open: async (asIs = false) => {
     const c = await pool.connect()
     let broken: Error | undefined
     try {
+      if (asIs) {
+        const r = await c.query("SELECT to_regclass('schema_migrations') IS NOT NULL AND to_regclass('docs') IS NOT NULL AS ok")
+        if (!r.rows[0].ok) throw new RangeError(`no Podium meeting in ${data.display} (schema ${data.schema} has no Podium tables)`)
+        return []
+      }
       return await migrate(c, data.schema)
     } catch (err) {
       broken = err as Error
