@@ -41,3 +41,6 @@ export const SMALL_UPDATE_BYTES = 16 * 1024
 
 /** How often an open editor asks for the roster (GET /api/roster), and a server re-reads the stored roster edits, in ms. */
 export const ROSTER_POLL_MS = 3000
+
+/** Longest header a document keeps from its source (a Word header and version line, lines joined by "\n"), in characters. */
+export const DOC_HEADER_MAX = 1000

@@ -90,6 +90,7 @@ export function openImportDialog(opts: ImportDialogOptions): Promise<boolean> {
       replaceChildren(result,
         h('h3', {}, `Recognised in ${filename}`, p.kind === 'docx' ? ' (Word)' : ' (podium text)'),
         p.title ? h('p', {}, 'Title: ', h('strong', {}, p.title)) : null,
+        p.metadata?.header.length ? h('p', { class: 'import-header' }, 'Header (kept with the document): ', h('strong', {}, p.metadata.header.join(' · '))) : null,
         h('dl', { class: 'import-summary' }, ...counts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-count': k.toLowerCase() }, String(v))])),
         p.warnings.length
           ? h('div', { class: 'import-warnings' },

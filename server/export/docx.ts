@@ -1,6 +1,6 @@
 import { AGREED_AD_REF_LINE } from '../../shared/format/index.ts'
 import {
-  AlignmentType, Document, EndnoteIdReference, Footer, FootnoteReference, Packer, PageNumber, Paragraph, Run, TextRun,
+  AlignmentType, Document, EndnoteIdReference, Footer, FootnoteReference, Header, Packer, PageNumber, Paragraph, Run, TextRun,
   type ICharacterStyleOptions, type IParagraphStyleOptions
 } from 'docx'
 import type { Fragment, Node } from 'prosemirror-model'
@@ -142,6 +142,10 @@ export async function exportDocx(doc: Node, meta: ExportMeta): Promise<Buffer> {
       })
     ]
   })
+  // The draft's own header (its version line), as a Word header: an import reads it back as the document's header.
+  const header = meta.header?.length
+    ? new Header({ children: meta.header.map((line) => new Paragraph({ alignment: AlignmentType.RIGHT, children: [new TextRun({ text: line, size: 18, color: '555555' })] })) })
+    : null
   const notes = newDocxNotes()
   const body = docxParagraphs(doc, roster, notes)
   const document = new Document({
@@ -154,6 +158,7 @@ export async function exportDocx(doc: Node, meta: ExportMeta): Promise<Buffer> {
     sections: [{
       properties: { page: { size: A4, margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, footer: 567 } } },
       footers: { default: footer },
+      ...(header ? { headers: { default: header } } : {}),
       children: [
         new Paragraph({ style: S.title, children: [new TextRun(meta.title)] }),
         new Paragraph({ style: S.asOf, children: [new TextRun(asOfLine(meta))] }),

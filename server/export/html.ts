@@ -9,5 +9,5 @@ import { asOfLine, footerLine, type ExportMeta } from './meta.ts'
 export function exportHtml(doc: Node, meta: ExportMeta): string {
   if (!meta || typeof meta.title !== 'string') throw new RangeError(`exportHtml: meta.title ${JSON.stringify(meta?.title)} is not a string`)
   const subtitle = [asOfLine(meta), meta.hash ? `hash ${meta.hash}` : ''].filter(Boolean).join(' · ')
-  return renderHtml(doc, { title: meta.title, subtitle, footer: footerLine(meta), roster: meta.roster })
+  return renderHtml(doc, { title: meta.title, subtitle, footer: footerLine(meta), roster: meta.roster, header: meta.header })
 }

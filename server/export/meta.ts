@@ -15,6 +15,13 @@ export interface ExportMeta {
   roster?: readonly RosterEntry[]
   /** When the export is made; default now. Only used for the live text's "as of" line and metadata. */
   date?: Date
+  /** The document's header lines as imported ("Version 14/11/2024 13:00"); shown above the title and kept in every format. */
+  header?: readonly string[]
+}
+
+/** The header lines of a stored document (DocRecord.header, lines joined by a line break), for ExportMeta. */
+export function headerLines(header: string | null | undefined): string[] {
+  return header ? header.split('\n').map((l) => l.trim()).filter(Boolean) : []
 }
 
 /** Every export format. */

@@ -12,7 +12,7 @@ import { carryIds } from '../../shared/history/index.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 import { readDocFromY, updateYFromDoc } from '../../shared/ydoc.ts'
 import { docCounts, loadStoredYDoc, podiumText } from '../documents.ts'
-import { handleExport } from '../export/index.ts'
+import { handleExport, headerLines } from '../export/index.ts'
 import { previewImport } from '../import/index.ts'
 import type { Reply } from '../http/respond.ts'
 import { IntegrityError } from '../storage/chain.ts'
@@ -108,13 +108,14 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     const record = storage.getDoc(name)
     if (!record) return error(404, `no document named ${name}`)
     let doc
-    let meta: { title: string; label?: string; hash?: string } = { title: record.title }
+    const header = headerLines(record.header)
+    let meta: { title: string; label?: string; hash?: string; header: string[] } = { title: record.title, header }
     if (snapshot) {
       const id = Number(snapshot)
       const snap = Number.isInteger(id) && id > 0 ? storage.getSnapshot(name, id) : null
       if (!snap) return error(404, `${name} has no snapshot ${snapshot}`)
       doc = snapshotDoc(snap)
-      meta = { title: record.title, label: snap.label, hash: snap.sha256 }
+      meta = { title: record.title, label: snap.label, hash: snap.sha256, header }
     } else {
       const ydoc = loadStoredYDoc(storage, name)
       if (!ydoc) return error(404, `no document named ${name}`)
