@@ -6,6 +6,8 @@
 // Flags (or env BENCH_*): --arms podium-sqlite,podium-pg-redis,podium-3-haproxy,hocuspocus-redis
 //   --writers 200 --rate 2 --editors 2 --observers 2000 --pen-rate 2 --seconds 20 --warmup 3
 //   --failover-seconds 10 --kill-after 3 (0 leaves the failover phase out) --repeats 1
+//   --appends: instead, appends per second of one document's storage, SQLite and PostgreSQL (appends.ts)
+//     --append-seconds 5 --append-batch 20
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,7 @@ import { fmt, summary } from '../sync/stats.ts'
 import { ARM_NAMES, startArm, unavailable, type ArmName } from './arms.ts'
 import { runLoad, type ArmResult, type LoadParams } from './load.ts'
 import { checkServices } from './services.ts'
+import { runAppends } from './appends.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -30,10 +33,13 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '3' },
     'failover-seconds': { type: 'string', default: process.env.BENCH_FAILOVER_SECONDS ?? '10' },
     'kill-after': { type: 'string', default: process.env.BENCH_KILL_AFTER ?? '3' },
-    repeats: { type: 'string', default: process.env.BENCH_REPEATS ?? '1' }
+    repeats: { type: 'string', default: process.env.BENCH_REPEATS ?? '1' },
+    appends: { type: 'boolean', default: false },
+    'append-seconds': { type: 'string', default: '5' },
+    'append-batch': { type: 'string', default: '20' }
   }
 })
-const num = (name: keyof typeof args, min: number, max: number): number => {
+const num = (name: Exclude<keyof typeof args, 'appends'>, min: number, max: number): number => {
   const n = Number(args[name])
   if (!Number.isFinite(n) || n < min || n > max) throw new RangeError(`--${name} ${JSON.stringify(args[name])} is not a number in [${min}, ${max}]`)
   return n
@@ -60,7 +66,14 @@ try {
 } catch {
   console.warn('taskset failed: the load generator is not pinned')
 }
-if (arms.some((a) => a !== 'podium-sqlite')) await checkServices()
+if (args.appends || arms.some((a) => a !== 'podium-sqlite')) await checkServices()
+if (args.appends) {
+  const results = await runAppends(num('append-seconds', 1, 60), num('append-batch', 2, 1000))
+  console.log('\nAppends to one document, one call after another (bench/cluster/appends.ts)')
+  console.log('| storage | updates per call | updates/s | calls/s | call p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|')
+  for (const r of results) console.log(`| ${r.storage} | ${r.batch} | ${r.updatesPerSec.toFixed(0)} | ${r.callsPerSec.toFixed(0)} | ${r.callMs.p50.toFixed(2)} | ${r.callMs.p99.toFixed(2)} | ${r.callMs.max.toFixed(1)} |`)
+  process.exit(0)
+}
 
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, date: new Date().toISOString(), loadavg: loadavg() }
 console.log(`node ${machine.node}, ${machine.nproc} × ${machine.cpu}; servers, HAProxy on core 0, load generator on core 1 (Redis, PostgreSQL unpinned); load average ${machine.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
