@@ -8,7 +8,9 @@
 // Flags (or env BENCH_*): --delegations 30,100  --rate 2 (edits/s each)  --seconds 20  --warmup 5
 //   --role delegation|secretariat (whose editor; default delegation)  --profile (a CPU profile of the
 //   page over the measured span: bench/results/browser-<n>.cpuprofile, and the top functions by self time)
-//   --json FILE (figures as JSON)
+//   --json FILE (figures as JSON)  --repeats K (1)
+//   --clients NAME=DIR,… (client builds to compare, run in turn for each load, e.g.
+//   before=/tmp/before-dist,after=dist/client; an older tree's build: vite build --outDir DIR there)
 
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,7 +35,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '5' },
     role: { type: 'string', default: process.env.BENCH_ROLE ?? 'delegation' },
     profile: { type: 'boolean', default: false },
-    json: { type: 'string' }
+    json: { type: 'string' },
+    repeats: { type: 'string', default: process.env.BENCH_REPEATS ?? '1' },
+    clients: { type: 'string', default: process.env.BENCH_CLIENTS ?? '' }
   }
 })
 const num = (s: string | undefined, name: string, max: number) => {
@@ -49,7 +53,14 @@ if (args.role !== 'delegation' && args.role !== 'secretariat') throw new RangeEr
 const CHROMIUM = process.env.PODIUM_CHROMIUM ?? '/usr/bin/chromium'
 const ROOT = resolve(import.meta.dirname, '../..')
 if (!existsSync(CHROMIUM)) throw new Error(`bench:browser needs Chromium at ${CHROMIUM} (apt-get install chromium)`)
-if (!existsSync(join(ROOT, 'dist/client/index.html'))) throw new Error('no dist/client: run npm run build first (npm run bench:browser does)')
+const repeats = num(args.repeats, 'repeats', 20)
+// The client builds under test, by name; by default this tree's dist/client.
+const builds = (args.clients ? args.clients.split(',') : ['this=dist/client']).map((pair) => {
+  const [name, dir] = pair.includes('=') ? pair.split('=', 2) : [pair, pair]
+  const abs = resolve(ROOT, dir)
+  if (!existsSync(join(abs, 'index.html'))) throw new Error(`no client build in ${abs}: run npm run build first (npm run bench:browser does)`)
+  return { name, dir: abs }
+})
 
 // The load generator with the server on core 0, the browser on core 1.
 try {
@@ -73,6 +84,7 @@ chmodSync(wrapper, 0o755)
 
 /** What one load level measured. */
 interface LevelResult {
+  client: string
   delegations: number
   rate: number
   seconds: number
@@ -80,6 +92,8 @@ interface LevelResult {
   updatesSeen: number
   latencyMs: { p50: number; p95: number; p99: number; max: number; n: number }
   busyShare: number
+  /** Main-thread time per update seen (ms): less dependent on what else runs on the machine than the shares. */
+  busyMsPerUpdate: number
   longTasks: number
   longTaskMs: number
   closedTypists: number
@@ -91,7 +105,7 @@ async function metric(cdp: CDPSession, name: string): Promise<number> {
   return metrics.find((m) => m.name === name)?.value ?? NaN
 }
 
-async function runLevel(server: ServerChild, delegations: number, index: number): Promise<LevelResult> {
+async function runLevel(server: ServerChild, delegations: number, client: string): Promise<LevelResult> {
   const profileDir = mkdtempSync(join(work, 'profile-'))
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: wrapper,
@@ -160,18 +174,19 @@ async function runLevel(server: ServerChild, delegations: number, index: number)
     if (args.profile) {
       const { profile } = await cdp.send('Profiler.stop') as { profile: unknown }
       mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
-      const file = join(ROOT, `bench/results/browser-${delegations}.cpuprofile`)
+      const file = join(ROOT, `bench/results/browser-${client}-${delegations}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
       console.log(`profile: ${file}`)
       console.log(summariseProfile(profile as never, 25))
     }
     const closedTypists = typists.filter((c) => c.closed).length
     return {
-      delegations, rate, seconds,
+      client, delegations, rate, seconds,
       editsSent: editsSent - measuredSince,
       updatesSeen: probe.updates,
       latencyMs: percentiles(probe.samples),
       busyShare: (task1 - task0) / ((wall1 - wall0) / 1000),
+      busyMsPerUpdate: (1000 * (task1 - task0)) / Math.max(1, probe.updates),
       longTasks: probe.longTasks,
       longTaskMs: probe.longTaskMs,
       closedTypists,
@@ -181,20 +196,20 @@ async function runLevel(server: ServerChild, delegations: number, index: number)
     for (const c of typists) c.close()
     await context.close()
     rmSync(profileDir, { recursive: true, force: true })
-    void index
   }
 }
 
 const results: LevelResult[] = []
 try {
-  for (const [i, n] of levels.entries()) {
-    // A fresh server for each load: the typists' own paragraphs do not carry over.
+  for (let k = 0; k < repeats; k++) for (const n of levels) for (const build of builds) {
+    // A fresh server for each run: the typists' own paragraphs do not carry over.
+    process.env.BENCH_CLIENT_DIR = build.dir
     const server = await startChild('podium', { seedFile, core: 0 })
     try {
-      const r = await runLevel(server, n, i)
+      const r = await runLevel(server, n, build.name)
       results.push(r)
       const l = r.latencyMs
-      console.log(`${n} delegations × ${rate}/s, ${seconds} s: arrival → paint p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)}, p99 ${l.p99.toFixed(1)}, max ${l.max.toFixed(1)} (${l.n} updates painted of ${r.updatesSeen} seen, ${r.editsSent} edits sent); main thread busy ${(100 * r.busyShare).toFixed(1)} %; long tasks ${r.longTasks} (${r.longTaskMs.toFixed(0)} ms); typists closed ${r.closedTypists}; load average ${r.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
+      console.log(`${builds.length > 1 ? `[${build.name}] ` : ''}${n} delegations × ${rate}/s, ${seconds} s: arrival → paint p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)}, p99 ${l.p99.toFixed(1)}, max ${l.max.toFixed(1)} (${l.n} updates painted of ${r.updatesSeen} seen, ${r.editsSent} edits sent); main thread busy ${(100 * r.busyShare).toFixed(1)} % (${r.busyMsPerUpdate.toFixed(2)} ms per update); long tasks ${r.longTasks} (${r.longTaskMs.toFixed(0)} ms); typists closed ${r.closedTypists}; load average ${r.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
     } finally {
       await server.stop()
     }

@@ -36,6 +36,8 @@ const server = await startServer({
   demo: false,
   cob: false,
   synchronous: settings.synchronous ?? 'full',
+  // bench:browser serves another build of the client (an older tree's) from BENCH_CLIENT_DIR.
+  ...(process.env.BENCH_CLIENT_DIR ? { clientDir: process.env.BENCH_CLIENT_DIR } : {}),
   limits: {
     // One address and a few tokens stand for a whole venue here.
     upgradesPerSecond: 100_000,
