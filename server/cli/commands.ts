@@ -11,6 +11,7 @@ export const commands: Record<string, Command> = {
   convert: async (args) => (await import('./convert.ts')).convert(args),
   export: async (args) => (await import('./export.ts')).exportCommand(args),
   import: async (args) => (await import('./import.ts')).importCommand(args),
+  migrate: async (args) => (await import('./migrate.ts')).migrate(args),
   snapshot: async (args) => (await import('./snapshots.ts')).snapshot(args),
   snapshots: async (args) => (await import('./snapshots.ts')).snapshots(args),
   status: async (args) => (await import('./status.ts')).status(args),

@@ -83,8 +83,10 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
     leaseOf: (doc) => call('leaseOf', doc),
     compact: (name, known) => {
       // The holder's encoding is sent only when it covers the whole log (the worker checks again, in its transaction).
-      const last = known ? call<number>('lastUpdateId', name) : -1
-      return call('compact', name, known && known.upto === last ? { upto: known.upto, state: known.encode() } : undefined)
+      if (!known) return call('compact', name)
+      const plan = call<{ last: number; pending: number }>('compactPlan', name)
+      if (plan.pending === 0) return 0
+      return call('compact', name, known.upto === plan.last ? { upto: known.upto, state: known.encode() } : undefined)
     },
     pendingCount: (name) => call('pendingCount', name),
     insertToken: (record) => call('insertToken', record),

@@ -71,6 +71,7 @@ const ops: Record<string, (...args: never[]) => Promise<unknown>> = {
   load: (name: string) => load(pool, name),
   compact: (name: string, known?: { upto: number; state: Uint8Array }) => compact(pool, name, known),
   pendingCount: (name: string) => pendingCount(pool, name),
+  compactPlan: async (name: string) => ({ last: await lastUpdateId(pool, name), pending: await pendingCount(pool, name) }),
   lastUpdateId: (doc: string) => lastUpdateId(pool, doc),
   getDoc: (name: string) => getDoc(pool, name),
   listDocs: () => listDocs(pool),
