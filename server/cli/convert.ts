@@ -42,6 +42,8 @@ export async function convert(args: string[]): Promise<number> {
   let doc: Node
   let warnings: unknown[]
   let title = values.title ?? (file === '-' ? 'Podium version' : basename(file))
+  // A Word draft's header lines (its version line) go with it into every format.
+  let header: string[] = []
   if (detectKind(bytes, file) === 'docx') {
     const tracked = values.tracked ?? 'keep'
     if (tracked !== 'keep' && tracked !== 'accept') throw new CliError(`--tracked ${tracked} is not keep or accept`)
@@ -54,6 +56,7 @@ export async function convert(args: string[]): Promise<number> {
     doc = read.doc
     warnings = read.warnings
     if (!values.title && read.title) title = read.title
+    header = read.metadata?.header ?? []
   } else {
     const parsed = parsePodium(decodeUtf8(bytes, file), { roster })
     for (const w of parsed.warnings) process.stderr.write(`${file}:${w.line}:${w.column}: warning: ${w.message}\n`)
@@ -65,7 +68,7 @@ export async function convert(args: string[]): Promise<number> {
   if (to === 'text') out = serializePodium(doc)
   else if (to === 'json') out = JSON.stringify({ doc: doc.toJSON(), warnings }, null, 2) + '\n'
   else {
-    const made = await exportDocument(doc, to as ExportFormat, { title, label: values.label, hash: values.hash, roster })
+    const made = await exportDocument(doc, to as ExportFormat, { title, label: values.label, hash: values.hash, roster, header })
     if (!made.ok) throw new CliError(made.message)
     out = made.body
   }

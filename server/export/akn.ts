@@ -5,12 +5,16 @@ import { noteText, positionText } from '../../shared/schema.ts'
 import type { ExportMeta } from './meta.ts'
 import { escapeXml } from './xml.ts'
 import { orderedMarkNames } from '../../shared/node-marks.ts'
+import { spanningEdges, splitAtEdges, type SpanEdge } from '../../shared/render/spans.ts'
 
 // Akoma Ntoso 3.0 (OASIS LegalDocML) for archives: a `doc` named "statement" whose preface holds
 // the blocks before the first PP/OP paragraph, whose preamble holds the PP paragraphs and whose main
 // body holds the OP paragraphs and the rest. Every block is a `container` (name "paragraph" or
 // "heading", class "open"/"agreed") around one `p`; brackets are `inline name="bracket"`, positions
 // and notes `inline` elements whose refersTo names the delegations declared as TLCOrganization.
+// Footnotes and endnotes are `authorialNote`s where they are referred to (placement bottom or end).
+// A bracket over several paragraphs is one bracket: its `[` and `]` are `inline name="bracketStart"`
+// and `"bracketEnd"` sharing a class (`span-N`). The draft's header lines open the preface.
 
 /** The Akoma Ntoso 3.0 namespace. */
 export const AKN_NAMESPACE = 'http://docs.oasis-open.org/legaldocml/ns/akn/3.0'
@@ -40,11 +44,37 @@ function refs(codes: string[]): string {
   return codes.map((c) => '#' + delegationEid(c)).join(' ')
 }
 
-function inline(content: Fragment, depth: number, counter: { brackets: number }): string {
+interface Counter {
+  brackets: number
+  footnotes: number
+  endnotes: number
+  edges: ReadonlyMap<number, SpanEdge>
+}
+
+function roman(n: number): string {
   let out = ''
-  content.forEach((node) => {
+  for (const [v, t] of [[1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'], [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i']] as [number, string][]) while (n >= v) { out += t; n -= v }
+  return out
+}
+
+const text = (s: string) => s.split('\n').map(escapeXml).join('<eol/>')
+
+// `start` is the position of the content's first child at the top level of a block (where the ends
+// of brackets over several paragraphs are), else -1.
+function inline(content: Fragment, depth: number, counter: Counter, start = -1): string {
+  let out = ''
+  content.forEach((node, offset) => {
     let xml: string
-    if (node.isText) xml = node.text!.split('\n').map(escapeXml).join('<eol/>')
+    if (node.isText) {
+      xml = start < 0 ? text(node.text!) : splitAtEdges(node.text!, start + offset, counter.edges).map((piece) => 'edge' in piece
+        ? `<inline name="${piece.edge.end === 'open' ? 'bracketStart' : 'bracketEnd'}" eId="span_${piece.edge.n}_${piece.edge.end === 'open' ? 'start' : 'end'}" class="span-${piece.edge.n}">${escapeXml(piece.text)}</inline>`
+        : text(piece.text)).join('')
+    } else if (node.type.name === 'footnote') {
+      const endnote = node.attrs.kind === 'endnote'
+      const n = endnote ? ++counter.endnotes : ++counter.footnotes
+      // Akoma Ntoso has no placement at the end of the document: an endnote is told by its class (and roman marker).
+      xml = `<authorialNote marker="${endnote ? roman(n) : n}"${endnote ? '' : ' placement="bottom"'} eId="${endnote ? 'en' : 'fn'}_${n}" class="${endnote ? 'endnote' : 'footnote'}"><p>${escapeXml(String(node.attrs.text))}</p></authorialNote>`
+    }
     else if (node.type.name === 'bracket') {
       const eId = `brk_${++counter.brackets}`
       xml = `<inline name="bracket" eId="${eId}" class="depth-${depth + 1}">[${inline(node.content, depth + 1, counter)}]</inline>`
@@ -76,12 +106,13 @@ export function exportAkn(doc: Node, meta: ExportMeta): string {
   const expression = `${work}/eng@${meta.hash ? meta.hash.slice(0, 16).replace(/[^\w-]/g, '') : ''}`
   const codes = delegationsOf(doc)
 
-  const counter = { brackets: 0 }
+  const counter: Counter = { brackets: 0, footnotes: 0, endnotes: 0, edges: spanningEdges(doc) }
   const used = new Set<string>()
   const sections: Record<'preface' | 'preamble' | 'mainBody', string[]> = { preface: [], preamble: [], mainBody: [] }
   let section: keyof typeof sections = 'preface'
   let i = 0
-  doc.forEach((block) => {
+  for (const [k, line] of (meta.header ?? []).entries()) sections.preface.push(`      <container name="sourceHeader" eId="hdr_${k + 1}"><p>${escapeXml(line)}</p></container>`)
+  doc.forEach((block, blockPos) => {
     const p = info[i++]
     const label = p.label ?? ''
     if (section === 'preface' && /^PP/.test(label)) section = 'preamble'
@@ -93,7 +124,7 @@ export function exportAkn(doc: Node, meta: ExportMeta): string {
     const name = p.kind === 'heading' ? 'heading' : 'paragraph'
     // Agreed ad ref is a state of its own: locked by the chair, whatever its brackets say.
     const cls = block.attrs.adref === true ? ' class="agreed-ad-ref"' : p.kind === 'heading' ? '' : ` class="${p.status}"`
-    sections[section].push(`      <container name="${name}" eId="${eId}"${cls}><p>${inline(block.content, 0, counter)}</p></container>`)
+    sections[section].push(`      <container name="${name}" eId="${eId}"${cls}><p>${inline(block.content, 0, counter, blockPos + 1)}</p></container>`)
   })
   // A doc's main body is required; a text without OP paragraphs has an empty one.
   if (sections.mainBody.length === 0) sections.mainBody.push('      <p/>')
