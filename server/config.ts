@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DEFAULT_ROSTER, validateRoster, type RosterEntry } from '../shared/roster.ts'
+import { isTimeZone } from '../shared/time.ts'
 
 /** A meeting as the server and the client show it. */
 export interface MeetingConfig {
@@ -38,11 +39,7 @@ export function validateMeeting(value: unknown): MeetingConfig {
     return v[key] as string
   }
   const timeZone = str('timeZone', DEFAULT_MEETING.timeZone)
-  try {
-    new Intl.DateTimeFormat('en', { timeZone })
-  } catch {
-    throw new RangeError(`config timeZone ${JSON.stringify(timeZone)} is not an IANA time zone`)
-  }
+  if (!isTimeZone(timeZone)) throw new RangeError(`config timeZone ${JSON.stringify(timeZone)} is not an IANA time zone (e.g. Asia/Almaty, Europe/Zurich)`)
   const cobTime = str('cobTime', DEFAULT_MEETING.cobTime)
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(cobTime)) throw new RangeError(`config cobTime ${JSON.stringify(cobTime)} is not HH:MM`)
   return {

@@ -1,6 +1,7 @@
 import type { SnapshotInfo } from '../session/types.ts'
 import { h } from '../ui/dom.ts'
 import { shortDate } from './labels.ts'
+import { meetingClock } from '../session/meeting-time.ts'
 
 const SVG = 'http://www.w3.org/2000/svg'
 const W = 320
@@ -14,9 +15,9 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return el
 }
 
+// The clock time in the meeting's zone (the chart's caption names the zone).
 function timeOf(iso: string): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  return meetingClock(iso)
 }
 
 /** The two series the chart draws, with their colour and how a point is told apart without colour. */

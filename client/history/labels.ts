@@ -1,11 +1,11 @@
 import type { SnapshotInfo } from '../session/types.ts'
+import { meetingTime } from '../session/meeting-time.ts'
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
-/** A time as people read it in the browser's locale ("4 Oct 2022, 18:00"); the ISO text when it cannot be read. */
+/** A time in the meeting's zone, written with it ("4 Oct 2022, 18:00 (Asia/Almaty)"); the ISO text when it cannot be read. */
 export function when(iso: string): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return meetingTime(iso)
 }
 
 /** Who took a snapshot: "COB (automatic)", or the name the server gives ("IND", "Chair (Mr Smith)"). */

@@ -11,12 +11,10 @@ import type { ImportSource } from '../session/types.ts'
 import { saveBlob } from '../transfer/download.ts'
 import { DEFAULT_NEW_VISIBILITY, VISIBILITIES, VISIBILITY_WORDS, type Visibility } from '../../shared/visibility.ts'
 import { rosterEditor } from './roster-editor.ts'
+import { meetingFileStamp, meetingTime } from '../session/meeting-time.ts'
 
-function when(iso: string | null | undefined): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-}
+// Every time on the home in the meeting's zone, written with it.
+const when = meetingTime
 
 function size(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -282,7 +280,8 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
       const sure = await confirmDialog('Issue a link for every delegation?',
         `One new link for each of the ${me.roster.length} delegations on the roster${opens ? `, opening ${opens}` : ''}. Each is shown once, here: print the list or save it as CSV now.`, 'Issue links')
       if (!sure) return
-      const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+      const now = new Date()
+      const stamp = meetingTime(now)
       const rows: { code: string; name: string; link: string }[] = []
       for (const r of me.roster) {
         try {
@@ -292,10 +291,10 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
         } catch (e) { fail(e); break }
       }
       const csv = ['code,delegation,link', ...rows.map((x) => [x.code, x.name, x.link].map((v) => `"${v.replace(/"/g, '""')}"`).join(','))].join('\r\n') + '\r\n'
-      const save = h('button', { type: 'button', onclick: () => saveBlob(new Blob([csv], { type: 'text/csv' }), `sign-in-links-${stamp.replace(/[^0-9]/g, '')}.csv`) }, 'Save as CSV')
+      const save = h('button', { type: 'button', onclick: () => saveBlob(new Blob([csv], { type: 'text/csv' }), `sign-in-links-${meetingFileStamp(now).replace(/-/g, '')}.csv`) }, 'Save as CSV')
       const print = h('button', { type: 'button', onclick: () => window.print() }, 'Print')
       replaceChildren(batchOut,
-        h('h2', {}, `Sign-in links, ${stamp} UTC — shown once`), save, print,
+        h('h2', {}, `Sign-in links, ${stamp} — shown once`), save, print,
         h('table', { class: 'tokens batch' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Code'), h('th', { scope: 'col' }, 'Delegation'), h('th', { scope: 'col' }, 'Sign-in link'))),
           h('tbody', {}, ...rows.map((x) => h('tr', {}, h('td', {}, x.code), h('td', {}, x.name), h('td', { class: 'link' }, x.link))))))
       document.body.classList.add('has-batch-links')

@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/protocol.ts'
 import { SESSION_HEADER } from './token.ts'
+import { setMeetingTimeZone } from './meeting-time.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
 import type { Visibility } from '../../shared/visibility.ts'
 import type { ComparisonInfo, RosterInfo, DocSummary, ImportPreview, ImportSource, IssuedToken, Me, SnapshotInfo, SnapshotWithDoc, TokenInfo } from './types.ts'
@@ -54,7 +55,7 @@ export class Api {
   }
 
   /** Who the token belongs to, and the meeting. */
-  me(): Promise<Me> { return this.call('GET', '/me') }
+  me(): Promise<Me> { return this.call<Me>('GET', '/me').then((m) => { setMeetingTimeZone(m.meeting.timeZone); return m }) }
   /** The meeting's documents with status and who is connected. */
   docs(): Promise<DocSummary[]> { return this.call('GET', '/docs') }
   /** Creates a document, blank or from podium text (secretariat). */
@@ -86,6 +87,10 @@ export class Api {
   /** The redline of a comparison as a Word document with tracked changes (w:ins/w:del, author and date). */
   compareDocx(name: string, from: number, to: number | 'live'): Promise<{ blob: Blob; filename: string }> {
     return this.download(`/api/docs/${encodeURIComponent(name)}/compare?from=${from}&to=${to}&format=docx`, `${name}-redline.docx`)
+  }
+  /** The redline of a comparison as a PDF (insertions, deletions and proposed deletions drawn apart, with who and when). */
+  comparePdf(name: string, from: number, to: number | 'live'): Promise<{ blob: Blob; filename: string }> {
+    return this.download(`/api/docs/${encodeURIComponent(name)}/compare?from=${from}&to=${to}&format=pdf`, `${name}-redline.pdf`)
   }
   private async download(path: string, fallback: string): Promise<{ blob: Blob; filename: string }> {
     const res = await fetch(`${this.base}${path}`, { credentials: 'same-origin', headers: { [SESSION_HEADER]: this.session } })

@@ -1,4 +1,5 @@
 import type { RosterEntry } from '../../shared/roster.ts'
+import { fileStamp, formatMeetingTime } from '../../shared/time.ts'
 
 // What every export needs besides the document: the title, and for a snapshot its label and hash.
 // The live text has neither label nor hash; snapshots (a later issue) pass theirs here.
@@ -17,6 +18,8 @@ export interface ExportMeta {
   date?: Date
   /** The document's header lines as imported ("Version 14/11/2024 13:00"); shown above the title and kept in every format. */
   header?: readonly string[]
+  /** The meeting's time zone (IANA): the "as of" line and the file name's time are written in it; default UTC. */
+  timeZone?: string
 }
 
 /** The header lines of a stored document (DocRecord.header, lines joined by a line break), for ExportMeta. */
@@ -46,13 +49,10 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = Object.free
 
 const EXTENSIONS: Record<ExportFormat, string> = { text: 'txt', docx: 'docx', html: 'html', pdf: 'pdf', akn: 'akn.xml' }
 
-/** The line under the title: the snapshot's label, or "Text as of <date>, <time> UTC" (the export's time). */
+/** The line under the title: the snapshot's label, or "Text as of 4 October 2022, 18:00 (Asia/Almaty)" (the export's time, in the meeting's zone). */
 export function asOfLine(meta: ExportMeta): string {
   if (meta.label) return meta.label
-  const d = meta.date ?? new Date()
-  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-  const time = d.toISOString().slice(11, 16)
-  return `Text as of ${day}, ${time} UTC`
+  return `Text as of ${formatMeetingTime(meta.date ?? new Date(), meta.timeZone ?? 'UTC')}`
 }
 
 /** The footer line of printed pages: the "as of" line and, for a snapshot, its hash. */
@@ -67,12 +67,13 @@ function slug(s: string): string {
 
 /**
  * A download file name for `meta` in `format`: "<title>-<label>.<ext>" for a snapshot, and for the live
- * text "<title>-live-YYYY-MM-DD-HHMMutc.<ext>" (two exports of a changing text never share a name);
- * ASCII letters, digits and dashes.
+ * text "<title>-live-YYYY-MM-DD-HHMM<zone>.<ext>" in the meeting's zone, named by its city ("1800almaty";
+ * "1742utc" without a zone), so two exports of a changing text never share a name; ASCII letters, digits and dashes.
  */
 export function exportFilename(meta: ExportMeta, format: ExportFormat): string {
-  const when = (meta.date ?? new Date()).toISOString()
-  const live = `live-${when.slice(0, 10)}-${when.slice(11, 13)}${when.slice(14, 16)}utc`
+  const zone = meta.timeZone ?? 'UTC'
+  const city = slug(zone.split('/').at(-1) ?? zone).replace(/-/g, '') || 'utc'
+  const live = `live-${fileStamp(meta.date ?? new Date(), zone)}${city}`
   const base = [slug(meta.title) || 'podium', meta.label ? slug(meta.label) : live].filter(Boolean).join('-')
   return `${base}.${EXTENSIONS[format]}`
 }

@@ -38,7 +38,7 @@ describe.skipIf(missing !== null)('export and import in the browser', () => {
     const sec = await open(h.links.secretariat)
     const docx = await exportVia(sec, 'header', 'Word (DOCX)')
     // The live text's file carries the date and time it was exported.
-    expect(docx.name).toMatch(/^draft-astana-statement.*-live-\d{4}-\d\d-\d\d-\d{4}utc\.docx$/)
+    expect(docx.name).toMatch(/^draft-astana-statement.*-live-\d{4}-\d\d-\d\d-\d{4}almaty\.docx$/)
     expect(docx.bytes.subarray(0, 2).toString('latin1')).toBe('PK')
     const text = await exportVia(sec, 'header', 'Text (podium text)')
     expect(text.bytes.toString('utf8')).toBe(await serverText(h))

@@ -105,7 +105,7 @@ export const snapshotRoutes: Route[] = [
       if (format !== 'json' && format !== 'html' && format !== 'docx') return error(400, `format ${JSON.stringify(format)} is not json, html or docx`)
       if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
       if (to === 'live') deps.hub.rooms.flush(doc)
-      return deps.work.run('compare', { doc, from, to, format, roster: [...deps.meeting.roster] }, principal.tokenId)
+      return deps.work.run('compare', { doc, from, to, format, roster: [...deps.meeting.roster], timeZone: deps.meeting.timeZone }, principal.tokenId)
     }
   },
   {

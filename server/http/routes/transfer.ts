@@ -19,7 +19,7 @@ export const transferRoutes: Route[] = [
       const format = url.searchParams.get('format')
       // Chromium is given less time than the job, so a slow print is answered as a failed print.
       const pdfTimeoutMs = Math.max(1000, deps.workTimeoutMs - 5000)
-      return deps.work.run('export', { doc: name, format, snapshot, roster: [...deps.meeting.roster], pdfTimeoutMs }, principal.tokenId)
+      return deps.work.run('export', { doc: name, format, snapshot, roster: [...deps.meeting.roster], pdfTimeoutMs, timeZone: deps.meeting.timeZone }, principal.tokenId)
     }
   },
   {
