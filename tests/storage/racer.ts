@@ -1,15 +1,18 @@
 // A separate process racing others on one meeting (run by the contract tests through bin/run-ts.js):
-// waits until the wall clock reaches START (ms), then does one thing and prints its outcome as JSON.
-//   racer.ts SPEC_JSON lease DOC HOLDER START   -> the Lease or null
-//   racer.ts SPEC_JSON cob DOC DATE START       -> the snapshot id or null
+// opens the storage, says `ready` on standard error, waits until its standard input is closed (the
+// parent closes every racer's at once), then does one thing and prints its outcome as JSON.
+//   racer.ts SPEC_JSON lease DOC HOLDER   -> the Lease or null
+//   racer.ts SPEC_JSON cob DOC DATE       -> the snapshot id or null
 
+import { readFileSync } from 'node:fs'
 import { openStorage } from '../../server/storage/open.ts'
 
-const [specJson, what, doc, arg, start] = process.argv.slice(2)
+const [specJson, what, doc, arg] = process.argv.slice(2)
 const storage = openStorage(JSON.parse(specJson))
-// Connected and ready; then all racers start at the same moment.
-const wait = Number(start) - Date.now()
-if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait)
+// Connected (the first call opens the pool) and ready; then all racers go at the same moment.
+storage.getDoc(doc)
+process.stderr.write('ready\n')
+readFileSync(0)
 let out: unknown
 if (what === 'lease') {
   out = storage.acquireLease(doc, arg, 60_000)
