@@ -21,6 +21,7 @@ import { Hub } from './sync/hub.ts'
 import { runCob } from './snapshots/cob-job.ts'
 import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
 import { WorkPool } from './work/pool.ts'
+import { createRoomLoader } from './work/room-loader.ts'
 import { DocList } from './http/doc-list.ts'
 import { SocketGuard } from './sockets.ts'
 import { StorageHealth, watchWrites } from './health.ts'
@@ -194,6 +195,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sockets: () => ({ open: guardRef?.size ?? 0, max: limits.maxSockets }),
     diskFull: () => (health.fault ? 1 : 0)
   })
+  // Large documents are built (and compacted) in a worker thread of their own, off the sync loop.
+  const loader = createRoomLoader({ storage: spec, log, timeoutMs: limits.workTimeoutMs, memoryMb: Math.max(limits.workMemoryMb, 2048) })
   let cluster: Cluster | null = null
   if (options.redis) {
     try {
@@ -209,6 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   hub = new Hub({
     cluster: cluster ?? undefined,
+    loader,
     storage,
     metrics,
     log,
@@ -299,6 +303,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await hub.close(0)
     await cluster?.close()
     await work.close()
+    await loader.close()
     metrics.stop()
     storage.close()
     throw err
@@ -339,6 +344,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections()
         await stopped
         await work.close()
+        await loader.close()
         health.stop()
         metrics.stop()
         storage.close()

@@ -72,6 +72,9 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
   let watchdog: NodeJS.Timeout | null = null
   let lastBuffered = 0
   let stalledSince = 0
+  // The size of a message larger than the bound that was sent (a large document's full state): the
+  // bound is raised by it until the socket has drained back under the bound.
+  let oversize = 0
 
   // Sends every present client's awareness once the reader has caught up (after some were dropped).
   const refreshAwareness = () => {
@@ -135,8 +138,14 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
         return
       }
       // One message larger than the bound (a large document's full state) is sent to a socket with
-      // nothing unsent; anything that would go past the bound on top of unsent data closes it.
-      if (buffered > 0 && buffered + data.byteLength > deps.maxBufferedBytes) return cutOff('over the bound')
+      // little unsent, and the bound is raised by its size until it has drained (what changes meanwhile
+      // still reaches the joiner); anything else that would go past the bound closes it. A socket that
+      // stops draining is cut off by the watchdog.
+      if (buffered <= deps.maxBufferedBytes) oversize = 0
+      if (data.byteLength > deps.maxBufferedBytes) {
+        if (buffered > AWARENESS_SKIP_BYTES) return cutOff('over the bound')
+        oversize = data.byteLength
+      } else if (buffered + data.byteLength > deps.maxBufferedBytes + oversize) return cutOff('over the bound')
       ws.send(data, { binary: true })
       if (ws.bufferedAmount >= WATCH_BYTES) watch()
     },
@@ -156,6 +165,8 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
   const holdFor = (message: Incoming): number => {
     if (message.type !== 'sync-update') return 0
     if (deps.writable && !deps.writable()) return 500
+    // A large document still being built off the loop (room-load.ts).
+    if (room.isLoading) return 20
     return deps.quota?.wait(room.name, principal.tokenId, message.update.byteLength) ?? 0
   }
 

@@ -18,6 +18,7 @@ import { Rooms, type RoomsCluster } from './rooms.ts'
 import { DocQuota, type DocBytes } from './quota.ts'
 import { DISK_FULL_REASON, type StorageHealth } from '../health.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import type { RoomLoader } from './room-load.ts'
 
 /** Why peers are sent away (1013) while the database does not answer. */
 export const STORAGE_DOWN_REASON = 'the database is not answering; your changes are kept and sent when it is back'
@@ -61,6 +62,8 @@ export interface HubOptions {
    * every server. None: this server alone.
    */
   cluster?: RoomsCluster & { publishRevoke(tokenId: string): Promise<boolean> }
+  /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
+  loader?: RoomLoader
 }
 
 /** Who is connected to a document. */
@@ -112,6 +115,7 @@ export class Hub {
       compactIdleMs: options.compactIdleMs,
       roster: options.roster,
       cluster: options.cluster,
+      loader: options.loader,
       onRefused: (tokenId) => this.refused(tokenId),
       onDrop: (room, err) => {
         // A full disk is said in words, with a code that makes clients come back (and keep their edits).

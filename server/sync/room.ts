@@ -24,6 +24,7 @@ import type { Provenance, Sender, Violation } from '../../shared/trust/index.ts'
 import { Authors } from './authors.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import { applyInSteps, type PreparedDoc, type RoomLoader } from './room-load.ts'
 
 /** What a room needs from the server around it. */
 export interface RoomDeps {
@@ -38,6 +39,8 @@ export interface RoomDeps {
   onEmpty(room: Room): void
   /** Called when an append failed (with its error): the room must be dropped and reloaded from storage. */
   onBroken(room: Room, err?: unknown): void
+  /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
+  loader?: RoomLoader
   /** Called when an update from a connection of token `tokenId` was refused (the hub limits how often). */
   onRefused?(tokenId: string): void
   /** The meeting's roster: presence colours (awareness-guard.ts). DEFAULT_ROSTER when not given. */
@@ -105,6 +108,15 @@ export class Room {
   private pendingVector: Uint8Array | null
   // The sync step 2 for a client with an empty state, shared by every fresh joiner; dropped on any change.
   private freshAnswer: Uint8Array | null = null
+  // A large document (loaded off the loop): the sync step 2 of the state it was loaded from, and the
+  // updates applied since; a fresh joiner gets both instead of an encoding of the whole document.
+  private base: { answer: Uint8Array; since: Uint8Array[] } | null = null
+  // Set while a large document is built off the loop: sync messages wait in `deferred`, and peers that
+  // joined meanwhile get the room's state vector once it is built.
+  private loading: Promise<void> | null = null
+  private deferred: { peer: Peer; message: Incoming }[] = []
+  private unannounced = new Set<Peer>()
+  private compacting = false
   // The document; replaced by a fresh copy from storage when a refused update has to be undone.
   private doc: Y.Doc
   // The client update being applied, and the verdict on it once its transaction ends (see onTransaction).
@@ -143,6 +155,14 @@ export class Room {
   join(peer: Peer): void {
     this.flush()
     this.peers.set(peer.id, peer)
+    if (this.loading) this.unannounced.add(peer)
+    else this.announce(peer)
+    const present = [...this.awareness.getStates().keys()]
+    if (present.length > 0) peer.send(awarenessMessage(this.awareness, present))
+  }
+
+  // Sync step 1: our state vector, so that the peer sends what we lack.
+  private announce(peer: Peer): void {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
     if (this.pendingState) {
@@ -152,8 +172,6 @@ export class Room {
       syncProtocol.writeSyncStep1(encoder, this.ydoc)
     }
     peer.send(encoding.toUint8Array(encoder))
-    const present = [...this.awareness.getStates().keys()]
-    if (present.length > 0) peer.send(awarenessMessage(this.awareness, present))
   }
 
   /** Removes a peer and its presence; tells Rooms when the room is empty. */
@@ -165,6 +183,10 @@ export class Room {
 
   /** Handles one well-formed message from `peer`; refusals close the peer or answer it, never throw. */
   receive(peer: Peer, message: Incoming): void {
+    if (this.loading && (message.type === 'sync-step1' || message.type === 'sync-update')) {
+      this.deferred.push({ peer, message })
+      return
+    }
     switch (message.type) {
       case 'sync-step1': {
         // The state we send must not hold anything that is not on disk yet.
@@ -174,12 +196,14 @@ export class Room {
           peer.send(this.freshAnswer)
           return
         }
+        if (fresh && this.base) return this.answerFromBase(peer)
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         if (this.pendingState) {
           // Not built yet: the answer is computed from the stored bytes, as the built doc would give it.
           encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
-          encoding.writeVarUint8Array(encoder, Y.diffUpdate(this.pendingState, message.stateVector))
+          // A fresh joiner gets the stored bytes as they are (a diff against nothing re-encodes them all).
+          encoding.writeVarUint8Array(encoder, fresh ? this.pendingState : Y.diffUpdate(this.pendingState, message.stateVector))
           // Build the Y.Doc once this answer is on its way (not before: the joiner is waiting for it).
           setImmediate(() => this.ensureLoaded())
         } else {
@@ -276,11 +300,109 @@ export class Room {
     else this.waiting.push(ticket)
   }
 
+  /** True while a large document is being built off the loop: its Y.Doc is not the document yet. */
+  get isLoading(): boolean {
+    return this.loading !== null
+  }
+
   /**
-   * Applies the stored state if it is still pending; true when the Y.Doc holds the document. A state
-   * that fails to apply breaks the room (dropped, never written back), and false is returned.
+   * Builds the document from storage off the loop (a large one, see room-load.ts): a worker prepares
+   * it and its pieces are applied between other work. Meanwhile sync messages wait (the connections
+   * hold updates unread), so nothing is lost; on failure the peers are told and the room is dropped.
+   */
+  loadOffLoop(): void {
+    const loader = this.deps.loader
+    if (!loader || this.loading || this.broken) return
+    this.loading = (async () => {
+      for (;;) {
+        const t0 = performance.now()
+        const prepared = await loader.load(this.name)
+        if (this.broken) return
+        if (!prepared) throw new Error('the document is gone from storage')
+        const t1 = performance.now()
+        const doc = newYDoc()
+        doc.getXmlFragment(FRAGMENT_NAME)
+        if (!await applyInSteps(doc, prepared.pieces, STORAGE_ORIGIN, () => this.broken)) return doc.destroy()
+        this.deps.log.info({ doc: this.name, pieces: prepared.pieces.length, prepareMs: Math.round(t1 - t0), applyMs: Math.round(performance.now() - t1) }, 'document built off the loop')
+        // Appended meanwhile (a restore stored straight to storage, a command line): prepared again.
+        // (In a cluster the runtime brings replicas up to date itself.)
+        if (!this.link && this.deps.storage.lastUpdateId(this.name) !== prepared.upto) {
+          doc.destroy()
+          continue
+        }
+        return this.install(doc, prepared)
+      }
+    })().then(() => this.loaded(), (err) => this.loadFailed(err))
+  }
+
+  // Makes a prepared document the room's (the old one's listeners off; nothing else refers to it).
+  private install(doc: Y.Doc, prepared: PreparedDoc): void {
+    this.doc.off('update', this.onUpdate)
+    this.doc.off('beforeObserverCalls', this.onTransaction)
+    this.doc = doc
+    this.lastId = prepared.upto
+    this.owners.clear()
+    for (const [c, who] of prepared.owners) this.owners.set(c, who)
+    this.authors.clear()
+    for (const p of this.deps.storage.provenance(this.name)) this.authors.add(p)
+    this.pendingState = this.pendingVector = this.freshAnswer = null
+    this.base = { answer: prepared.answer, since: [] }
+    doc.on('update', this.onUpdate)
+    doc.on('beforeObserverCalls', this.onTransaction)
+  }
+
+  // Built: peers that joined meanwhile get our state vector, then the messages that waited are handled in order.
+  private loaded(): void {
+    this.loading = null
+    if (this.broken) return
+    for (const peer of this.unannounced) if (this.peers.get(peer.id) === peer) this.announce(peer)
+    this.unannounced.clear()
+    const deferred = this.deferred
+    this.deferred = []
+    for (const { peer, message } of deferred) {
+      if (this.peers.get(peer.id) !== peer) continue
+      try {
+        this.receive(peer, message)
+      } catch (err) {
+        this.deps.log.error({ doc: this.name, peer: peer.id, err: (err as Error).stack }, 'error handling a message')
+        peer.close(CloseCode.internalError, 'internal error')
+      }
+    }
+  }
+
+  private loadFailed(err: unknown): void {
+    this.loading = null
+    this.deferred = []
+    this.unannounced.clear()
+    if (this.broken) return
+    this.broken = true
+    this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'document failed to load; it will not be written')
+    for (const p of this.peers.values()) p.close(CloseCode.loadFailed, 'the document could not be loaded')
+    this.deps.onBroken(this, err)
+  }
+
+  // A fresh joiner of a large document: the stored state it was loaded from, as it is, then what changed since.
+  private answerFromBase(peer: Peer): void {
+    const base = this.base!
+    peer.send(base.answer)
+    if (base.since.length > 1) base.since = [Y.mergeUpdates(base.since)]
+    if (base.since.length === 1) peer.send(syncUpdateMessage(base.since[0]))
+  }
+
+  // Whether the document is large enough to be loaded (and reloaded, and compacted) off the loop.
+  private isLarge(): boolean {
+    const loader = this.deps.loader
+    const bytes = (this.deps.storage as { docBytes?(name: string): number }).docBytes?.(this.name)
+    return loader !== undefined && bytes !== undefined && bytes >= loader.thresholdBytes
+  }
+
+  /**
+   * Applies the stored state if it is still pending; true when the Y.Doc holds the document (false
+   * while a large one is built off the loop). A state that fails to apply breaks the room (dropped,
+   * never written back), and false is returned.
    */
   ensureLoaded(): boolean {
+    if (this.loading) return false
     const state = this.pendingState
     if (!state) return !this.broken
     this.pendingState = null
@@ -306,6 +428,7 @@ export class Room {
     if (!this.ensureLoaded()) return
     const queued = this.queue.length
     this.admitAndApply(peer, update, ticket)
+    if (ticket) this.deps.log.debug({ doc: this.name, ticket, queued: this.queue.length - queued, pendingStructs: this.ydoc.store.pendingStructs !== null }, 'DBG applied')
     // Refused, or nothing new: done with it (nothing of it is queued).
     if (ticket && this.queue.length === queued) this.settleAfterQueue(ticket)
   }
@@ -412,6 +535,8 @@ export class Room {
 
   // Replaces the room's document with a fresh copy of what storage holds (the old one's listeners must be off).
   private reload(): void {
+    // A large document is read again off the loop; its messages wait meanwhile.
+    if (this.isLarge()) return this.loadOffLoop()
     try {
       const loaded = this.deps.storage.load(this.name)
       if (!loaded) throw new Error('the document is gone from storage')
@@ -439,6 +564,7 @@ export class Room {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     this.freshAnswer = null
+    this.base?.since.push(update)
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
     if (origin.kind === 'cluster') return this.relay(update)
     if (this.judging?.verdict) return
@@ -600,7 +726,8 @@ export class Room {
   compactNow(): void {
     this.flush()
     // In a cluster only the holder compacts (it alone appends, so its document is exactly the log).
-    if (this.broken || (this.link && !this.link.authoritative)) return
+    if (this.broken || this.loading || (this.link && !this.link.authoritative)) return
+    if (this.base && this.deps.loader) return this.compactOffLoop(this.deps.loader)
     try {
       // Everything applied is appended (flushed above), so the Y.Doc is exactly the log up to lastId;
       // storage merges the rows instead if another process appended since.
@@ -610,6 +737,18 @@ export class Room {
     } catch (err) {
       this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
     }
+  }
+
+  // A large document: re-encoding it here would stall every other document, so a worker merges its log.
+  private compactOffLoop(loader: RoomLoader): void {
+    if (this.compacting || this.appendsSinceCompact === 0) return
+    this.compacting = true
+    this.appendsSinceCompact = 0
+    loader.compact(this.name).then((rows) => {
+      if (rows > 0) this.deps.metrics.counters.compactions++
+    }, (err) => {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
+    }).finally(() => { this.compacting = false })
   }
 
   /** Stops listening and frees the Y.Doc. Peers must have been closed. */

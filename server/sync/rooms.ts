@@ -7,8 +7,9 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { StorageUnavailableError, type Storage } from '../storage/types.ts'
 import { STORAGE_ORIGIN } from './origins.ts'
-import { Room } from './room.ts'
+import { Room, type RoomDeps } from './room.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import type { RoomLoader } from './room-load.ts'
 
 /** Why a document could not be opened. */
 export type OpenResult = { ok: true; room: Room } | { ok: false; reason: 'missing' | 'load-failed' | 'unavailable' }
@@ -40,6 +41,8 @@ export interface RoomsOptions {
   roster?: readonly RosterEntry[]
   /** Several servers (server/cluster/); none: this server alone owns its documents. */
   cluster?: RoomsCluster
+  /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
+  loader?: RoomLoader
 }
 
 /** Every loaded document by name. */
@@ -88,9 +91,20 @@ export class Rooms {
       this.cancelUnload(name)
       return { ok: true, room: existing }
     }
-    const { storage, log } = this.options
+    const { storage, log, loader } = this.options
     let ydoc: Y.Doc | null = null
     try {
+      // A large document is built off the loop; the room takes peers at once and syncs them once it is built.
+      const bytes = (storage as { docBytes?(name: string): number }).docBytes?.(name) ?? 0
+      // (In a cluster a room must hold the stored document at once: it may have to judge.)
+      if (loader && !this.options.cluster && bytes >= loader.thresholdBytes) {
+        if (!storage.getDoc(name)) return { ok: false, reason: 'missing' }
+        const room = new Room(name, newYDoc(), new Map(), this.roomDeps(), 0)
+        this.rooms.set(name, room)
+        room.loadOffLoop()
+        log.info({ doc: name, bytes }, 'document loading off the loop')
+        return { ok: true, room }
+      }
       const loaded = storage.load(name)
       if (!loaded) return { ok: false, reason: 'missing' }
       const doc = newYDoc()
@@ -103,17 +117,7 @@ export class Rooms {
           for (const update of loaded.updates) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
         }, STORAGE_ORIGIN)
       }
-      const room = new Room(name, doc, loaded.owners, {
-        storage,
-        metrics: this.options.metrics,
-        log,
-        compactEvery: this.options.compactEvery,
-        compactIdleMs: this.options.compactIdleMs,
-        onEmpty: (r) => this.scheduleUnload(r),
-        onRefused: this.options.onRefused,
-        onBroken: (r, err) => this.drop(r, err),
-        roster: this.options.roster
-      }, loaded.upto, lazy)
+      const room = new Room(name, doc, loaded.owners, this.roomDeps(), loaded.upto, lazy)
       this.rooms.set(name, room)
       this.options.cluster?.attach(room, (err) => this.drop(room, err))
       log.info({ doc: name, updates: loaded.updates.length }, 'document loaded')
@@ -122,6 +126,22 @@ export class Rooms {
       ydoc?.destroy()
       log.error({ doc: name, err: (err as Error).message }, 'document failed to load; it will not be written')
       return { ok: false, reason: err instanceof StorageUnavailableError ? 'unavailable' : 'load-failed' }
+    }
+  }
+
+  private roomDeps(): RoomDeps {
+    const { storage, metrics, log, compactEvery, compactIdleMs, onRefused, roster, loader } = this.options
+    return {
+      storage,
+      metrics,
+      log,
+      compactEvery,
+      compactIdleMs,
+      onEmpty: (r) => this.scheduleUnload(r),
+      onRefused,
+      onBroken: (r, err) => this.drop(r, err),
+      roster,
+      loader
     }
   }
 

@@ -4,7 +4,8 @@
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openStorage, type OpenedStorage, type StorageSpec } from '../storage/open.ts'
-import { runJob, type JobKind } from './jobs.ts'
+import type { JobArgs, JobKind } from './jobs.ts'
+import { compactRoom, loadRoom } from './room-jobs.ts'
 
 /** What the pool sends a worker. */
 export interface JobMessage {
@@ -33,10 +34,15 @@ parentPort!.on('message', async (job: JobMessage) => {
   try {
     storage ??= openStorage(spec)
     const s = storage
-    const reply = await runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
+    // The room loader's worker never needs the export and import code: it is imported on first use.
+    const reply = job.kind === 'loadRoom'
+      ? loadRoom(s, (job.args as JobArgs['loadRoom']).doc, (job.args as JobArgs['loadRoom']).pieceBytes)
+      : job.kind === 'compactRoom'
+        ? compactRoom(s, (job.args as JobArgs['compactRoom']).doc)
+        : await (await import('./jobs.ts')).runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
     // Encoded here, not on the loop: a comparison of a large document is a JSON of tens of megabytes.
-    // (The list's counts and a replace's change are read by the loop, so they stay values.)
-    if (reply.json !== undefined && job.kind !== 'counts' && job.kind !== 'replace') {
+    // (The list's counts, a replace's change and a prepared room are read by the loop, so they stay values.)
+    if (reply.json !== undefined && job.kind !== 'counts' && job.kind !== 'replace' && job.kind !== 'loadRoom') {
       reply.bytes = Buffer.from(JSON.stringify(reply.json), 'utf8')
       reply.contentType = 'application/json; charset=utf-8'
       delete reply.json
@@ -52,6 +58,9 @@ parentPort!.on('message', async (job: JobMessage) => {
       transfer.push(own.buffer)
       reply.bytes = own as Buffer
     }
+    // A prepared room's pieces are its own buffer (room-jobs.ts): handed over too.
+    const packed = job.kind === 'loadRoom' ? (reply.json as { packed?: Uint8Array } | undefined)?.packed : undefined
+    if (packed) transfer.push(packed.buffer as ArrayBuffer)
     parentPort!.postMessage({ id: job.id, ok: true, reply } satisfies JobAnswer, transfer)
   } catch (err) {
     const code = (err as { code?: unknown }).code

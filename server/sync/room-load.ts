@@ -1,0 +1,74 @@
+// Large documents are built off the sync loop: a worker reads the stored state (checking its hash),
+// merges the log into it, and cuts it into small updates (work/split-update.ts); the room applies
+// them a few at a time between other work, and answers fresh joiners with the stored bytes as they are.
+
+import * as Y from 'yjs'
+
+/** Stored bytes from which a document is loaded off the loop (below it, loading takes a few ms on the loop). */
+export const LOAD_OFF_LOOP_BYTES = 2 * 1024 * 1024
+
+/** Bytes of each piece a large document is applied in (about a millisecond of work each). */
+export const LOAD_PIECE_BYTES = 128 * 1024
+
+// Pieces are applied for at most this long per event-loop turn before the loop takes other work.
+const STEP_MS = 4
+
+/** A document as a worker prepared it for a room. */
+export interface PreparedDoc {
+  /** The id of the newest stored update it holds. */
+  upto: number
+  /** Yjs client ids and the identity that first wrote with each. */
+  owners: Map<number, string>
+  /** Its state vector. */
+  vector: Uint8Array
+  /** A y-websocket sync step 2 carrying the whole document: the answer to a client that holds nothing. */
+  answer: Uint8Array
+  /** Updates that, applied in order, build it (each depends only on earlier ones). */
+  pieces: Uint8Array[]
+}
+
+/** What builds large documents off the loop and compacts them there (work/room-loader.ts). */
+export interface RoomLoader {
+  /** Stored bytes at or above which a document is loaded through this loader. */
+  readonly thresholdBytes: number
+  /** The document prepared from storage, or null when there is none by that name. Rejects when it cannot be read. */
+  load(name: string): Promise<PreparedDoc | null>
+  /** Merges the document's stored log into one state, off the loop; resolves with the rows merged. */
+  compact(name: string): Promise<number>
+}
+
+// After a remote transaction Yjs deletes, in memory only, format marks that look redundant in the
+// text as it stands; over a partial text (a piece) it would delete different ones than over the whole.
+const keepFormatting = (tr: Y.Transaction): void => {
+  (tr as unknown as { _needFormattingCleanup: boolean })._needFormattingCleanup = false
+}
+
+/**
+ * Applies a stored update to `doc` with `origin` as exactly what is stored: without Yjs's clean-up
+ * of formatting marks after remote transactions, so that pieces applied one by one give the
+ * document the stored state is, whatever the cut.
+ */
+export function applyAsStored(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+  doc.on('afterTransaction', keepFormatting)
+  try {
+    Y.applyUpdate(doc, update, origin)
+  } finally {
+    doc.off('afterTransaction', keepFormatting)
+  }
+}
+
+/**
+ * Applies `pieces` to `doc` in order with `origin`, yielding to the event loop every few ms.
+ * Resolves when all are applied, or early (false) once `stop()` turns true.
+ */
+export async function applyInSteps(doc: Y.Doc, pieces: readonly Uint8Array[], origin: unknown, stop: () => boolean): Promise<boolean> {
+  let i = 0
+  while (i < pieces.length) {
+    if (stop()) return false
+    const t0 = performance.now()
+    do applyAsStored(doc, pieces[i++], origin)
+    while (i < pieces.length && performance.now() - t0 < STEP_MS)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  return !stop()
+}
