@@ -22,6 +22,7 @@ import { exportRedlineDocx } from '../export/docx-redline.ts'
 import { contentDisposition } from '../export/handler.ts'
 import type { OnBehalfOf } from '../sync/origins.ts'
 import { compactRoom, loadRoom } from './room-jobs.ts'
+import { fileStamp, formatMeetingTime } from '../../shared/time.ts'
 
 function error(status: number, message: string): Reply {
   return { status, json: { error: message } }
@@ -52,7 +53,7 @@ function pinnedStorage(storage: Storage): Storage {
 /** Every job: its arguments, by kind. */
 export interface JobArgs {
   /** GET /api/docs/<doc>/export: the live text or a snapshot in one format. */
-  export: { doc: string; format: string | null; snapshot: string | null; roster: RosterEntry[]; pdfTimeoutMs?: number }
+  export: { doc: string; format: string | null; snapshot: string | null; roster: RosterEntry[]; pdfTimeoutMs?: number; timeZone?: string }
   /** GET /api/docs/<doc>/text. */
   text: { doc: string }
   /** GET /api/docs/<doc>/snapshots/<id>?format=… */
@@ -60,7 +61,7 @@ export interface JobArgs {
   /** POST /api/docs/<doc>/snapshots. */
   takeSnapshot: { doc: string; label: string; by: OnBehalfOf; cobDate?: string | null }
   /** GET /api/docs/<doc>/compare. */
-  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx'; roster?: RosterEntry[] }
+  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx'; roster?: RosterEntry[]; timeZone?: string }
   /** POST /api/import/preview. */
   preview: { filename: string; text?: string; data?: Uint8Array; roster: RosterEntry[] }
   /** The counts and stored sizes of the document list (GET /api/docs). */
@@ -112,7 +113,7 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
   loadRoom: ({ doc, pieceBytes }, { storage }) => loadRoom(storage, doc, pieceBytes),
   compactRoom: ({ doc }, { storage }) => compactRoom(storage, doc),
 
-  async export({ doc: name, format, snapshot, roster, pdfTimeoutMs }, { storage }) {
+  async export({ doc: name, format, snapshot, roster, pdfTimeoutMs, timeZone }, { storage }) {
     const record = storage.getDoc(name)
     if (!record) return error(404, `no document named ${name}`)
     let doc
@@ -130,7 +131,7 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
       doc = readDocFromY(ydoc)
       ydoc.destroy()
     }
-    const r = await handleExport(doc, format, { ...meta, roster }, pdfTimeoutMs ? { timeoutMs: pdfTimeoutMs } : {})
+    const r = await handleExport(doc, format, { ...meta, roster, timeZone }, pdfTimeoutMs ? { timeoutMs: pdfTimeoutMs } : {})
     return typeof r.body === 'string' && r.contentType.startsWith('application/json')
       ? { status: r.status, json: JSON.parse(r.body) }
       : { status: r.status, bytes: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'), contentType: r.contentType, headers: r.headers }
@@ -166,16 +167,16 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     return { status: 201, json: { ...r.snapshot, takenByName: displayName(storage, r.snapshot.takenBy) } }
   },
 
-  async compare({ doc, from, to, format, roster }, { storage }) {
+  async compare({ doc, from, to, format, roster, timeZone = 'UTC' }, { storage }) {
     const r = compare({ storage, live: NOTHING_LIVE }, doc, from, to)
     if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)
     if (format === 'docx') {
       // Word revisions (w:ins/w:del) with author and date; the file named with the document and the time.
       const date = r.to === 'live' ? new Date().toISOString() : r.to.createdAt
-      const between = `${r.from.label} → ${r.to === 'live' ? `live text (${date.slice(0, 16).replace('T', ' ')} UTC)` : r.to.label}`
+      const between = `${r.from.label} → ${r.to === 'live' ? `live text (${formatMeetingTime(date, timeZone)})` : r.to.label}`
       const title = storage.getDoc(doc)?.title ?? doc
       const bytes = await exportRedlineDocx(r.comparison, { title, between, date, roster })
-      const stamp = date.slice(0, 16).replace(/[^0-9]/g, '')
+      const stamp = fileStamp(date, timeZone).replace(/-/g, '')
       return { status: 200, bytes, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', headers: { 'Content-Disposition': contentDisposition(`${doc}-redline-${r.from.id}-to-${r.to === 'live' ? 'live' : r.to.id}-${stamp}.docx`) } }
     }
     if (format === 'html') {
