@@ -9,6 +9,7 @@ import { noteText, positionText } from '../../shared/schema.ts'
 import { asOfLine, footerLine, type ExportMeta } from './meta.ts'
 import { DOCX_STYLES as S } from './docx-styles.ts'
 import { orderedMarkNames } from '../../shared/node-marks.ts'
+import { spanningEdges, splitAtEdges, type SpanEdge } from '../../shared/render/spans.ts'
 
 // A Word document of a podium version, as delegations send it to their capitals: the title and the
 // "as of" line, every block as a paragraph, brackets in bold, positions and notes in the
@@ -19,6 +20,9 @@ import { orderedMarkNames } from '../../shared/node-marks.ts'
 // DOCX imports back to the same podium text (server/import/docx.ts).
 
 type MarkName = 'strong' | 'emphasis' | 'deletion'
+
+// The colour of the Podium Bracket style, also the [ and ] of a bracket over several paragraphs.
+const SPAN_EDGE_COLOUR = 'AA0000'
 
 const A4 = { width: 11906, height: 16838 } // twips
 const MARGIN = 1134 // 2 cm in twips
@@ -39,7 +43,7 @@ const paragraphStyles: IParagraphStyleOptions[] = [
 ]
 
 const characterStyles: ICharacterStyleOptions[] = [
-  { id: S.bracket, name: 'Podium Bracket', basedOn: 'DefaultParagraphFont', run: { bold: true, color: 'AA0000' } },
+  { id: S.bracket, name: 'Podium Bracket', basedOn: 'DefaultParagraphFont', run: { bold: true, color: SPAN_EDGE_COLOUR } },
   { id: S.position, name: 'Podium Position', basedOn: 'DefaultParagraphFont', run: { size: 20 } },
   { id: S.positionOppose, name: 'Podium Position Oppose', basedOn: S.position, run: { bold: true } },
   { id: S.note, name: 'Podium Note', basedOn: 'DefaultParagraphFont', run: { italics: true, size: 20 } }
@@ -85,17 +89,33 @@ function noteRun(node: Node, f: object, notes: DocxNotes): Run {
   return new Run({ style: endnote ? 'EndnoteReference' : 'FootnoteReference', ...f, children: [endnote ? new EndnoteIdReference(id) : new FootnoteReference(id)] })
 }
 
-function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: readonly RosterEntry[], notes: DocxNotes): Run[] {
+// What writing inline content needs besides the roster: the notes being collected and the ends of
+// brackets over several paragraphs (by position); `start` is the position of the content's first
+// child at a block's top level, else -1.
+interface RunCtx {
+  roster: readonly RosterEntry[]
+  notes: DocxNotes
+  edges: ReadonlyMap<number, SpanEdge>
+}
+
+function runs(content: Fragment, inherited: ReadonlySet<MarkName>, ctx: RunCtx, start = -1): Run[] {
+  const { roster, notes } = ctx
   const out: Run[] = []
-  content.forEach((node) => {
+  content.forEach((node, offset) => {
     const marks = markSet(node, inherited)
     const f = formatting(marks)
     if (node.isText) {
-      // A line break inside a block (inside a bracket or a mark) is a Word line break.
-      node.text!.split('\n').forEach((line, i) => out.push(new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}), ...f })))
+      // The [ and ] of a bracket over several paragraphs look like every bracket's (one bracket).
+      const pieces = start < 0 ? [{ text: node.text! }] : splitAtEdges(node.text!, start + offset, ctx.edges)
+      for (const piece of pieces) {
+        // In the bracket colour only: the Podium Bracket style would be read back as a bracket's own marks.
+        if ('edge' in piece) { out.push(new TextRun({ text: piece.text, color: SPAN_EDGE_COLOUR, ...f })); continue }
+        // A line break inside a block (inside a bracket or a mark) is a Word line break.
+        piece.text.split('\n').forEach((line, i) => out.push(new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}), ...f })))
+      }
     } else if (node.type.name === 'bracket') {
       out.push(new TextRun({ text: '[', style: S.bracket, ...f }))
-      out.push(...runs(node.content, marks, roster, notes))
+      out.push(...runs(node.content, marks, ctx))
       out.push(new TextRun({ text: ']', style: S.bracket, ...f }))
     } else if (node.type.name === 'delegation_mark') {
       const style = node.attrs.stance === '-' ? S.positionOppose : S.position
@@ -116,10 +136,11 @@ function runs(content: Fragment, inherited: ReadonlySet<MarkName>, roster: reado
  */
 export function docxParagraphs(doc: Node, roster: readonly RosterEntry[] = DEFAULT_ROSTER, notes: DocxNotes = newDocxNotes()): Paragraph[] {
   const out: Paragraph[] = []
-  doc.forEach((block) => {
+  const ctx: RunCtx = { roster, notes, edges: spanningEdges(doc) }
+  doc.forEach((block, blockPos) => {
     const line = block.attrs.sep === 'line'
     const style = block.type.name === 'heading' ? (line ? S.headingLine : S.heading) : (line ? S.paragraphLine : S.paragraph)
-    out.push(new Paragraph({ style, children: runs(block.content, new Set(), roster, notes) }))
+    out.push(new Paragraph({ style, children: runs(block.content, new Set(), ctx, blockPos + 1) }))
     // Its own paragraph, as in podium text, so an import reads the paragraph back as agreed ad ref.
     if (block.attrs.adref === true) out.push(new Paragraph({ style: S.paragraph, children: [new TextRun({ text: AGREED_AD_REF_LINE })] }))
   })

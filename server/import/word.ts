@@ -84,7 +84,7 @@ type Seg =
 type Item =
   | { k: 'text'; s: string; marks: MarkName[] }
   | { k: 'atom'; node: Node }
-  | { k: 'br'; items: Item[]; author: string | null; ins: boolean; marks?: MarkName[] }
+  | { k: 'br'; items: Item[]; author: string | null; ins: boolean; marks?: MarkName[]; openMarks?: MarkName[] }
 
 /** A footnote's text as podium text can hold it (isFootnoteText): a `}` that would end it early or last is written `)`. */
 export function footnoteSafe(text: string): string {
@@ -369,7 +369,7 @@ class Reader {
         if (ch === '[') {
           const inh = inherited()
           const own = seg.bracketStyle ? seg.marks.filter((m) => !inh.has(m)) : []
-          const node: Item & { k: 'br' } = { k: 'br', items: [], author: null, ins: false, ...(own.length ? { marks: own } : {}) }
+          const node: Item & { k: 'br' } = { k: 'br', items: [], author: null, ins: false, ...(own.length ? { marks: own } : {}), openMarks: seg.marks }
           stack.push({ items: cur, node })
           cur = node.items
         } else if (stack.length && !stack[stack.length - 1].node.ins) {
@@ -386,7 +386,9 @@ class Reader {
       cur = frame.items
       if (frame.node.ins) cur.push(frame.node)
       else {
-        cur.push({ k: 'text', s: '[', marks: [] }, ...inner)
+        // A `[` never closed is text, with the marks it had (that of a bracket over several paragraphs among them).
+        const outer = inherited()
+        cur.push({ k: 'text', s: '[', marks: (frame.node.openMarks ?? []).filter((m) => !outer.has(m)) }, ...inner)
       }
     }
     while (stack.length) unwind()
