@@ -16,22 +16,40 @@ type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false
 
 /** A worker thread called synchronously (see the file comment). */
 export class SyncBridge {
-  private readonly worker: Worker
-  private readonly port: MessagePort
-  private readonly signal: Int32Array
+  private worker!: Worker
+  private port!: MessagePort
+  private signal!: Int32Array
   private next = 1
   private closed = false
+  // Set when the thread ended unexpectedly (seen between calls): the next call starts a new one.
+  private dead = false
+  private reopen: { op: string; args: unknown[]; timeoutMs: number } | null = null
 
   /** Starts the worker at `entry` with `data` (the port and the flag are added). `where` names the database in errors. */
-  constructor (entry: URL, data: Omit<BridgeWorkerData, 'signal' | 'port'>, private readonly where: string) {
+  constructor (private readonly entry: URL, private readonly data: Omit<BridgeWorkerData, 'signal' | 'port'>, private readonly where: string) {
+    this.spawn()
+  }
+
+  private spawn (): void {
     const shared = new SharedArrayBuffer(4)
     this.signal = new Int32Array(shared)
     const { port1, port2 } = new MessageChannel()
     this.port = port1
-    this.worker = new Worker(entry, { workerData: { ...data, signal: shared, port: port2 }, transferList: [port2] })
+    const worker = new Worker(this.entry, { workerData: { ...this.data, signal: shared, port: port2 }, transferList: [port2] })
+    this.worker = worker
+    const ended = () => { if (this.worker === worker) this.dead = true }
+    worker.on('error', ended)
+    worker.on('exit', ended)
     // The process may exit while a storage is open (as with SQLite); close() ends the thread.
-    this.worker.unref()
+    worker.unref()
     this.port.unref()
+    this.dead = false
+  }
+
+  /** Names the call that (re)opens the storage in a new thread: run now, and again if the thread has to be replaced. */
+  open<T> (op: string, args: unknown[], timeoutMs: number): T {
+    this.reopen = { op, args, timeoutMs }
+    return this.call<T>(op, args, timeoutMs)
   }
 
   /**
@@ -40,6 +58,11 @@ export class SyncBridge {
    */
   call<T> (op: string, args: unknown[] = [], timeoutMs = CALL_TIMEOUT_MS): T {
     if (this.closed) throw new Error(`storage on ${this.where} is closed`)
+    if (this.dead) {
+      this.port.close()
+      this.spawn()
+      if (this.reopen && op !== this.reopen.op) this.call(this.reopen.op, this.reopen.args, this.reopen.timeoutMs)
+    }
     const id = this.next++
     this.port.postMessage({ id, op, args })
     const deadline = performance.now() + timeoutMs

@@ -55,7 +55,7 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
   const bridge = new SyncBridge(WORKER_ENTRY, { connectionString: target.connectionString, schema: target.schema, display: target.display }, target.display)
   let openWarnings: string[]
   try {
-    openWarnings = bridge.call<string[]>('open', [options.asIs === true], OPEN_TIMEOUT_MS)
+    openWarnings = bridge.open<string[]>('open', [options.asIs === true], OPEN_TIMEOUT_MS)
   } catch (err) {
     bridge.close()
     throw err

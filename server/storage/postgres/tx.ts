@@ -7,6 +7,9 @@ import type pg from 'pg'
 export async function inTransaction<T> (pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
   const c = await pool.connect()
   let broken: Error | undefined
+  // A connection lost while checked out emits 'error' on it: recorded (the query fails by itself), not thrown.
+  const lost = (err: Error) => { broken = err }
+  c.on('error', lost)
   try {
     await c.query(mode ? `BEGIN ISOLATION LEVEL ${mode}` : 'BEGIN')
     const result = await work(c)
@@ -20,6 +23,7 @@ export async function inTransaction<T> (pool: pg.Pool, work: (c: pg.PoolClient) 
     }
     throw err
   } finally {
+    c.off('error', lost)
     c.release(broken)
   }
 }

@@ -47,11 +47,15 @@ const pool = new pg.Pool({
 })
 // An idle connection lost (PostgreSQL restarted) is dropped by the pool; the next call connects anew.
 pool.on('error', () => {})
+// A socket error that escapes `pg` must not end the thread that every storage call depends on: the
+// call it belonged to fails (or times out) with StorageUnavailableError, the next ones reconnect.
+process.on('uncaughtException', () => {})
 
 const ops: Record<string, (...args: never[]) => Promise<unknown>> = {
   open: async (asIs = false) => {
     const c = await pool.connect()
     let broken: Error | undefined
+    c.on('error', (err) => { broken = err })
     try {
       if (asIs) {
         const r = await c.query("SELECT to_regclass('schema_migrations') IS NOT NULL AND to_regclass('docs') IS NOT NULL AS ok")
