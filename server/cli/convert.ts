@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import type { Node } from 'prosemirror-model'
 import { parsePodium, serializePodium } from '../../shared/format/index.ts'
 import { exportDocument, type ExportFormat } from '../export/index.ts'
-import { detectKind, previewImport } from '../import/index.ts'
+import { detectKind, otherFormat, previewImport } from '../import/index.ts'
 import { CliError } from './main.ts'
 import { readRosterFile } from './input.ts'
 import { decodeUtf8, readBytes } from './read-bytes.ts'
@@ -44,6 +44,9 @@ export async function convert(args: string[]): Promise<number> {
   let title = values.title ?? (file === '-' ? 'Podium version' : basename(file))
   // A Word draft's header lines (its version line) go with it into every format.
   let header: string[] = []
+  // A .doc, .rtf or .odt is named as what it is, with what to do, rather than read as text.
+  const other = otherFormat(bytes, file === '-' ? 'standard input' : file)
+  if (other) throw new CliError(other)
   if (detectKind(bytes, file) === 'docx') {
     const tracked = values.tracked ?? 'keep'
     if (tracked !== 'keep' && tracked !== 'accept') throw new CliError(`--tracked ${tracked} is not keep or accept`)

@@ -4,7 +4,7 @@ import { parsePodium } from '../../shared/format/index.ts'
 import { CliError } from './main.ts'
 import { readRosterFile } from './input.ts'
 import { decodeUtf8, readBytes } from './read-bytes.ts'
-import { detectKind, previewImport } from '../import/index.ts'
+import { detectKind, otherFormat, previewImport } from '../import/index.ts'
 
 const HELP = `usage: podium status FILE [--json] [--roster FILE] [--tracked keep|accept]
 FILE is podium text or a .docx (read as podium convert reads it). Prints each paragraph's label and status, its brackets and positions, the totals and the warnings.`
@@ -23,6 +23,9 @@ export async function status(args: string[]): Promise<number> {
   const bytes = readBytes(file)
   let doc
   let warnings: { line: number | null; column: number | null; paragraph?: number | null; message: string }[]
+  // A .doc, .rtf or .odt is named as what it is, with what to do, rather than read as text.
+  const other = otherFormat(bytes, file === '-' ? 'standard input' : file)
+  if (other) throw new CliError(other)
   if (detectKind(bytes, file) === 'docx') {
     const tracked = values.tracked ?? 'keep'
     if (tracked !== 'keep' && tracked !== 'accept') throw new CliError(`--tracked ${tracked} is not keep or accept`)

@@ -1,5 +1,5 @@
 // Bringing documents in: podium text and Word files, recognised and previewed before anything is written.
-export { previewImport } from './preview.ts'
+export { previewImport, otherFormat } from './preview.ts'
 export type { ImportPreview, ImportWarning, PreviewOptions } from './preview.ts'
 export { docxToPodiumText } from './docx.ts'
 export type { DocxText, DocxWarning } from './docx.ts'

@@ -138,8 +138,11 @@ function unmatchedBrackets(doc: Node): number[] {
   return out
 }
 
-// Files that are not .docx but are often taken for one.
-function otherFormat(bytes: Uint8Array, name: string): string | null {
+/**
+ * For files that are not .docx but are often taken for one (Word 97–2003 .doc, .rtf, .odt): the
+ * message naming the format and what to do (save as .docx); null for anything else.
+ */
+export function otherFormat(bytes: Uint8Array, name: string): string | null {
   const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
   if (bytes.length >= 8 && ole.every((b, i) => bytes[i] === b)) {
     return `${name} is a Word 97–2003 document (.doc), which Podium does not read: open it in Word or LibreOffice and save it as Word Document (.docx), then import that`
