@@ -59,7 +59,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   } finally {
     storage.close()
   }
-  const made = await exportDocument(doc, format, { title, header, ...meta, roster: meeting.roster })
+  const made = await exportDocument(doc, format, { title, header, ...meta, roster: meeting.roster, timeZone: meeting.timeZone })
   if (!made.ok) throw new CliError(made.message)
   writeOutput(made.body, stringFlag(parsed, 'output'), format === 'docx' || format === 'pdf', `--format ${format}`)
   return 0
