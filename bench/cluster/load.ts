@@ -51,7 +51,7 @@ export interface ArmResult {
   /** Server-side fan-out and append histograms (Podium's /metrics), summed over servers, since each server started. */
   serverSide: ServerHistograms | null
   failover: null | { killed: number; authoritative: boolean; affected: number; reconnects: number; docResumeMs: number; allResumeMs: number; p50ResumeMs: number; writersResumed: number; writersTyping: number; latencyAfterMs: Lat }
-  lost: { acknowledged: number; notAcknowledged: number; missingServed: number[]; missingStored: number; servedChecked: number; converged: boolean }
+  lost: { acknowledged: number; notAcknowledged: number; notAcknowledgedStored: number; missingServed: number[]; missingStored: number; servedChecked: number; converged: boolean }
 }
 
 // Per edit, besides EditLog's fields: where it ends (its sender's clock after it) and when another client first had it.
@@ -78,7 +78,8 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
     return x
   }
   const onWriterUpdate = (i: number) => (update: Uint8Array, at: number) => {
-    for (const e of benchLog.resolve(update)) {
+    // After the measured span, exactly: edits sent again after a reconnect arrive merged.
+    for (const e of benchLog.resolve(update, phase === 'failover')) {
       if (e.sender === i) continue
       e.seen++
       const x = seen(e, at)
@@ -89,7 +90,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
     }
   }
   const onObserverUpdate = (update: Uint8Array, at: number) => {
-    for (const e of screenLog.resolve(update)) {
+    for (const e of screenLog.resolve(update, phase === 'failover')) {
       e.seen++
       const x = seen(e, at)
       if (x?.phase === 'measure') {
@@ -210,7 +211,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
         loadgen: { cpuShare: (own.user + own.system) / 1000 / spanMs, lagP99Ms: loop.percentile(99) / 1e6 },
         serverSide,
         failover: null,
-        lost: { acknowledged: 0, notAcknowledged: 0, missingServed: [], missingStored: 0, servedChecked: 0, converged: false }
+        lost: { acknowledged: 0, notAcknowledged: 0, notAcknowledgedStored: 0, missingServed: [], missingStored: 0, servedChecked: 0, converged: false }
       }
 
       if (arm.failover && p.failoverSeconds > 0) result.failover = await failover(arm, p, () => { phase = 'failover'; typing = true }, () => { typing = false }, writers, extra, failLat)
@@ -220,9 +221,10 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       await sleep(arm.storeDelayMs)
       const expectedBench: Expected[] = []
       const expectedScreen: Expected[] = []
-      let notAcked = 0
+      const notAckedBench: Expected[] = []
+      const notAckedScreen: Expected[] = []
       for (const [e, x] of extra) {
-        if (e.seen === 0) notAcked++
+        if (e.seen === 0) (e.sender >= 0 ? notAckedBench : notAckedScreen).push({ client: e.client, end: x.end })
         else (e.sender >= 0 ? expectedBench : expectedScreen).push({ client: e.client, end: x.end })
       }
       const missingServed: number[] = []
@@ -235,9 +237,16 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       const storedBench = docOf(await arm.stored('bench'))
       const storedScreen = docOf(await arm.stored('screen'))
       const missingStored = (storedBench ? missingIn(storedBench, expectedBench) : expectedBench.length) + (storedScreen ? missingIn(storedScreen, expectedScreen) : expectedScreen.length)
+      const notAcked = notAckedBench.length + notAckedScreen.length
+      if (process.env.BENCH_DEBUG_ACKS && storedBench) {
+        for (const [e, x] of extra) if (e.seen === 0) console.log('not acked ' + JSON.stringify({ sender: e.sender, phase: x.phase, t: Math.round(e.t), clock: e.clock, end: x.end, stored: Y.getState(storedBench.store, e.client), lostAt: e.sender >= 0 ? Math.round(writers[e.sender].lostAt) : -1, reconnects: e.sender >= 0 ? writers[e.sender].reconnects : -1 }))
+      }
+      // Never acknowledged (no other client had it as an update of its own) yet stored: they came back merged.
+      const notAckedStored = storedBench && storedScreen ? notAcked - missingIn(storedBench, notAckedBench) - missingIn(storedScreen, notAckedScreen) : 0
       result.lost = {
         acknowledged: expectedBench.length + expectedScreen.length,
         notAcknowledged: notAcked,
+        notAcknowledgedStored: notAckedStored,
         missingServed,
         missingStored,
         servedChecked: missingServed.length,
@@ -261,6 +270,7 @@ async function failover(arm: Arm, p: LoadParams, start: () => void, stop: () => 
   start()
   await sleep(p.killAfter * 1000)
   const killAt = performance.now()
+  if (process.env.BENCH_DEBUG_ACKS) console.log(`kill at ${Math.round(killAt)}: server ${victim}`)
   const reconnects0 = writers.reduce((n, w) => n + w.reconnects, 0)
   arm.kill(victim)
   await sleep(Math.max(0, (p.failoverSeconds - p.killAfter) * 1000))

@@ -6,6 +6,7 @@
 // Flags (or env BENCH_*): --arms podium-sqlite,podium-pg-redis,podium-3-haproxy,hocuspocus-redis
 //   --writers 200 --rate 2 --editors 2 --observers 2000 --pen-rate 2 --seconds 20 --warmup 3
 //   --failover-seconds 10 --kill-after 3 (0 leaves the failover phase out) --repeats 1
+//   env BENCH_DEBUG_ACKS=1 prints every edit no other client received (sender, clock, what storage holds).
 //   --appends: instead, appends per second of one document's storage, SQLite and PostgreSQL (appends.ts)
 //     --append-seconds 5 --append-batch 20
 
@@ -109,7 +110,7 @@ try {
         console.log(`${name} #${r + 1}: writers p50 ${ms(res.writers.latencyMs.p50)} p99 ${ms(res.writers.latencyMs.p99)} max ${ms(res.writers.latencyMs.max)} ms (${res.writers.delivered}/${res.writers.expected}); observers p50 ${ms(res.observers.latencyMs.p50)} p99 ${ms(res.observers.latencyMs.p99)} ms (${res.observers.delivered}/${res.observers.expected}); ${res.deliveredPerSec.toFixed(0)} deliveries/s; CPU arm ${res.cpu.arm.toFixed(1)} s (${(res.cpu.armShare * 100).toFixed(0)}% of a core), Redis ${res.cpu.redis.toFixed(1)} s, PostgreSQL ${res.cpu.postgres.toFixed(1)} s; ${res.cpu.perThousand.toFixed(4)} s/1000 (with services ${res.cpu.perThousandWithServices.toFixed(4)}); load gen ${(res.loadgen.cpuShare * 100).toFixed(0)}% lag p99 ${ms(res.loadgen.lagP99Ms)} ms` +
           (res.serverSide ? `; server-side fan-out ${Object.entries(res.serverSide.fanout).map(([s, v]) => `${s} n=${v.count} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}; append ${Object.entries(res.serverSide.append).map(([s, v]) => `${s} n=${v.count} mean ${ms(v.count ? v.sumMs / v.count : NaN)} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}` : '') +
           (f ? `; failover: killed ${f.killed}${f.authoritative ? ' (authoritative)' : ''}, ${f.affected} writers cut off, ${f.reconnects} reconnects, first edit through ${ms(f.docResumeMs)} ms, half ${ms(f.p50ResumeMs)} ms, all ${ms(f.allResumeMs)} ms (${f.writersResumed}/${f.writersTyping}), p99 during ${ms(f.latencyAfterMs.p99)} ms` : '') +
-          `; lost: ${res.lost.missingServed.join('/')} served, ${res.lost.missingStored} stored of ${res.lost.acknowledged} acknowledged (${res.lost.notAcknowledged} never acknowledged); converged ${res.lost.converged}`)
+          `; lost: ${res.lost.missingServed.join('/')} served, ${res.lost.missingStored} stored of ${res.lost.acknowledged} acknowledged (${res.lost.notAcknowledged} never acknowledged, ${res.lost.notAcknowledgedStored} of them stored all the same); converged ${res.lost.converged}`)
       } catch (err) {
         skipped[name] = (err as Error).message
         console.log(`${name}: failed — ${(err as Error).stack}`)

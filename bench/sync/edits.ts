@@ -40,10 +40,14 @@ export class EditLog {
     return e
   }
 
-  /** The edits an update carries (the same array for the same bytes; do not change it). */
-  resolve(update: Uint8Array): SentEdit[] {
+  /**
+   * The edits an update carries (the same array for the same bytes; do not change it). The fast path
+   * takes an update of one client's structs for one edit; `exact` decodes it instead, for updates
+   * that may carry several edits of one client (a client's edits sent again after a reconnect).
+   */
+  resolve(update: Uint8Array, exact = false): SentEdit[] {
     // Fast path: one client's structs, as a single edit is (reading the header only).
-    if (update[0] === 1) {
+    if (update[0] === 1 && !exact) {
       const key = firstStructKey(update)
       const e = key ? this.byKey.get(key) : undefined
       if (e) return [e]
