@@ -84,7 +84,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
       if (view) toolbar?.update(view)
       const why = connection.refusal ?? 'refused by the server'
       // Archived or withdrawn by the secretariat: the document's state, not the link's.
-      if (/archived|withdrawn/.test(why)) say(`Read only: ${why}. Nothing you type now would reach anyone.`, true)
+      if (/archived|withdrawn|not released|no document named/.test(why)) say(`Read only: ${why}. Nothing you type now would reach anyone.`, true)
       else say(`Read only: this sign-in link no longer works (${why}). Nothing you type now would reach anyone; ask the secretariat for a new link.`, true)
     }
   })
