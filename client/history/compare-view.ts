@@ -10,6 +10,8 @@ export interface CompareViewOptions {
   onBack(): void
   /** Downloads the redline as a Word document with tracked changes; absent: no button. */
   downloadWord?(): void
+  /** Downloads the redline as a PDF; absent: no button. */
+  downloadPdf?(): void
 }
 
 /**
@@ -43,6 +45,7 @@ export function compareView(opts: CompareViewOptions): HTMLElement {
     h('div', { class: 'view-banner' },
       h('h2', { id: 'compare-title' }, `Comparing “${c.from.label}” with ${toName}`),
       opts.downloadWord ? h('button', { type: 'button', class: 'redline-word', title: 'The redline as a Word document whose changes are tracked revisions (author, date)', onclick: () => opts.downloadWord!() }, 'Redline as Word') : null,
+      opts.downloadPdf ? h('button', { type: 'button', class: 'redline-pdf', title: 'The redline as a PDF: insertions underlined, deletions struck, proposed deletions struck dashed, each with who made it, and the date', onclick: () => opts.downloadPdf!() }, 'Redline as PDF') : null,
       back),
     h('div', { class: 'compare-summary' },
       byWho,

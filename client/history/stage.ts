@@ -98,7 +98,11 @@ export function createStage(opts: StageOptions): Stage {
       try { c = await opts.api.compare(opts.doc, from, to) } catch (e) { fail(e); return }
       const toId = c.to === 'live' ? 'live' as const : c.to.id
       const downloadWord = () => void opts.api.compareDocx(opts.doc, c.from.id, toId).then(({ blob, filename }) => saveBlob(blob, filename), fail)
-      const el = compareView({ comparison: c, lookup, onBack: backToLive, downloadWord })
+      const downloadPdf = () => {
+        opts.say('Printing the redline as PDF…')
+        void opts.api.comparePdf(opts.doc, c.from.id, toId).then(({ blob, filename }) => { saveBlob(blob, filename); opts.say(`Saved ${filename}.`) }, fail)
+      }
+      const el = compareView({ comparison: c, lookup, onBack: backToLive, downloadWord, downloadPdf })
       el.querySelector('h2')?.setAttribute('tabindex', '-1')
       show(el, 'compare')
     },

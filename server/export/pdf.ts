@@ -37,13 +37,22 @@ export const NO_BROWSER_MESSAGE = `PDF export needs Chromium, and none was found
 
 /** Prints the print HTML page of `doc` to PDF with headless Chromium, in a fresh profile that is removed afterwards. */
 export async function exportPdf(doc: Node, meta: ExportMeta, options: PdfOptions = {}): Promise<PdfResult> {
+  return printPdf(exportHtml(doc, meta), options)
+}
+
+/**
+ * Prints a complete HTML page (its own @page rules: size, margins, footer) to PDF with headless
+ * Chromium, in a fresh profile that is removed afterwards. No browser, or a failed print, is a value.
+ */
+export async function printPdf(html: string, options: PdfOptions = {}): Promise<PdfResult> {
+  if (typeof html !== 'string') throw new RangeError(`printPdf: html ${typeof html} is not a string`)
   const browser = options.browser === undefined ? findChromium() : options.browser
   if (!browser || !existsSync(browser)) return { ok: false, code: 'no-browser', message: NO_BROWSER_MESSAGE }
   const dir = mkdtempSync(join(tmpdir(), 'podium-pdf-'))
   try {
     const page = join(dir, 'page.html')
     const out = join(dir, 'out.pdf')
-    writeFileSync(page, exportHtml(doc, meta))
+    writeFileSync(page, html)
     const args = [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`, `--print-to-pdf=${out}`, '--no-pdf-header-footer',

@@ -19,6 +19,7 @@ import { IntegrityError } from '../storage/chain.ts'
 import type { LoadedDoc, Storage } from '../storage/types.ts'
 import { compare, displayName, snapshotDoc, takeSnapshot, type SnapshotDeps } from '../snapshots/service.ts'
 import { exportRedlineDocx } from '../export/docx-redline.ts'
+import { exportRedlinePdf } from '../export/pdf-redline.ts'
 import { contentDisposition } from '../export/handler.ts'
 import type { OnBehalfOf } from '../sync/origins.ts'
 import { compactRoom, loadRoom } from './room-jobs.ts'
@@ -61,7 +62,7 @@ export interface JobArgs {
   /** POST /api/docs/<doc>/snapshots. */
   takeSnapshot: { doc: string; label: string; by: OnBehalfOf; cobDate?: string | null }
   /** GET /api/docs/<doc>/compare. */
-  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx'; roster?: RosterEntry[]; timeZone?: string }
+  compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx' | 'pdf'; roster?: RosterEntry[]; timeZone?: string; pdfTimeoutMs?: number }
   /** POST /api/import/preview. */
   preview: { filename: string; text?: string; data?: Uint8Array; roster: RosterEntry[] }
   /** The counts and stored sizes of the document list (GET /api/docs). */
@@ -167,17 +168,23 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     return { status: 201, json: { ...r.snapshot, takenByName: displayName(storage, r.snapshot.takenBy) } }
   },
 
-  async compare({ doc, from, to, format, roster, timeZone = 'UTC' }, { storage }) {
+  async compare({ doc, from, to, format, roster, timeZone = 'UTC', pdfTimeoutMs }, { storage }) {
     const r = compare({ storage, live: NOTHING_LIVE }, doc, from, to)
     if (!r.ok) return error(404, r.reason === 'missing-doc' ? `no document named ${doc}` : `${doc} has no snapshot ${r.which}`)
-    if (format === 'docx') {
-      // Word revisions (w:ins/w:del) with author and date; the file named with the document and the time.
+    if (format === 'docx' || format === 'pdf') {
+      // Word revisions (w:ins/w:del) with author and date, or the same redline printed; the file named with the document and the time.
       const date = r.to === 'live' ? new Date().toISOString() : r.to.createdAt
       const between = `${r.from.label} → ${r.to === 'live' ? `live text (${formatMeetingTime(date, timeZone)})` : r.to.label}`
       const title = storage.getDoc(doc)?.title ?? doc
-      const bytes = await exportRedlineDocx(r.comparison, { title, between, date, roster })
       const stamp = fileStamp(date, timeZone).replace(/-/g, '')
-      return { status: 200, bytes, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', headers: { 'Content-Disposition': contentDisposition(`${doc}-redline-${r.from.id}-to-${r.to === 'live' ? 'live' : r.to.id}-${stamp}.docx`) } }
+      const headers = { 'Content-Disposition': contentDisposition(`${doc}-redline-${r.from.id}-to-${r.to === 'live' ? 'live' : r.to.id}-${stamp}.${format}`) }
+      if (format === 'pdf') {
+        const printed = await exportRedlinePdf(r.comparison, { title, between, date, timeZone, roster }, pdfTimeoutMs ? { timeoutMs: pdfTimeoutMs } : {})
+        if (!printed.ok) return { status: printed.code === 'no-browser' ? 501 : 500, json: { error: printed.code, message: printed.message } }
+        return { status: 200, bytes: printed.pdf, contentType: 'application/pdf', headers }
+      }
+      const bytes = await exportRedlineDocx(r.comparison, { title, between, date, roster })
+      return { status: 200, bytes, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', headers }
     }
     if (format === 'html') {
       const title = `${r.from.label} → ${r.to === 'live' ? 'live text' : r.to.label}`

@@ -105,7 +105,8 @@ export class WorkPool {
     if (mine >= o.perToken) {
       return Promise.reject(new WorkRefused(429, `you already have ${mine} exports, comparisons or imports in progress; wait for them to finish`, 2))
     }
-    const pdf = kind === 'export' && (args as JobArgs['export']).format === 'pdf'
+    // Printing a PDF starts a browser: at most pdfAtOnce of them, exports and redlines together.
+    const pdf = (kind === 'export' || kind === 'compare') && (args as JobArgs['export' | 'compare']).format === 'pdf'
     const free = this.running < o.workers && (!pdf || this.pdfRunning() < o.pdfAtOnce)
     if (!free && this.waiting.length >= o.queue) {
       return Promise.reject(new WorkRefused(503, 'the server is busy with other exports and comparisons; try again in a few seconds', 5))

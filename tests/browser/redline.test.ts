@@ -4,11 +4,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page } from 'playwright-core'
 import { browserSkipReason, startHarness, selectIn, serverText, type Harness } from './harness.ts'
 import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { XMLValidator } from 'fast-xml-parser'
 import { scenario } from './scenario.ts'
 import { zipParts } from '../export/helpers.ts'
 
 const missing = browserSkipReason()
+const squash = (s: string) => s.replace(/\s+/g, ' ')
 
 describe.skipIf(missing !== null)('redline in the browser', () => {
   let h: Harness
@@ -62,7 +64,15 @@ describe.skipIf(missing !== null)('redline in the browser', () => {
     expect(xml).toMatch(/<w:ins w:id="\d+" w:author="IND" w:date="\d{4}-\d\d-\d\dT[^"]+">(?:(?!<\/w:ins>).)*new words of India/s)
     expect(xml).toContain('deletion proposed by IND')
     expect(xml).not.toMatch(/<w:del [^>]*>(?:(?!<\/w:del>).)*populous/s)
-  }))
+    // The redline as PDF, from the same banner: the words with who changed them, the proposal as a proposal.
+    const [pdf] = await Promise.all([sec.waitForEvent('download', { timeout: 60_000 }), sec.getByRole('button', { name: 'Redline as PDF' }).click()])
+    expect(pdf.suggestedFilename()).toMatch(/^astana-statement-redline-\d+-to-live-\d{12}\.pdf$/)
+    const printed = squash(execFileSync('pdftotext', [(await pdf.path())!, '-'], { encoding: 'utf8' }))
+    expect(printed).toContain('new words of India IND')
+    expect(printed).toContain('populous and proposed: IND')
+    expect(printed).toMatch(/IND proposed deleting "populous and" in PP2 — IND/)
+    expect(printed).toMatch(/Redline: Before the strike → live text \(\d{1,2} \w+ \d{4}, \d\d:\d\d \([\w/]+\)\)/)
+  }), 120_000)
 
   it('bracketing next to words in emphasis leaves them unchanged in the redline (five tries)', scenario(() => h, 'redline-emphasis', async (open) => {
     const ind = await open(h.links.IND)

@@ -102,10 +102,12 @@ export const snapshotRoutes: Route[] = [
       const to = toText === 'live' ? 'live' : parseId(toText, 'to')
       if (typeof to === 'object') return to
       const format = url.searchParams.get('format') ?? 'json'
-      if (format !== 'json' && format !== 'html' && format !== 'docx') return error(400, `format ${JSON.stringify(format)} is not json, html or docx`)
+      if (format !== 'json' && format !== 'html' && format !== 'docx' && format !== 'pdf') return error(400, `format ${JSON.stringify(format)} is not json, html, docx or pdf`)
       if (!deps.storage.getDoc(doc)) return error(404, `no document named ${doc}`)
       if (to === 'live') deps.hub.rooms.flush(doc)
-      return deps.work.run('compare', { doc, from, to, format, roster: [...deps.meeting.roster], timeZone: deps.meeting.timeZone }, principal.tokenId)
+      // Printing must end before the worker's own time limit, so a slow print is answered in words.
+      const pdfTimeoutMs = format === 'pdf' ? Math.max(1000, deps.workTimeoutMs - 5000) : undefined
+      return deps.work.run('compare', { doc, from, to, format, roster: [...deps.meeting.roster], timeZone: deps.meeting.timeZone, ...(pdfTimeoutMs ? { pdfTimeoutMs } : {}) }, principal.tokenId)
     }
   },
   {
