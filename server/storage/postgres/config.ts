@@ -45,5 +45,6 @@ export function parsePostgresUrl (url: string): PostgresTarget {
   u.searchParams.delete('schema')
   const display = new URL(u.toString())
   if (display.password) display.password = '***'
+  if (schema !== DEFAULT_SCHEMA) display.searchParams.set('schema', schema)
   return { connectionString: u.toString(), schema, display: display.toString() }
 }

@@ -26,7 +26,7 @@ export const IMPORT_TABLES = ['docs', 'states', 'updates', 'audit', 'provenance'
 /** What importMeeting answers: done, or why nothing was written. */
 export type ImportResult = { ok: true; rows: number } | { ok: false; reason: string }
 
-const COLUMN = /^[a-z_]+$/
+const COLUMN = /^[a-z_][a-z0-9_]*$/
 
 /** The worker-side operations of `podium migrate`. */
 export function importOps (pool: pg.Pool) {
