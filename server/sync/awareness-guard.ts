@@ -1,7 +1,7 @@
 // Presence that cannot lie. A client's awareness update is decoded here, never applied as sent:
 // each connection may set only its own entry (the first awareness client ID it uses), the `user`
 // field is the connection's identity from its token (role, delegation, name, roster colour), only
-// known fields are kept (`user`, `cursor` as y-prosemirror relative positions), an entry is at most
+// known fields are kept (`user`, `cursor` as y-prosemirror relative positions, the pen's `viewport`), an entry is at most
 // AWARENESS_MAX_BYTES, and a connection sends at most AWARENESS_PER_SECOND updates (burst
 // AWARENESS_BURST). What is left is re-encoded and applied through y-protocols, which keeps the
 // clocks, the timeouts and the broadcast. Breaches are dropped; repeated ones close the socket 1008.
@@ -13,6 +13,7 @@ import { AWARENESS_BURST, AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND } from '../.
 import { presenceUserOf, type PresenceUser } from '../../shared/presence.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { DEFAULT_ROSTER, type RosterEntry } from '../../shared/roster.ts'
+import { cleanViewport } from '../../shared/viewport.ts'
 import type { Logger } from '../logger.ts'
 import type { Peer } from './peer.ts'
 
@@ -145,11 +146,15 @@ export function cleanCursor(v: unknown): { anchor: Record<string, unknown>; head
 
 /**
  * The state the server keeps for a client's state `parsed` (already JSON-parsed, an object):
- * `user` from the connection, `cursor` rebuilt when the client sent one, nothing else.
+ * `user` from the connection, `cursor` rebuilt when the client sent one, `viewport` (shared/viewport.ts)
+ * rebuilt when the secretariat or the chair sent one, nothing else.
  */
 export function cleanState(parsed: Record<string, unknown>, user: PresenceUser): Record<string, unknown> {
   const state: Record<string, unknown> = { user: { ...user } }
   if (Object.prototype.hasOwnProperty.call(parsed, 'cursor')) state.cursor = cleanCursor(parsed.cursor)
+  // What the pen's screen shows (the podium screen follows it): the secretariat's and the chair's
+  // only, and only exactly a viewport; anything else is null.
+  if (Object.prototype.hasOwnProperty.call(parsed, 'viewport') && (user.role === 'secretariat' || user.role === 'chair')) state.viewport = cleanViewport(parsed.viewport)
   return state
 }
 
