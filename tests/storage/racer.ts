@@ -3,18 +3,22 @@
 // parent closes every racer's at once), then does one thing and prints its outcome as JSON.
 //   racer.ts SPEC_JSON lease DOC HOLDER   -> the Lease or null
 //   racer.ts SPEC_JSON cob DOC DATE       -> the snapshot id or null
+//   racer.ts SPEC_JSON open - -            -> opens only after the go (migrations racing), then the document list
 
 import { readFileSync } from 'node:fs'
 import { openStorage } from '../../server/storage/open.ts'
 
 const [specJson, what, doc, arg] = process.argv.slice(2)
-const storage = openStorage(JSON.parse(specJson))
+const early = what === 'open' ? null : openStorage(JSON.parse(specJson))
 // Connected (the first call opens the pool) and ready; then all racers go at the same moment.
-storage.getDoc(doc)
+early?.getDoc(doc)
 process.stderr.write('ready\n')
 readFileSync(0)
+const storage = early ?? openStorage(JSON.parse(specJson))
 let out: unknown
-if (what === 'lease') {
+if (what === 'open') {
+  out = storage.listDocs().map((d) => d.name)
+} else if (what === 'lease') {
   out = storage.acquireLease(doc, arg, 60_000)
 } else {
   const last = storage.lastUpdateId(doc)
