@@ -2,7 +2,7 @@
 // remote address (before authentication), by token or by document.
 
 import { readFileSync } from 'node:fs'
-import { DOC_MAX_BYTES, FRAME_MAX_BYTES, UPDATE_BYTES_BURST, UPDATE_BYTES_PER_SECOND } from '../shared/limits.ts'
+import { DOC_MAX_BYTES, FRAME_MAX_BYTES, SENDER_UPDATE_BYTES_BURST, SENDER_UPDATE_BYTES_PER_HOUR, SENDER_UPDATE_BYTES_PER_SECOND, UPDATE_BYTES_BURST, UPDATE_BYTES_PER_SECOND } from '../shared/limits.ts'
 
 /** Limits the server enforces; every value is a positive number. */
 export interface Limits {
@@ -41,10 +41,16 @@ export interface Limits {
   workMemoryMb: number
   /** Bytes one document may hold in storage (compacted state and log); updates past it are refused. */
   docMaxBytes: number
-  /** Update bytes one document (and one token) may take per second, sustained; a faster writer is slowed (its socket not read). */
+  /** Update bytes one document may take per second, sustained; a faster writer is slowed (its socket not read). */
   docBytesPerSecond: number
-  /** Burst of update bytes per document and per token. */
+  /** Burst of update bytes per document. */
   docBytesBurst: number
+  /** Update bytes one sender (a delegation, or another sign-in link) may send per second across documents; faster is slowed. */
+  senderBytesPerSecond: number
+  /** Burst of update bytes per sender. */
+  senderBytesBurst: number
+  /** Update bytes one sender may send per hour across documents; past it, its changes are refused in words. */
+  senderBytesPerHour: number
   /** A connection that has not sent a complete request (or upgrade) this long after opening is closed, in ms. */
   firstRequestMs: number
   /** A request whose headers take longer is answered 408 and closed, in ms. */
@@ -89,6 +95,9 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   // A large paste is a few hundred kilobytes; typing, a few hundred bytes a second.
   docBytesPerSecond: UPDATE_BYTES_PER_SECOND,
   docBytesBurst: UPDATE_BYTES_BURST,
+  senderBytesPerSecond: SENDER_UPDATE_BYTES_PER_SECOND,
+  senderBytesBurst: SENDER_UPDATE_BYTES_BURST,
+  senderBytesPerHour: SENDER_UPDATE_BYTES_PER_HOUR,
   firstRequestMs: 10_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,

@@ -36,6 +36,23 @@ export const UPDATE_BYTES_PER_SECOND = 512 * 1024
 /** Burst of update bytes per sign-in and per document (a large paste goes through at once). */
 export const UPDATE_BYTES_BURST = 4 * 1024 * 1024
 
+/**
+ * Update bytes per second one sender may send across all its documents, sustained: a sender is a
+ * delegation (every sign-in link it holds, together), or any other sign-in link on its own. A faster
+ * sender is slowed (its sockets not read), never refused, whichever documents it spreads its changes over.
+ */
+export const SENDER_UPDATE_BYTES_PER_SECOND = 1024 * 1024
+
+/** Burst of update bytes per sender, across its documents. */
+export const SENDER_UPDATE_BYTES_BURST = 8 * 1024 * 1024
+
+/**
+ * Update bytes one sender may send per hour across all its documents (a budget of this size, refilled
+ * at this rate): past it, its changes are refused in words (rule `update-volume`, close 4409) — a
+ * meeting's editing is a few megabytes a day; this bounds how fast one delegation can fill the disk.
+ */
+export const SENDER_UPDATE_BYTES_PER_HOUR = 256 * 1024 * 1024
+
 /** Updates under this many bytes (typing) never wait for a document's byte budget, only their own sign-in's. */
 export const SMALL_UPDATE_BYTES = 16 * 1024
 

@@ -8,7 +8,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
 import type { Storage } from '../storage/types.ts'
 import { admitUpdate } from './admission.ts'
-import { sizeRefusal, type DocQuota } from './quota.ts'
+import { sizeRefusal, volumeRefusal, type DocQuota } from './quota.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { RateLimiter } from '../limits.ts'
@@ -167,7 +167,7 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     if (deps.writable && !deps.writable()) return 500
     // A large document still being built off the loop (room-load.ts).
     if (room.isLoading) return 20
-    return deps.quota?.wait(room.name, principal.tokenId, message.update.byteLength) ?? 0
+    return deps.quota?.wait(room.name, peer.identity, message.update.byteLength) ?? 0
   }
 
   const handle = (message: Incoming): boolean => {
@@ -184,7 +184,12 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
         refuseSize(bytes)
         return true
       }
-      quota.spend(room.name, principal.tokenId, bytes)
+      // The sender's volume across all its documents (a delegation spreading a flood over many).
+      if (canEdit(principal.role) && quota.overVolume(peer.identity, bytes) && room.ensureLoaded() && admitUpdate(message.update, room.ydoc).changes) {
+        refuseVolume(bytes)
+        return true
+      }
+      quota.spend(room.name, peer.identity, bytes)
       quota.added(room.name, bytes)
     }
     try {
@@ -197,20 +202,30 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     return true
   }
 
+  const refuseVolume = (bytes: number) => {
+    const v = volumeRefusal(deps.quota!.limits.senderBytesPerHour)
+    deps.log.warn({ doc: room.name, peer: peer.id, identity: peer.identity, bytes }, 'update refused: sender over its hourly volume')
+    refuse(v, bytes, 'too many changes from this delegation within an hour')
+  }
+
   const refuseSize = (bytes: number) => {
-    const v = sizeRefusal(deps.quota!.limits.docMaxBytes)
+    deps.log.warn({ doc: room.name, peer: peer.id, bytes }, 'update refused: document over its size limit')
+    refuse(sizeRefusal(deps.quota!.limits.docMaxBytes), bytes, 'the document has reached its size limit')
+  }
+
+  // Recorded, counted, told in words (permission denied, then 4409: the editor starts again from the server's text).
+  const refuse = (v: { rule: string; reason: string }, bytes: number, closeReason: string) => {
     deps.metrics.refused(v.rule)
     try {
       deps.storage?.recordRefusal({ doc: room.name, tokenId: principal.tokenId, role: principal.role, delegation: principal.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
     } catch (err) {
       deps.log.error({ doc: room.name, err: (err as Error).message }, 'recording a refusal failed')
     }
-    deps.log.warn({ doc: room.name, peer: peer.id, bytes }, 'update refused: document over its size limit')
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.auth)
     authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
     peer.send(encoding.toUint8Array(encoder))
-    peer.close(CloseCode.refused, 'the document has reached its size limit')
+    peer.close(CloseCode.refused, closeReason)
   }
 
   // A change to a document nobody may change now: recorded, and the sender told why (it keeps the connection to read).

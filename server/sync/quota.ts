@@ -1,7 +1,8 @@
-// Per-document quotas: the bytes a document may hold in storage, and the rate at which update bytes
-// are taken from one document's writers and from one token. A writer over the rate is slowed, not
-// refused: its socket is not read until the budget refills (connection.ts), so nothing it sent is
-// lost and nobody else waits. An update that would take a document past its size is refused in words.
+// Quotas on update bytes: the bytes a document may hold in storage; the rate at which they are taken
+// into one document, and from one sender (a delegation, all its links and documents together). A
+// writer over a rate is slowed, not refused: its socket is not read until the budget refills
+// (connection.ts), so nothing it sent is lost and nobody else waits. An update that would take a
+// document past its size, or its sender past its hourly volume across documents, is refused in words.
 
 import { RateLimiter, type Limits } from '../limits.ts'
 import { SMALL_UPDATE_BYTES } from '../../shared/limits.ts'
@@ -21,27 +22,36 @@ const RECHECK_MS = 5000
 export class DocQuota {
   private readonly sizes = new Map<string, { bytes: number; at: number }>()
   private readonly docRate: RateLimiter
-  private readonly tokenRate: RateLimiter
+  private readonly senderRate: RateLimiter
+  private readonly senderVolume: RateLimiter
 
-  constructor (private readonly storage: DocBytes, readonly limits: Pick<Limits, 'docMaxBytes' | 'docBytesPerSecond' | 'docBytesBurst'>, private readonly now: () => number = () => performance.now()) {
+  constructor (private readonly storage: DocBytes, readonly limits: Pick<Limits, 'docMaxBytes' | 'docBytesPerSecond' | 'docBytesBurst' | 'senderBytesPerSecond' | 'senderBytesBurst' | 'senderBytesPerHour'>, private readonly now: () => number = () => performance.now()) {
     this.docRate = new RateLimiter(limits.docBytesPerSecond, limits.docBytesBurst, now)
-    this.tokenRate = new RateLimiter(limits.docBytesPerSecond, limits.docBytesBurst, now)
+    this.senderRate = new RateLimiter(limits.senderBytesPerSecond, limits.senderBytesBurst, now)
+    this.senderVolume = new RateLimiter(limits.senderBytesPerHour / 3600, limits.senderBytesPerHour, now)
   }
 
   /**
-   * How long (ms) an update of `bytes` to `doc` from `tokenId` must wait for the rate; 0: take it now.
-   * Small updates (typing) never wait for the document's budget, only for their own token's: one
-   * writer pasting megabytes slows itself and other large writers, never someone typing.
+   * How long (ms) an update of `bytes` to `doc` from `sender` (an identity: tokens.ts identityOf) must
+   * wait for the rates; 0: take it now. Small updates (typing) never wait for the document's budget,
+   * only for their sender's: one writer pasting megabytes slows itself and other large writers, never
+   * someone typing.
    */
-  wait(doc: string, tokenId: string, bytes: number): number {
-    const own = this.tokenRate.waitFor(tokenId, bytes)
+  wait(doc: string, sender: string, bytes: number): number {
+    const own = this.senderRate.waitFor(sender, bytes)
     return bytes < SMALL_UPDATE_BYTES ? own : Math.max(own, this.docRate.waitFor(doc, bytes))
   }
 
-  /** Spends the rate budget of an update taken now (into debt for one over the burst). */
-  spend(doc: string, tokenId: string, bytes: number): void {
+  /** True when `bytes` more would take `sender` past its hourly volume across documents (nothing is spent). */
+  overVolume(sender: string, bytes: number): boolean {
+    return this.senderVolume.waitFor(sender, bytes) > 0
+  }
+
+  /** Spends the budgets of an update taken now (into debt for one over the burst). */
+  spend(doc: string, sender: string, bytes: number): void {
     this.docRate.spend(doc, bytes)
-    this.tokenRate.spend(tokenId, bytes)
+    this.senderRate.spend(sender, bytes)
+    this.senderVolume.spend(sender, bytes)
   }
 
   /** The bytes `doc` holds in storage (as of at most RECHECK_MS ago, plus what was taken since). */
@@ -69,12 +79,21 @@ export class DocQuota {
   /** Sweeps full buckets (call now and then). */
   sweep(): void {
     this.docRate.sweep()
-    this.tokenRate.sweep()
+    this.senderRate.sweep()
+    this.senderVolume.sweep()
   }
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`
 }
 
 /** The refusal sent for an update past a document's size limit, in words. */
 export function sizeRefusal(maxBytes: number): { rule: string; reason: string } {
-  const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`
-  return { rule: 'doc-size', reason: `The document has reached its size limit (${size}); this change was not applied. Ask the secretariat.` }
+  return { rule: 'doc-size', reason: `The document has reached its size limit (${size(maxBytes)}); this change was not applied. Ask the secretariat.` }
+}
+
+/** The refusal sent for an update past its sender's hourly volume across documents, in words. */
+export function volumeRefusal(perHour: number): { rule: string; reason: string } {
+  return { rule: 'update-volume', reason: `Your changes passed ${size(perHour)} within an hour across all documents, the most one delegation may send; this change was not applied. Ask the secretariat.` }
 }

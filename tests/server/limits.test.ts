@@ -43,7 +43,7 @@ describe('rate limits and back-pressure', () => {
 
   it('close a client that stops reading (1013) without slowing the others', async () => {
     // The writer's megabytes would otherwise be paced by the byte-rate quota (resilience-quota.test.ts).
-    const server = await start({ limits: { maxBufferedBytes: 64 * 1024, docBytesPerSecond: 1e9, docBytesBurst: 1e9 } })
+    const server = await start({ limits: { maxBufferedBytes: 64 * 1024, docBytesPerSecond: 1e9, docBytesBurst: 1e9, senderBytesPerSecond: 1e9, senderBytesBurst: 1e9 } })
     const slow = rawSocket(server, token(server, 'observer'))
     await opened(slow)
     await waitFor(() => server.hub.connections === 1, 'slow connected')

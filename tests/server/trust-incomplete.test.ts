@@ -84,7 +84,7 @@ describe('an update that cannot be integrated when it arrives', () => {
 
   it('stores none of 30 large never-integrable updates: not in the log, not in the compacted state', async () => {
     // The byte-rate quota (resilience) would slow this writer down; it is not what is tested here.
-    const server = await start({ compactIdleMs: 50, limits: { docBytesPerSecond: 1e9, docBytesBurst: 1e9, refusalsPerMinute: 1000 } })
+    const server = await start({ compactIdleMs: 50, limits: { docBytesPerSecond: 1e9, docBytesBurst: 1e9, senderBytesPerSecond: 1e9, senderBytesBurst: 1e9, refusalsPerMinute: 1000 } })
     const tok = token(server, 'delegation', 'IND')
     const first = await RawClient.open(server, tok)
     first.close()
