@@ -53,7 +53,9 @@ export async function status(args: string[]): Promise<number> {
     const marks = (xs: { delegation: string; qualifier: string | null }[], sign: string) =>
       xs.map((x) => `${sign}${x.delegation}${x.qualifier ? ' ' + x.qualifier : ''}`).join(' ')
     const loose = [marks(p.positions.filter((x) => x.stance === '+'), '+'), marks(p.positions.filter((x) => x.stance === '-'), '-')].filter(Boolean).join(' ')
-    lines.push(`${(p.ref ?? '(unlabelled)').padEnd(14)} open    ${p.brackets.length} bracket(s)${loose ? ', loose: ' + loose : ''}`)
+    // A paragraph number as the room says it: "12", "12(b)", "2.1" (Word's "12." without its full stop).
+    const said = p.ref ? p.ref.replace(/^(\d+(?:\.\d+)*|[IVXLC]+)\.$/, '$1') : '(unlabelled)'
+    lines.push(`${said.padEnd(14)} open    ${p.brackets.length} bracket(s)${loose ? ', loose: ' + loose : ''}`)
     for (const b of p.brackets) {
       const text = b.text.length > 60 ? b.text.slice(0, 57) + '...' : b.text
       lines.push(`${'  '.repeat(b.depth)}[${text}] ${[marks(b.supporters, '+'), marks(b.opponents, '-')].filter(Boolean).join(' ')}`.trimEnd())

@@ -68,13 +68,28 @@ export class Numbering {
   private readonly nums = new Map<string, NumDef>()
   private readonly counters = new Map<string, number[]>()
   private readonly started = new Set<string>()
+  private readonly linked = new Map<string, string>()
 
   constructor (root: XEl | undefined) {
+    // A list defined by a numbering style: the abstract list with `w:numStyleLink w:val="S"` has no
+    // levels of its own; they are those of the abstract list with `w:styleLink w:val="S"`.
+    const styleLinks = new Map<string, string>()
+    const numStyleLinks = new Map<string, string>()
     for (const a of kids(root, 'w:abstractNum')) {
+      const id = a.attrs['w:abstractNumId'] ?? ''
       const levels = new Map<number, Level>()
       for (const l of kids(a, 'w:lvl')) levels.set(Number(l.attrs['w:ilvl'] ?? 0), levelOf(l))
-      this.abstracts.set(a.attrs['w:abstractNumId'] ?? '', levels)
-      // A style link (numStyleLink) is resolved below, once every abstract list is known.
+      this.abstracts.set(id, levels)
+      const styleLink = val(a, 'w:styleLink')
+      if (styleLink !== undefined) styleLinks.set(styleLink, id)
+      const numStyleLink = val(a, 'w:numStyleLink')
+      if (numStyleLink !== undefined) numStyleLinks.set(id, numStyleLink)
+    }
+    for (const [id, style] of numStyleLinks) {
+      const target = styleLinks.get(style)
+      if (target !== undefined && target !== id && this.abstracts.get(id)!.size === 0) this.abstracts.set(id, this.abstracts.get(target)!)
+      // Both share one list: the counters follow the linked definition.
+      if (target !== undefined) this.linked.set(id, target)
     }
     for (const n of kids(root, 'w:num')) {
       const abstract = val(n, 'w:abstractNumId') ?? ''
@@ -87,7 +102,7 @@ export class Numbering {
         const lvl = kid(o, 'w:lvl')
         if (lvl) levels.set(ilvl, levelOf(lvl))
       }
-      this.nums.set(n.attrs['w:numId'] ?? '', { abstract, levels, overrides })
+      this.nums.set(n.attrs['w:numId'] ?? '', { abstract: this.linked.get(abstract) ?? abstract, levels, overrides })
     }
   }
 

@@ -115,8 +115,9 @@ function isRomanSub(label: string, letter: string | null): boolean {
   const m = /^\(?([ivxlc]+)\)$/.exec(label)
   if (!m) return false
   if (m[1].length > 1) return true
-  // "(i)" after "(h)" is the letter i; otherwise a roman one.
-  return !(letter && /^\(?h\)$/.test(letter))
+  // The letter right after the last one is a letter: "(i)" after "(h)", "(c)" after "(b)", "(v)" after "(u)".
+  const last = letter ? /^\(?([a-z])\)$/.exec(letter)?.[1] : undefined
+  return !(last && String.fromCharCode(last.charCodeAt(0) + 1) === m[1])
 }
 
 // Text between a bracket and its marks that keeps them attached: "] (+PAL) (+EGY), (+BANGL)".

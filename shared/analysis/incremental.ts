@@ -82,7 +82,9 @@ function isRomanSub(label: string, letter: string | null): boolean {
   const m = /^\(?([ivxlc]+)\)$/.exec(label)
   if (!m) return false
   if (m[1].length > 1) return true
-  return !(letter && /^\(?h\)$/.test(letter))
+  // The letter right after the last one is a letter: "(i)" after "(h)", "(c)" after "(b)", "(v)" after "(u)".
+  const last = letter ? /^\(?([a-z])\)$/.exec(letter)?.[1] : undefined
+  return !(last && String.fromCharCode(last.charCodeAt(0) + 1) === m[1])
 }
 
 /** Analyses documents that share unchanged blocks with earlier ones, reading only new blocks; equals `analyse`. */

@@ -29,6 +29,13 @@ describe('podium status', () => {
     expect(r.stdout).toContain('33 paragraphs: 6 open, 27 agreed; 9 brackets, 34 positions, 4 notes')
   })
 
+  it('lists paragraph numbers as the room says them: 12, 12(b), 12(c)', () => {
+    const r = podium(['status', '-'], '12. Decides [x]:\n\n(a) agreed;\n\n(b) [open];\n\n(c) [also open]')
+    expect(r.code).toBe(0)
+    const labels = r.stdout.split('\n').filter((l) => /open {4}\d/.test(l)).map((l) => l.split(/\s+/)[0])
+    expect(labels).toEqual(['12', '12(b)', '12(c)'])
+  })
+
   it('exits 2 for an unknown command or a missing file', () => {
     expect(podium(['nonsense']).code).toBe(2)
     const r = podium(['status', '/nonexistent/file.txt'])

@@ -91,6 +91,25 @@ describe.skipIf(missing.length > 0)('real Word drafts', () => {
     for (const [label, words] of rendered) expect(starts.some((t) => t.startsWith(`${label} ${words}`)), `${label} ${words}`).toBe(true)
   })
 
+  it('SBSTA: the draft\'s own cross-references ("paragraph 87 above") name the paragraphs that say so, and sub-items take their letter', async () => {
+    // Label, first words of the paragraph referred to, from the references in the draft's own text (14 of them).
+    const referred: [string, string][] = [['13.', 'Decides that each participating Party shall provide cross-referencing'], ['14.', 'Decides that each participating Party shall provide the following'],
+      ['19.', 'Notes that pursuant to decision 2/CMA.3'], ['20.', 'Also notes that the participating Party arrangements'], ['24.', 'Decides that each participating Parties'],
+      ['28.', 'Encourages each participating Party to include'], ['32.', 'Decides that any changes'], ['46.', 'Recalls decision 2/CMA.3, annex, paragraph 2'],
+      ['51.', 'Decides that the first transfer'], ['66.', 'Adopts the tables'], ['87.', 'Decides that ITMOs identified as inconsistent'],
+      ['96.', 'Also recalls that the technical analysis'], ['134.', 'Resolves to continue consideration'], ['160.', 'Invites Parties and observers']]
+    const p = await read(FILES.sbsta)
+    const starts: string[] = []
+    // Brackets are nodes: their [ ] are not in the text content, as in the rendered PDF read above.
+    p.doc.forEach((b) => starts.push(b.textContent.replace(/[[\]]/g, '').replace(/\s+/g, ' ')))
+    for (const [label, words] of referred) expect(starts.some((t) => t.startsWith(`${label} ${words}`)), `${label} ${words}`).toBe(true)
+    // "(c)" after "(b)" is the letter c, not the roman hundred under (b).
+    const refs = analyse(p.doc).paragraphs.map((x) => x.ref)
+    expect(refs).toContain('6(c)')
+    expect(refs).not.toContain('6(b)(c)')
+    expect(refs).toContain('14(l)')
+  })
+
   it('SBSTA: brackets over several paragraphs are one bracket, and the paragraphs inside are open', async () => {
     const p = await read(FILES.sbsta)
     const a = analyse(p.doc)
