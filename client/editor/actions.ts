@@ -70,9 +70,9 @@ export interface EditorAction {
   run(view: EditorView, ctx: ActionContext): boolean
 }
 
-function simple(id: string, short: string, label: string, keys: string[], group: EditorAction['group'], cmd: Command): EditorAction {
+function simple(id: string, short: string, label: string, keys: string[], group: EditorAction['group'], cmd: Command, why?: EditorAction['why']): EditorAction {
   return {
-    id, short, label, keys, group,
+    id, short, label, keys, group, why,
     enabled: (state) => cmd(state),
     run: (view) => cmd(view.state, view.dispatch, view)
   }
@@ -90,9 +90,17 @@ function withDelegation(id: string, short: string, label: string, keys: string[]
   }
 }
 
+// Why a label cannot go here: the cursor is not in an unlabelled paragraph.
+function whyNoLabel(state: EditorState): string {
+  const { $from } = state.selection
+  const block = $from.depth >= 1 ? $from.node(1) : null
+  if (!block || block.type.name !== 'paragraph') return 'Labels go at the start of a paragraph: put the cursor in one (not a heading)'
+  return 'This paragraph already has a label'
+}
+
 /** Every editor action, in toolbar order. */
 export const ACTIONS: readonly EditorAction[] = [
-  simple('bracket', '[ ]', 'Bracket the selection', ['Alt-b', 'Mod-['], 'structure', bracketSelection),
+  simple('bracket', '[ ]', 'Bracket the selection', ['Alt-b', 'Mod-['], 'structure', bracketSelection, () => 'Brackets go in one paragraph\'s text (not in a heading, not across paragraphs)'),
   {
     id: 'unbracket', short: 'Lift [ ]', label: 'Remove the bracket at the cursor, keep its words', keys: ['Alt-u', 'Mod-]'], group: 'structure',
     // The pen lifts any bracket with its positions; a delegation, only its own carrying no other's positions.
@@ -100,11 +108,12 @@ export const ACTIONS: readonly EditorAction[] = [
     why: whyNotLift,
     run: (view, ctx) => whyNotLift(view.state, ctx) === null && removeBracket(view.state, view.dispatch, view)
   },
-  simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion),
-  simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel()),
+  simple('delete', 'Delete?', 'Propose the selection for deletion (or take it back)', ['Alt-d'], 'structure', toggleDeletion, () => 'A deletion is proposed on text: put the cursor in a paragraph or select words'),
+  simple('label', 'PP/OP', 'Insert the next free paragraph label (same series as above)', ['Alt-l'], 'structure', insertNextLabel(), whyNoLabel),
   {
     id: 'label-op', short: 'OP…', label: 'Insert the next free operative paragraph label (OP)', keys: ['Alt-o'], group: 'structure',
     enabled: (state) => insertNextLabel('OP')(state),
+    why: whyNoLabel,
     run(view, ctx) {
       if (!insertNextLabel('OP')(view.state)) return false
       // An OP label among the preambular paragraphs is rarely meant: ask first.
@@ -150,12 +159,13 @@ export const ACTIONS: readonly EditorAction[] = [
   {
     id: 'adref', short: 'Ad ref', label: 'Mark the paragraph agreed ad ref, locking it for delegations (again: reopen it)', keys: ['Alt-a'], group: 'structure',
     enabled: (state, ctx) => ctx.holdsPen() && toggleAgreedAdRef(state),
+    why: (_state, ctx) => (ctx.holdsPen() ? 'Put the cursor in a paragraph (headings are not agreed)' : 'Only the secretariat and the chair mark a paragraph agreed ad ref'),
     run: (view, ctx) => ctx.holdsPen() && toggleAgreedAdRef(view.state, view.dispatch, view)
   },
-  simple('strong', 'B', 'Strong', ['Mod-b'], 'format', toggleStrong),
-  simple('emphasis', 'I', 'Emphasis', ['Mod-i'], 'format', toggleEmphasis),
-  simple('undo', '↶', 'Undo your last change', ['Mod-z'], 'history', undoCommand),
-  simple('redo', '↷', 'Redo', ['Mod-y', 'Mod-Shift-z'], 'history', redoCommand)
+  simple('strong', 'B', 'Strong', ['Mod-b'], 'format', toggleStrong, () => 'Formatting applies to text: put the cursor in a paragraph or select words'),
+  simple('emphasis', 'I', 'Emphasis', ['Mod-i'], 'format', toggleEmphasis, () => 'Formatting applies to text: put the cursor in a paragraph or select words'),
+  simple('undo', '↶', 'Undo your last change', ['Mod-z'], 'history', undoCommand, () => 'Nothing of yours to undo (others\' changes are theirs)'),
+  simple('redo', '↷', 'Redo', ['Mod-y', 'Mod-Shift-z'], 'history', redoCommand, () => 'Nothing to redo')
 ]
 
 /** A key name as people read it: `Mod-Shift-z` → `Ctrl+Shift+Z` (⌘ on a Mac); `Alt--` → `Alt+-`. */
