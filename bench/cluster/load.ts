@@ -230,7 +230,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       const missingServed: number[] = []
       const texts: string[] = []
       for (const k of arm.alive()) {
-        const [b, s] = [await served(arm.direct(k, 'bench')), await served(arm.direct(k, 'screen'))]
+        const [b, s] = [await served(arm.direct(k, 'bench'), expectedBench), await served(arm.direct(k, 'screen'), expectedScreen)]
         missingServed.push((b ? missingIn(b, expectedBench) : expectedBench.length) + (s ? missingIn(s, expectedScreen) : expectedScreen.length))
         if (b) texts.push(textOf(b))
       }

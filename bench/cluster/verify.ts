@@ -5,7 +5,7 @@
 
 import * as Y from 'yjs'
 import { BenchClient, type Target } from '../sync/client.ts'
-import { sleep, until } from '../sync/stats.ts'
+import { until } from '../sync/stats.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 
 /** One edit to look for: its sender's Yjs client and the clock it ended at (exclusive). */
@@ -32,13 +32,16 @@ export function docOf(update: Uint8Array | null): Y.Doc | null {
 /** The text of a document, for comparing copies. */
 export const textOf = (doc: Y.Doc): string => doc.getXmlFragment(FRAGMENT_NAME).toString()
 
-/** What a fresh client of `target` is served, or null when it did not sync within `timeoutMs`. */
-export async function served(target: Target, timeoutMs = 15_000): Promise<Y.Doc | null> {
+/**
+ * What a fresh client of `target` is served, or null when it did not sync within `timeoutMs`. A
+ * server that holds a copy (not the document's authority) may still be catching up: the client
+ * keeps applying what it is sent until it has every edit of `expected` or `settleMs` has passed.
+ */
+export async function served(target: Target, expected: readonly Expected[], timeoutMs = 15_000, settleMs = 15_000): Promise<Y.Doc | null> {
   const client = new BenchClient(target, { apply: 'all' })
   try {
     if (!await until(() => client.synced, timeoutMs)) return null
-    // Updates sent right after the step 2 are applied too.
-    await sleep(200)
+    await until(() => missingIn(client.ydoc!, expected) === 0, settleMs)
     const doc = newYDoc()
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(client.ydoc!))
     return doc
