@@ -7,7 +7,7 @@ import { confirmDialog } from '../ui/confirm.ts'
 import { ask } from '../ui/ask.ts'
 import { whoChip } from '../ui/identity.ts'
 import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
-import type { ImportSource } from '../session/types.ts'
+import { previewHeader, type ImportSource } from '../session/types.ts'
 import { saveBlob } from '../transfer/download.ts'
 import { DEFAULT_NEW_VISIBILITY, VISIBILITIES, VISIBILITY_WORDS, type Visibility } from '../../shared/visibility.ts'
 import { rosterEditor } from './roster-editor.ts'
@@ -103,7 +103,9 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
     docSelect && fillDocSelect()
   }
 
-  const docLink = (d: DocSummary) => h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null)
+  const docLink = (d: DocSummary) => h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null,
+    // The imported draft's header and version line ("Version 14/11/2024 13:00").
+    d.header ? h('div', { class: 'muted doc-header' }, d.header.split('\n').join(' · ')) : null)
   // Who may open it: the server closes the sockets of roles it no longer allows, at once.
   const visibilitySelect = (d: DocSummary) => {
     const select = h('select', { 'aria-label': `Who may open ${d.title || d.name}` },
@@ -199,7 +201,12 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
         title: `New document ${docName}`,
         confirmLabel: 'Import',
         consequence: `Importing creates the document ${docName} with this text.`,
-        onConfirm: (p) => api.createDoc(docName, title.value || p.title || undefined, p.text, p.doc, newVisibility.value as Visibility).then(() => undefined)
+        onConfirm: async (p) => {
+          await api.createDoc(docName, title.value || p.title || undefined, p.text, p.doc, newVisibility.value as Visibility)
+          // A Word draft's header and version line are kept with the document.
+          const header = previewHeader(p)
+          if (header) await api.setDocHeader(docName, header)
+        }
       })
       if (written) await created(docName)
       else flash('Import cancelled: nothing was created.')
