@@ -141,6 +141,22 @@ describe.each(KINDS)('storage contract on %s: documents and the log', (kind) => 
     expect(s.verify().ok).toBe(true)
   })
 
+  it('stores hostile text in attributions and titles as text (quotes, backslashes, SQL, NUL-free unicode)', async () => {
+    current = await backend(kind)
+    const s = current.open()
+    const w = writer()
+    const nasty = "O'Brien\\'); DROP TABLE audit; -- \\x00 ü 🎉 $$ $1"
+    expect(s.createDoc('d', nasty, w.next('a')[0], serverAttribution([w.source.clientID]))).toBe(true)
+    const a = { tokenId: nasty, role: 'delegation' as const, delegation: nasty, identity: `delegation:${nasty}`, clientIds: [w.source.clientID, 2 ** 31 + 5] }
+    const [u] = w.next('b')
+    const id = s.append('d', u, a)
+    expect(s.getDoc('d')!.title).toBe(nasty)
+    expect(s.audit('d')[0]).toMatchObject({ updateId: id, tokenId: nasty, delegation: nasty, clientIds: [w.source.clientID, 2 ** 31 + 5] })
+    expect(s.owners('d').get(2 ** 31 + 5)).toBe(`delegation:${nasty}`)
+    expect(s.load('d')!.updates.at(-1)).toEqual(u)
+    expect(s.verify().ok).toBe(true)
+  })
+
   it('keeps the audit and refusals append-only (the database refuses changes and deletions)', async () => {
     current = await backend(kind)
     const s = current.open()

@@ -17,7 +17,7 @@ export interface WireError {
 // Node's socket errors and PostgreSQL's classes 08 (connection exception) and 57P (operator
 // intervention: shutdown, cannot connect now), and pg's own messages for a lost or slow connection.
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'])
-const LOST = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i
+const LOST = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection terminated unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i
 
 /** True when `err` (from `pg`) means the database cannot be reached, rather than that the request was wrong. */
 export function isUnavailable (err: unknown): boolean {
