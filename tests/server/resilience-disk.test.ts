@@ -1,6 +1,6 @@
 // Issue 12, "disk full": a real full file system (a 5 MB tmpfs; CI runs as root). /healthz answers
-// 503 with the reason, the writer is told in words, updates sent meanwhile are held (not lost), and
-// writing resumes by itself once space returns.
+// 503 with the reason, everyone connected is told in words, updates sent meanwhile are held (not
+// lost), writing resumes by itself once space returns, and nothing acknowledged is lost.
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
@@ -39,7 +39,7 @@ function fill(file: string): void {
 }
 
 describe('disk full', () => {
-  it('is visible on /healthz and to the writer in words, holds edits, and resumes by itself when space returns', async () => {
+  it('is visible on /healthz and to everyone connected in words, holds edits, resumes by itself when space returns, loses nothing acknowledged', async () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=5m', 'tmpfs', mountPoint], { stdio: 'pipe' })
       mounted = true
@@ -53,7 +53,12 @@ describe('disk full', () => {
     await Promise.all([synced(writer), synced(reader)])
     const closes: { code: number; reason: string }[] = []
     writer.on('connection-close', (event: { code: number; reason: string } | null) => { if (event) closes.push({ code: event.code, reason: event.reason }) })
+    const readerCloses: { code: number; reason: string }[] = []
+    reader.on('connection-close', (event: { code: number; reason: string } | null) => { if (event) readerCloses.push({ code: event.code, reason: event.reason }) })
     expect((await fetch(server.url + '/healthz')).status).toBe(200)
+    // Acknowledged before the disk filled: the reader holds it, so it is stored.
+    addParagraph(writer.doc, 'acknowledged before the disk filled')
+    await waitFor(() => content(reader.doc).includes('acknowledged before the disk filled'), 'an edit before')
 
     const filler = join(mountPoint, 'filler')
     fill(filler)
@@ -61,14 +66,19 @@ describe('disk full', () => {
     addParagraph(writer.doc, 'before the disk filled ' + 'y'.repeat(600 * 1024))
     await waitFor(() => closes.length > 0, 'the writer told', 10_000)
     expect(closes[0]).toEqual({ code: CloseCode.tryAgainLater, reason: expect.stringMatching(/disk is full.*edits are kept/) })
+    // Everyone on the document is told, in the same words.
+    await waitFor(() => readerCloses.length > 0, 'the reader told')
+    expect(readerCloses[0]).toEqual(closes[0])
     const health = await fetch(server.url + '/healthz')
     expect(health.status).toBe(503)
-    expect((await health.json()).reason).toMatch(/^disk full: writing to .*podium\.db failed/)
+    expect(await health.json()).toMatchObject({ ok: false, reason: expect.stringMatching(/^disk full: writing to .*podium\.db failed/) })
     // Typed while full: held by the server, never applied or acknowledged.
     await synced(writer)
     addParagraph(writer.doc, 'typed while the disk was full')
     await new Promise((r) => setTimeout(r, 500))
     expect(content(reader.doc)).not.toContain('typed while the disk was full')
+    // Still full: still unhealthy (the probe has not found room).
+    expect((await fetch(server.url + '/healthz')).status).toBe(503)
 
     unlinkSync(filler)
     try { unlinkSync(filler + '.tail') } catch { /* none */ }
@@ -82,9 +92,10 @@ describe('disk full', () => {
     const storage = openSqliteStorage(dataDir)
     const ydoc = loadStoredYDoc(storage, DOC)!
     const stored = ydoc.getXmlFragment(FRAGMENT_NAME).toString()
+    expect(stored).toContain('acknowledged before the disk filled')
     expect(stored).toContain('typed while the disk was full')
-    expect(stored).toContain('before the disk filled')
+    expect(stored).toContain('before the disk filled ' + 'y'.repeat(100))
     ydoc.destroy()
     storage.close()
-  }, 30_000)
+  }, 60_000)
 })
