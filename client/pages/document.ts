@@ -2,6 +2,7 @@ import type { EditorView } from 'prosemirror-view'
 import { canEdit, speaksForAnyDelegation } from '../../shared/protocol.ts'
 import { Api } from '../session/api.ts'
 import { previewHeader, type Me } from '../session/types.ts'
+import { headerSummary } from '../ui/doc-header.ts'
 import { connect, refusalKey, type Connection } from '../sync/connection.ts'
 import { createEditor } from '../editor/create-editor.ts'
 import type { ActionContext } from '../editor/actions.ts'
@@ -153,7 +154,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
   const headerLine = h('span', { class: 'doc-header muted', title: 'The imported draft\'s header', hidden: true })
   title.after(headerLine)
   function showHeader(header: string) {
-    headerLine.textContent = header.split('\n').join(' · ')
+    headerLine.textContent = headerSummary(header)
+    headerLine.title = `The imported draft's header: ${header.split('\n').join(' · ')}`
     headerLine.hidden = false
   }
 

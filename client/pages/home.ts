@@ -8,6 +8,7 @@ import { ask } from '../ui/ask.ts'
 import { whoChip } from '../ui/identity.ts'
 import { fileSource, isWordFile, openImportDialog } from '../transfer/index.ts'
 import { previewHeader, type ImportSource } from '../session/types.ts'
+import { headerSummary } from '../ui/doc-header.ts'
 import { saveBlob } from '../transfer/download.ts'
 import { DEFAULT_NEW_VISIBILITY, VISIBILITIES, VISIBILITY_WORDS, type Visibility } from '../../shared/visibility.ts'
 import { rosterEditor } from './roster-editor.ts'
@@ -105,7 +106,7 @@ export async function showHome(root: HTMLElement, session: string): Promise<void
 
   const docLink = (d: DocSummary) => h('th', { scope: 'row' }, h('a', { href: `/d/${encodeURIComponent(d.name)}` }, d.title || d.name), d.title && d.title !== d.name ? h('span', { class: 'muted' }, ` ${d.name}`) : null,
     // The imported draft's header and version line ("Version 14/11/2024 13:00").
-    d.header ? h('div', { class: 'muted doc-header' }, d.header.split('\n').join(' · ')) : null)
+    d.header ? h('div', { class: 'muted doc-header', title: d.header.split('\n').join(' · ') }, headerSummary(d.header)) : null)
   // Who may open it: the server closes the sockets of roles it no longer allows, at once.
   const visibilitySelect = (d: DocSummary) => {
     const select = h('select', { 'aria-label': `Who may open ${d.title || d.name}` },
