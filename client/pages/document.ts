@@ -16,7 +16,7 @@ import { openHelp } from '../ui/help.ts'
 import { createOutline } from '../ui/outline.ts'
 import { createMatrix } from '../ui/matrix.ts'
 import { createPresence } from '../ui/presence.ts'
-import { followSecretariat } from '../ui/podium-follow.ts'
+import { followSecretariat, shareViewport } from '../ui/podium-follow.ts'
 import { createNotice } from '../ui/notice.ts'
 import { showStranded } from '../ui/stranded.ts'
 import { createHistoryPanel, createStage } from '../history/index.ts'
@@ -214,6 +214,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     if (e.key === 'F1') { e.preventDefault(); openHelp() }
   })
   if (podium) followSecretariat(() => view, connection.provider.awareness)
+  // The podium screen shows what the pen's screen shows: the secretariat and the chair say it in presence.
+  else if (me.role === 'secretariat' || me.role === 'chair') shareViewport(() => view, connection.provider.awareness)
 
   void connection.ready.then((from) => {
     ready = true

@@ -202,6 +202,37 @@ describe.skipIf(missing !== null)('browser editor', () => {
     expect(await obs.locator('.pm-cursor-label', { hasText: 'SECRETARIAT' }).count()).toBe(1)
   }))
 
+  it('the podium screen follows the secretariat\'s scrolling, not only its cursor', scenario('podium-scroll', async (open) => {
+    const obs = await open(h.links.observer, false)
+    const sec = await open(h.links.secretariat)
+    // The first paragraph shown below the sticky header and toolbar, by its first words.
+    const topBlock = (p: Page) => p.evaluate(() => {
+      let top = 0
+      for (const el of document.querySelectorAll('.topbar, .toolbar')) top = Math.max(top, el.getBoundingClientRect().bottom)
+      const block = [...document.querySelectorAll('.podium-text > *')].find((el) => el.getBoundingClientRect().bottom > top + 1)
+      return (block?.textContent ?? '').slice(0, 4)
+    })
+    const scrollTo = (p: Page, start: string) => p.evaluate((start) => {
+      let top = 0
+      for (const el of document.querySelectorAll('.topbar, .toolbar')) top = Math.max(top, el.getBoundingClientRect().bottom)
+      const block = [...document.querySelectorAll('.podium-text > *')].find((el) => (el.textContent ?? '').startsWith(start))!
+      window.scrollTo({ top: window.scrollY + block.getBoundingClientRect().top - top + 2, behavior: 'instant' })
+    }, start)
+    await obs.locator('.podium-text p').first().waitFor()
+    expect(await topBlock(obs)).not.toBe('PP9.')
+    // The secretariat scrolls (its cursor stays where it was): the projector shows the same paragraph at the top.
+    await scrollTo(sec, 'PP9.')
+    expect(await topBlock(sec)).toBe('PP9.')
+    await expect.poll(() => topBlock(obs), { timeout: 10_000 }).toBe('PP9.')
+    await scrollTo(sec, 'PP3.')
+    await expect.poll(() => topBlock(obs), { timeout: 10_000 }).toBe('PP3.')
+    // A delegation scrolling steers nothing.
+    const ind = await open(h.links.IND)
+    await scrollTo(ind, 'PP9.')
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(await topBlock(obs)).toBe('PP3.')
+  }))
+
   it('the meeting home lists documents; the secretariat issues and revokes a sign-in link that works', scenario('home', async (open) => {
     const sec = await open(h.links.secretariat)
     await sec.goto(h.server.url + '/')
