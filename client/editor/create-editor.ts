@@ -2,7 +2,7 @@ import { EditorState, Plugin } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { baseKeymap } from 'prosemirror-commands'
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
+import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { schema } from '../../shared/schema.ts'
@@ -29,7 +29,10 @@ export interface EditorOptions {
   /** Whether the document is loaded yet (editing before would duplicate content). */
   ready: () => boolean
   actions: ActionContext
-  /** Called after every state change (toolbar, panels). */
+  /**
+   * Called after a state change (toolbar, panels): at once after this tab's own changes, and for
+   * changes from other people once per animation frame, however many arrived in it.
+   */
   onUpdate: (view: EditorView) => void
   /** Which remote people get a visible cursor (default: everyone but observers). */
   showCursor?: (user: { role?: string } | undefined) => boolean
@@ -82,6 +85,17 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     bracketHighlightPlugin()
   ]
   const state = EditorState.create({ schema, plugins })
+  // Remote updates arrive many a frame with thirty delegations typing: the toolbar and panels follow
+  // them once per frame, not once per update.
+  let frame: number | null = null
+  const updated = (view: EditorView, remote: boolean) => {
+    if (!remote) {
+      if (frame !== null) { cancelAnimationFrame(frame); frame = null }
+      opts.onUpdate(view)
+    } else if (frame === null) {
+      frame = requestAnimationFrame(() => { frame = null; if (!view.isDestroyed) opts.onUpdate(view) })
+    }
+  }
   return new EditorView(mount, {
     state,
     editable,
@@ -104,7 +118,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     // `this`, not a captured variable: y-prosemirror dispatches while the view is being constructed.
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr))
-      opts.onUpdate(this)
+      updated(this, (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true)
     }
   })
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
+import { batchRemoteStores } from './batched-store.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 import * as decoding from 'lib0/decoding'
 import { CloseCode, MessageType, Paths } from '../../shared/protocol.ts'
@@ -87,6 +88,8 @@ export function connect(opts: ConnectOptions): Connection {
     shouldReconnect: (event: CloseEvent) => event.code !== CloseCode.messageTooBig && !(event.code >= 4400 && event.code < 4500)
   })
   provider.awareness.setLocalStateField('user', opts.identity)
+  // Updates from the server are written to IndexedDB together, the tab's own edits at once.
+  const stopBatching = batchRemoteStores(persistence, ydoc, provider)
 
   // Edits made while not live wait to be sent as one message when the link returns.
   let unsentBytes = 0
@@ -174,6 +177,7 @@ export function connect(opts: ConnectOptions): Connection {
     destroy() {
       window.removeEventListener('offline', onOffline)
       window.removeEventListener('online', onOnline)
+      stopBatching()
       provider.destroy()
       void persistence.destroy()
       ydoc.destroy()
