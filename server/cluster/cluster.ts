@@ -8,7 +8,7 @@ import type { Storage } from '../storage/types.ts'
 import type { Room } from '../sync/room.ts'
 import { Bus } from './bus.ts'
 import { DocLink } from './doc-link.ts'
-import { TICK_MS } from './timing.ts'
+import { LEASE_TTL_MS, TICK_MS } from './timing.ts'
 import type { WireMessage } from './wire.ts'
 
 /** Options of the cluster runtime. */
@@ -59,8 +59,12 @@ export class Cluster {
     }
     await this.bus.subscribe(`srv:${this.serverId}`)
     await this.bus.subscribe('revoke')
+    let last = performance.now()
     this.timer = setInterval(() => {
       const now = performance.now()
+      // A loop held up this long cannot renew its leases in time: say so, it explains a takeover.
+      if (now - last > LEASE_TTL_MS / 2) this.options.log.warn({ lateMs: Math.round(now - last - TICK_MS) }, 'cluster clock ran late: the event loop was blocked')
+      last = now
       for (const link of this.links.values()) link.tick(now)
     }, TICK_MS)
     this.timer.unref()

@@ -45,7 +45,8 @@ export class DocLink implements ClusterLink {
   // The newest holder heard on the document's channel (fence, server) and when.
   private heardFence = 0
   private heardAt = 0
-  private lastLeaseCheck = 0
+  // When to read the lease again while the holder is silent (ms since the epoch): when it lapses.
+  private nextLeaseCheck = 0
   private readonly pending = new Map<number, Pending>()
   private readonly remote = new Map<string, RemotePeer>()
   private closed = false
@@ -153,7 +154,7 @@ export class DocLink implements ClusterLink {
       this.remote.set(key, peer)
       if (this.remote.size > 10_000) this.remote.delete(this.remote.keys().next().value!)
     }
-    this.room.applyClient(peer, m.update, { server: m.server, seq: m.seq })
+    this.room.applyClient(peer, m.update, { server: m.server, seq: m.seq }, m.earlierPending)
   }
 
   private onForwardLocal(m: ForwardLocal): void {
@@ -217,7 +218,7 @@ export class DocLink implements ClusterLink {
     if (this.closed) return
     if (this.holding) {
       if (now - this.lastRenew >= RENEW_MS) this.renew(now)
-    } else if (now - this.heardAt >= HOLDER_SILENCE_MS && now - this.lastLeaseCheck >= RENEW_MS / 2) {
+    } else if (now - this.heardAt >= HOLDER_SILENCE_MS && Date.now() >= this.nextLeaseCheck) {
       this.checkLease(now)
     }
     for (const p of this.pending.values()) if (now - p.sentAt >= RESEND_MS) this.send(p)
@@ -245,12 +246,13 @@ export class DocLink implements ClusterLink {
   }
 
   private checkLease(now: number): void {
-    this.lastLeaseCheck = now
     let lease: Lease | null
     try {
       const current = this.deps.storage.leaseOf(this.name)
       if (current && current.expiresAt > Date.now()) {
+        // Held (maybe by a server that died): look again the moment it lapses, unless the holder speaks first.
         this.heardFence = Math.max(this.heardFence, current.fence)
+        this.nextLeaseCheck = Math.min(current.expiresAt, Date.now() + RENEW_MS)
         return
       }
       lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
@@ -296,13 +298,15 @@ export class DocLink implements ClusterLink {
   private send(p: Pending): void {
     p.sentAt = performance.now()
     const ticket = { server: this.deps.serverId, seq: p.seq }
+    // Kept in order of arrival: anything before this one is older and not yet acknowledged.
+    const earlierPending = this.pending.keys().next().value !== p.seq
     if (this.holding) {
-      if (p.peer) this.room.applyClient(p.peer, p.update, ticket)
+      if (p.peer) this.room.applyClient(p.peer, p.update, ticket, earlierPending)
       else this.room.applyLocalNow(p.update, p.by!, ticket)
       return
     }
     const message: WireMessage = p.peer
-      ? { type: 'forward', server: this.deps.serverId, seq: p.seq, connId: p.peer.id, tokenId: p.peer.principal.tokenId, update: p.update }
+      ? { type: 'forward', server: this.deps.serverId, seq: p.seq, connId: p.peer.id, tokenId: p.peer.principal.tokenId, earlierPending, update: p.update }
       : { type: 'local', server: this.deps.serverId, seq: p.seq, by: p.by!, update: p.update }
     void this.deps.publish(`in:${this.name}`, message).then((receivers) => {
       // Nobody holds the document (its holder died or let it go): look at the lease now, not at the next silence.

@@ -16,6 +16,11 @@ export interface Forward {
   connId: number
   /** The sender's token id: the holder re-reads the token (role, delegation, validity) from storage. */
   tokenId: string
+  /**
+   * The sending server still waits for older updates of this document: if this one refers to what
+   * the holder does not have yet, it arrived early (it is sent again), rather than incomplete (refused).
+   */
+  earlierPending: boolean
   update: Uint8Array
 }
 
@@ -96,7 +101,7 @@ export function encodeMessage(m: WireMessage): Uint8Array {
   switch (m.type) {
     case 'forward':
       encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq); encoding.writeVarUint(e, m.connId)
-      encoding.writeVarString(e, m.tokenId); encoding.writeVarUint8Array(e, m.update)
+      encoding.writeVarString(e, m.tokenId); encoding.writeUint8(e, m.earlierPending ? 1 : 0); encoding.writeVarUint8Array(e, m.update)
       break
     case 'local':
       encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq)
@@ -159,7 +164,7 @@ export function decodeMessage(bytes: Uint8Array): WireMessage | null {
     let m: WireMessage
     switch (type) {
       case 'forward':
-        m = { type, server: shortString(d), seq: decoding.readVarUint(d), connId: decoding.readVarUint(d), tokenId: shortString(d), update: decoding.readVarUint8Array(d) }
+        m = { type, server: shortString(d), seq: decoding.readVarUint(d), connId: decoding.readVarUint(d), tokenId: shortString(d), earlierPending: decoding.readUint8(d) === 1, update: decoding.readVarUint8Array(d) }
         break
       case 'local':
         m = { type, server: shortString(d), seq: decoding.readVarUint(d), by: onBehalfOf(decoding.readVarString(d)), update: decoding.readVarUint8Array(d) }

@@ -421,19 +421,21 @@ export class Room {
   /**
    * Admits, judges and applies a client's update (the embedded server, or the cluster's holder for a
    * peer of any server: `ticket` names it, settled once stored or refused). A refusal is recorded and
-   * told to the peer, never thrown.
+   * told to the peer, never thrown. With `earlierPending` (the sender's server still waits for older
+   * updates of this document), an update that refers to what the server does not have yet is left
+   * unsettled instead of refused: its server sends it again after the older ones.
    */
-  applyClient(peer: Peer, update: Uint8Array, ticket?: Ticket): void {
+  applyClient(peer: Peer, update: Uint8Array, ticket?: Ticket, earlierPending = false): void {
     this.receivedAt = performance.now()
     if (!this.ensureLoaded()) return
     const queued = this.queue.length
-    this.admitAndApply(peer, update, ticket)
-    if (ticket) this.deps.log.debug({ doc: this.name, ticket, queued: this.queue.length - queued, pendingStructs: this.ydoc.store.pendingStructs !== null }, 'DBG applied')
+    const later = this.admitAndApply(peer, update, ticket, earlierPending) === 'later'
+    if (later) return
     // Refused, or nothing new: done with it (nothing of it is queued).
     if (ticket && this.queue.length === queued) this.settleAfterQueue(ticket)
   }
 
-  private admitAndApply(peer: Peer, update: Uint8Array, ticket: Ticket | undefined): void {
+  private admitAndApply(peer: Peer, update: Uint8Array, ticket: Ticket | undefined, earlierPending: boolean): 'later' | undefined {
     let admission
     try {
       admission = admitUpdate(update, this.ydoc)
@@ -443,6 +445,8 @@ export class Room {
       peer.close(CloseCode.protocolError, 'undecodable update')
       return
     }
+    // Arrived before an older update it builds on (forwarded in a cluster): not yet, rather than nothing new.
+    if (admission.refusal?.rule === 'incomplete-update' && earlierPending) return 'later'
     if (!admission.changes) return
     if (!canEdit(peer.principal.role)) {
       this.record(peer, { rule: 'read-only', reason: 'Observers cannot change the document' }, update.byteLength)
@@ -462,7 +466,10 @@ export class Room {
       peer.close(CloseCode.policyViolation, `client id ${forged} belongs to someone else`)
       return
     }
-    if (admission.refusal) return this.refuse(peer, admission.refusal, update.byteLength)
+    if (admission.refusal) {
+      this.refuse(peer, admission.refusal, update.byteLength)
+      return
+    }
     const origin: ConnectionOrigin = { kind: 'connection', connId: peer.id }
     const judging = { sender: { role: peer.principal.role, delegation: peer.principal.delegation, identity: peer.identity }, verdict: null as Violation | null, provenance: [] as Provenance[], peer, ticket }
     this.judging = judging

@@ -9,16 +9,16 @@ import type { RunningServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 import { addParagraph, content, DOC, synced, waitFor } from '../server/helpers.ts'
-import { provider, sharedStorage, startBalancer, startServers, type Balancer } from './helpers.ts'
+import { provider, sharedStorage, startBalancer, startServers, type Balancer, type SharedStorage } from './helpers.ts'
 
 describe('three servers behind HAProxy', () => {
   let servers: RunningServer[] = []
   let balancer: Balancer
-  let shared: ReturnType<typeof sharedStorage>
+  let shared: SharedStorage
   const providers: WebsocketProvider[] = []
 
   beforeAll(async () => {
-    shared = sharedStorage()
+    shared = await sharedStorage()
     servers = await startServers(3, shared.options)
     balancer = await startBalancer(servers.map((s) => s.port))
   }, 30_000)
@@ -27,7 +27,7 @@ describe('three servers behind HAProxy', () => {
     for (const p of providers) p.destroy()
     await balancer?.stop()
     for (const s of servers) await s.close()
-    shared?.cleanup()
+    await shared?.cleanup()
   })
 
   it('converges: clients on each server and through the balancer, plus a stock y-websocket client', async () => {

@@ -3,7 +3,7 @@
 // Redis or HAProxy fails the test, never skips it.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { createServer, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,8 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/index.ts'
 import { newYDoc } from '../../shared/ydoc.ts'
+import { openStorage, type OpenedStorage } from '../../server/storage/open.ts'
+import { withPostgresSchema } from '../helpers/postgres.ts'
 
 /** The machine's Redis (PODIUM_TEST_REDIS_URL to override). */
 export const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -54,10 +56,36 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }
 
-/** A shared meeting: a fresh temporary data directory, removed by cleanup(). */
-export function sharedStorage(): { options: Partial<ServerOptions>; dir: string; cleanup(): void } {
+/** A shared meeting in the machine's PostgreSQL: a schema of its own, dropped by cleanup(). */
+export interface SharedStorage {
+  /** startServer options naming the meeting (`postgres`, and a scratch `dataDir` for nothing stored). */
+  options: Partial<ServerOptions>
+  /** The PostgreSQL URL with `?schema=`. */
+  url: string
+  /** Opens the meeting's storage in this process (tokens, checks against the log); closed by cleanup(). */
+  open(): OpenedStorage
+  cleanup(): Promise<void>
+}
+
+/** A fresh shared meeting in PostgreSQL (fails, never skips, when PostgreSQL is not running). */
+export async function sharedStorage(): Promise<SharedStorage> {
+  const schema = await withPostgresSchema()
   const dir = mkdtempSync(join(tmpdir(), 'podium-cluster-'))
-  return { options: { dataDir: dir }, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  const opened: OpenedStorage[] = []
+  return {
+    options: { postgres: schema.url, dataDir: dir } as Partial<ServerOptions>,
+    url: schema.url,
+    open: () => {
+      const s = openStorage({ postgres: schema.url })
+      opened.push(s)
+      return s
+    },
+    cleanup: async () => {
+      for (const s of opened.splice(0)) s.close()
+      rmSync(dir, { recursive: true, force: true })
+      await schema.cleanup()
+    }
+  }
 }
 
 /** Starts `n` quiet servers in this process on the shared storage, one after the other (the first seeds the demo). */
@@ -121,4 +149,74 @@ export function provider(port: number, doc: string, token: string, ydoc: Y.Doc =
     disableBc: true,
     maxBackoffTime: 200
   })
+}
+
+/** A server in a child process. */
+export interface ChildServer {
+  port: number
+  serverId: string
+  /** SIGKILL: no shutdown, no lease released, sockets cut. */
+  kill(): void
+  /** SIGTERM and wait for the exit (SIGKILL after 5 s). */
+  stop(): Promise<void>
+}
+
+/** Starts a server in its own process on the shared storage and this test's Redis; resolves once it listens. */
+export async function startChild(shared: Partial<ServerOptions>, serverId: string, extra: Partial<ServerOptions> = {}): Promise<ChildServer> {
+  const options = { port: 0, synchronous: 'normal', redis: REDIS_URL, serverId, ...shared, ...extra }
+  const child = spawn(process.execPath, [join(ROOT, 'bin/run-ts.js'), join(ROOT, 'tests/cluster/child.ts')], {
+    env: { ...process.env, PODIUM_TEST_CHILD: JSON.stringify(options) },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  child.stderr!.on('data', (d) => { stderr += String(d) })
+  // PODIUM_TEST_LOG_DIR: each child's log (PODIUM_TEST_LOG level) in <dir>/<server id>.log, to read a failure.
+  if (process.env.PODIUM_TEST_LOG_DIR) child.stdout!.pipe(createWriteStream(join(process.env.PODIUM_TEST_LOG_DIR, `${serverId}.log`)))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`server ${serverId} did not start in 30 s: ${stderr}`)), 30_000)
+    child.stdout!.on('data', (d) => {
+      out += String(d)
+      const m = /\{"port":(\d+)\}/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server ${serverId} exited (${code}) before listening: ${stderr}`))
+    })
+  })
+  return {
+    port,
+    serverId,
+    kill: () => { child.kill('SIGKILL') },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      child.kill('SIGTERM')
+      await Promise.race([exited, sleep(5000)])
+      child.kill('SIGKILL')
+      await exited
+    }
+  }
+}
+
+/** Every paragraph text of a podium document (Y.Doc), in order. */
+export function paragraphTexts(ydoc: Y.Doc): string[] {
+  const out: string[] = []
+  for (const node of ydoc.getXmlFragment('prosemirror').toArray()) {
+    if (node instanceof Y.XmlElement) out.push(node.toArray().map((c) => (c instanceof Y.XmlText ? c.toString() : '')).join(''))
+  }
+  return out
+}
+
+/** The stored document: everything in the log, as a Y.Doc. */
+export function storedDoc(storage: { load(name: string): { updates: Uint8Array[] } | null }, name: string): Y.Doc {
+  const loaded = storage.load(name)
+  if (!loaded) throw new Error(`no document ${name} in storage`)
+  const doc = newYDoc()
+  for (const u of loaded.updates) Y.applyUpdate(doc, u)
+  return doc
 }
