@@ -1,7 +1,8 @@
 import type { SnapshotInfo } from '../session/types.ts'
 import { meetingTime } from '../session/meeting-time.ts'
+import { formatMeetingTime, isTimeZone, MONTH_NAMES } from '../../shared/time.ts'
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const MONTHS = MONTH_NAMES
 
 /** A time in the meeting's zone, written with it ("4 Oct 2022, 18:00 (Asia/Almaty)"); the ISO text when it cannot be read. */
 export function when(iso: string): string {
@@ -27,17 +28,10 @@ export function shortDate(s: SnapshotInfo): string {
 }
 
 /**
- * The label the server would give a snapshot taken now ("Podium version as of 17:42, 4 October 2022"),
+ * The label the server would give a snapshot taken now ("Podium version as of 4 October 2022, 17:42 (Asia/Almaty)"),
  * in the meeting's time zone; offered as the default in the Take snapshot dialog.
  */
 export function defaultSnapshotLabel(timeZone: string, now = new Date()): string {
-  let parts: Record<string, string>
-  try {
-    parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', day: 'numeric', month: 'numeric', year: 'numeric' })
-      .formatToParts(now).map((p) => [p.type, p.value]))
-  } catch {
-    // An unknown time zone: the browser's own.
-    return defaultSnapshotLabel(Intl.DateTimeFormat().resolvedOptions().timeZone, now)
-  }
-  return `Podium version as of ${parts.hour}:${parts.minute}, ${Number(parts.day)} ${MONTHS[Number(parts.month) - 1]} ${parts.year}`
+  // An unknown time zone: the browser's own.
+  return `Podium version as of ${formatMeetingTime(now, isTimeZone(timeZone) ? timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone)}`
 }

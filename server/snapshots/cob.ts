@@ -1,7 +1,9 @@
 // Close of business in the meeting's time zone: when it falls, and what the day's snapshot is called.
 // Pure functions over instants (ms since epoch) and IANA time zones, using the runtime's tz database.
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+import { formatMeetingTime, MONTH_NAMES } from '../../shared/time.ts'
+
+const MONTHS = MONTH_NAMES
 
 /** The wall-clock date and time of `instant` in `timeZone`. Throws a RangeError for an unknown zone. */
 export function wallClock(instant: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
@@ -51,10 +53,9 @@ export function nextCob(now: number, cobTime: string, timeZone: string): { date:
   return { date: tomorrow, at: cobInstant(tomorrow, cobTime, timeZone) }
 }
 
-/** The label of a snapshot taken by hand at `instant`, in the meeting's zone: "Podium version as of 17:42, 4 October 2022". */
+/** The label of a snapshot taken by hand at `instant`, in the meeting's zone and naming it: "Podium version as of 4 October 2022, 17:42 (Asia/Almaty)". */
 export function asOfLabel(instant: number, timeZone: string): string {
-  const w = wallClock(instant, timeZone)
-  return `Podium version as of ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}, ${w.day} ${MONTHS[w.month - 1]} ${w.year}`
+  return `Podium version as of ${formatMeetingTime(instant, timeZone)}`
 }
 
 /** The label of a COB snapshot, as secretariats write it: "Podium version as of COB, 4 October 2022". */

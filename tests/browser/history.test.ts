@@ -27,7 +27,7 @@ describe.skipIf(missing !== null)('history in the browser', () => {
     await historyTab(sec)
     await sec.getByRole('button', { name: 'Take snapshot…' }).click()
     const label = sec.getByRole('dialog').getByLabel('Label')
-    expect(await label.inputValue()).toMatch(/^Podium version as of \d\d:\d\d, \d+ \w+ \d{4}$/)
+    expect(await label.inputValue()).toMatch(/^Podium version as of \d+ \w+ \d{4}, \d\d:\d\d \(Asia\/Almaty\)$/)
     await label.fill('Before the IND proposal')
     await label.press('Enter')
     const item = sec.locator('li.snapshot', { hasText: 'Before the IND proposal' })

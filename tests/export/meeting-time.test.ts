@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fileStamp, formatMeetingClock, formatMeetingDate, formatMeetingTime, isTimeZone } from '../../shared/time.ts'
 import { asOfLine, exportFilename, footerLine } from '../../server/export/meta.ts'
 import { validateMeeting } from '../../server/config.ts'
+import { asOfLabel, cobLabel } from '../../server/snapshots/cob.ts'
 
 // Almaty was UTC+6 in 2022; Zurich is UTC+2 in summer time and UTC+1 in winter.
 const NOON_UTC = '2022-10-04T12:00:00Z'
@@ -18,6 +19,11 @@ describe('one meeting time zone everywhere', () => {
     expect(formatMeetingTime(null, 'UTC')).toBe('—')
     expect(formatMeetingTime('not a time', 'UTC')).toBe('not a time')
     expect(() => fileStamp('not a time', 'UTC')).toThrow(RangeError)
+  })
+
+  it('snapshot labels name the zone of their time', () => {
+    expect(asOfLabel(Date.parse('2022-10-04T11:42:00Z'), 'Asia/Almaty')).toBe('Podium version as of 4 October 2022, 17:42 (Asia/Almaty)')
+    expect(cobLabel('2022-10-04')).toBe('Podium version as of COB, 4 October 2022')
   })
 
   it('knows IANA zones and refuses others, in the config too', () => {
