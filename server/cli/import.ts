@@ -52,6 +52,8 @@ export async function importCommand(args: string[]): Promise<number> {
     const r = withExistingStorage(storageSpecOf(stringFlag(parsed, 'data'), stringFlag(parsed, 'postgres')), (storage) => {
       // The document as read (for a DOCX built from the Word model, so Word's own "*" stay text).
       const doc = preview.doc
+      // An archived document is read only for everyone, the command line included.
+      if (storage.getDoc(name)?.archivedAt) throw new CliError(`"${name}" is archived and read only: unarchive it from the meeting home first`)
       const replaced = replaceDoc({ storage, live: { get: () => undefined } }, name, doc, `Before replacing the text with ${file === '-' ? 'an import' : basename(file)}`, CLI_ACTOR)
       if (replaced.ok && header !== null) storage.setDocMeta(name, { header })
       return replaced
