@@ -81,7 +81,7 @@ describe('the REST API', () => {
     expect((await api(server, observer, 'GET', '/docs/missing/text')).status).toBe(404)
 
     const renamed = await api(server, sec, 'PATCH', '/docs/draft-2', { title: 'Renamed' })
-    expect(await renamed.json()).toEqual({ name: 'draft-2', title: 'Renamed', visibility: 'public', archivedAt: null })
+    expect(await renamed.json()).toEqual({ name: 'draft-2', title: 'Renamed', visibility: 'public', archivedAt: null, header: null })
     expect((await api(server, sec, 'PATCH', '/docs/draft-2', { title: '' })).status).toBe(400)
     expect((await api(server, sec, 'PATCH', '/docs/missing', { title: 'x' })).status).toBe(404)
     const names = (await (await api(server, observer, 'GET', '/docs')).json()).map((d: { name: string; title: string }) => `${d.name}:${d.title}`)
