@@ -162,10 +162,10 @@ export interface ChildServer {
 }
 
 /** Starts a server in its own process on the shared storage and this test's Redis; resolves once it listens. */
-export async function startChild(shared: Partial<ServerOptions>, serverId: string, extra: Partial<ServerOptions> = {}): Promise<ChildServer> {
+export async function startChild(shared: Partial<ServerOptions>, serverId: string, extra: Partial<ServerOptions> = {}, env: Record<string, string> = {}): Promise<ChildServer> {
   const options = { port: 0, synchronous: 'normal', redis: REDIS_URL, serverId, ...shared, ...extra }
   const child = spawn(process.execPath, [join(ROOT, 'bin/run-ts.js'), join(ROOT, 'tests/cluster/child.ts')], {
-    env: { ...process.env, PODIUM_TEST_CHILD: JSON.stringify(options) },
+    env: { ...process.env, ...env, PODIUM_TEST_CHILD: JSON.stringify(options) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stderr = ''
