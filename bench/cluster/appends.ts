@@ -51,9 +51,8 @@ function updates(n: number): { update: Uint8Array; deletions: Uint8Array | null;
 const attribution = (clientIds: number[]): Attribution => ({ tokenId: null, role: 'delegation', delegation: 'IND', identity: 'delegation:IND', clientIds })
 
 // Appends `items` in calls of `batch` for at most `seconds`; returns the figures.
-function measure(name: string, storage: Storage & BatchAppend, items: ReturnType<typeof updates>, batch: number, seconds: number): AppendResult {
+function measure(name: string, storage: Storage & BatchAppend, items: ReturnType<typeof updates>, batch: number, seconds: number, doc = `appends-${batch}`): AppendResult {
   const seed = seedUpdate()
-  const doc = `appends-${batch}`
   storage.createDoc(doc, 'Appends', seed, serverAttribution(updateClients(seed)))
   const calls: number[] = []
   const t0 = performance.now()
@@ -95,4 +94,53 @@ export async function runAppends(seconds: number, batch: number): Promise<Append
     await dropSchema(schema)
   }
   return results
+}
+
+/** Several appenders at once, each on its own document (as the authoritative servers of several documents are). */
+export interface ParallelAppendResult {
+  streams: number
+  updatesPerSec: number
+  callMsP50: number
+  callMsP99: number
+}
+
+/**
+ * `streams` processes appending single updates at once to PostgreSQL, each to its own document, for
+ * `seconds`: what the database takes from a cluster as a whole. Children run this file with
+ * BENCH_APPEND_STREAM set.
+ */
+export async function runParallelAppends(streams: number, seconds: number): Promise<ParallelAppendResult> {
+  const { spawn } = await import('node:child_process')
+  const schema = `bench_cluster_${process.pid}_streams`
+  await createSchema(schema)
+  const url = `${POSTGRES_URL}?schema=${schema}`
+  // One process opens the storage first, so the migrations run once.
+  openPostgresStorage(url).close()
+  try {
+    const runTs = new URL('../../bin/run-ts.js', import.meta.url).pathname
+    const self = new URL(import.meta.url).pathname
+    const outputs = await Promise.all(Array.from({ length: streams }, (_, k) => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [runTs, self], { env: { ...process.env, BENCH_APPEND_STREAM: JSON.stringify({ url, doc: `stream-${k}`, seconds }) }, stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`append stream ${k} exited with ${code}`))))
+    })))
+    const results = outputs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as AppendResult)
+    const sorted = (f: (r: AppendResult) => number) => results.map(f).sort((a, b) => a - b)
+    return { streams, updatesPerSec: results.reduce((n, r) => n + r.updatesPerSec, 0), callMsP50: sorted((r) => r.callMs.p50)[Math.floor(streams / 2)], callMsP99: sorted((r) => r.callMs.p99).at(-1)! }
+  } finally {
+    await dropSchema(schema)
+  }
+}
+
+// A child of runParallelAppends: single appends to its own document, one JSON line out.
+if (process.env.BENCH_APPEND_STREAM) {
+  const { url, doc, seconds } = JSON.parse(process.env.BENCH_APPEND_STREAM) as { url: string; doc: string; seconds: number }
+  const storage = openPostgresStorage(url)
+  try {
+    const result = measure('postgresql', storage, updates(Math.ceil(seconds * 400)), 1, seconds, doc)
+    process.stdout.write(JSON.stringify(result) + '\n')
+  } finally {
+    storage.close()
+  }
 }

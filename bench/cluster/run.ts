@@ -8,7 +8,7 @@
 //   --failover-seconds 10 --kill-after 3 (0 leaves the failover phase out) --repeats 1
 //   env BENCH_DEBUG_ACKS=1 prints every edit no other client received (sender, clock, what storage holds).
 //   --appends: instead, appends per second of one document's storage, SQLite and PostgreSQL (appends.ts)
-//     --append-seconds 5 --append-batch 20
+//     --append-seconds 5 --append-batch 20 --append-streams 4 (processes appending at once, each to its own document)
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -20,7 +20,7 @@ import { fmt, summary } from '../sync/stats.ts'
 import { ARM_NAMES, startArm, unavailable, type ArmName } from './arms.ts'
 import { runLoad, type ArmResult, type LoadParams } from './load.ts'
 import { checkServices } from './services.ts'
-import { runAppends } from './appends.ts'
+import { runAppends, runParallelAppends } from './appends.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -37,7 +37,8 @@ const { values: args } = parseArgs({
     repeats: { type: 'string', default: process.env.BENCH_REPEATS ?? '1' },
     appends: { type: 'boolean', default: false },
     'append-seconds': { type: 'string', default: '5' },
-    'append-batch': { type: 'string', default: '20' }
+    'append-batch': { type: 'string', default: '20' },
+    'append-streams': { type: 'string', default: '4' }
   }
 })
 const num = (name: Exclude<keyof typeof args, 'appends'>, min: number, max: number): number => {
@@ -73,6 +74,8 @@ if (args.appends) {
   console.log('\nAppends to one document, one call after another (bench/cluster/appends.ts)')
   console.log('| storage | updates per call | updates/s | calls/s | call p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|')
   for (const r of results) console.log(`| ${r.storage} | ${r.batch} | ${r.updatesPerSec.toFixed(0)} | ${r.callsPerSec.toFixed(0)} | ${r.callMs.p50.toFixed(2)} | ${r.callMs.p99.toFixed(2)} | ${r.callMs.max.toFixed(1)} |`)
+  const par = await runParallelAppends(num('append-streams', 1, 64), num('append-seconds', 1, 60))
+  console.log(`\nPostgreSQL, ${par.streams} processes at once, each appending single updates to its own document: ${par.updatesPerSec.toFixed(0)} updates/s in all; call p50 ${par.callMsP50.toFixed(2)} ms (median stream), p99 ${par.callMsP99.toFixed(2)} ms (worst stream)`)
   process.exit(0)
 }
 
