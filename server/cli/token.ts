@@ -2,6 +2,7 @@
 // (safe while the server runs: it notices a revocation within half a second and closes the token's connections).
 
 import { loadMeeting } from '../config.ts'
+import { LiveRoster } from '../roster.ts'
 import { DEMO_DOC } from '../demo.ts'
 import { createToken, hashToken, signInPath } from '../tokens.ts'
 import { CliError } from './main.ts'
@@ -36,7 +37,8 @@ export async function token(args: string[]): Promise<number> {
       const meeting = loadMeeting(stringFlag(parsed, 'config'))
       const doc = stringFlag(parsed, 'doc') ?? null
       const expires = stringFlag(parsed, 'expires') ?? null
-      const created = withStorage(dataDir, (s) => createToken(s, { role, delegation: stringFlag(parsed, 'delegation') ?? null, label: stringFlag(parsed, 'label') ?? null, doc, expires }, meeting.roster))
+      // The roster with the delegations the secretariat added from the meeting home.
+      const created = withStorage(dataDir, (s) => createToken(s, { role, delegation: stringFlag(parsed, 'delegation') ?? null, label: stringFlag(parsed, 'label') ?? null, doc, expires }, new LiveRoster(s, meeting.roster).entries))
       const out: Record<string, unknown> = { token: created.token, role: created.record.role, delegation: created.record.delegation, link: signInPath(doc ?? DEMO_DOC.name, created.token) }
       if (created.record.expiresAt) out.expiresAt = created.record.expiresAt
       process.stdout.write(JSON.stringify(out) + '\n')

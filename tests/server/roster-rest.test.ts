@@ -5,6 +5,7 @@ import { ROSTER_SETTING } from '../../server/roster.ts'
 import type { RunningServer } from '../../server/index.ts'
 import { DOC, cleanupDirs, start, tempDir, token } from './helpers.ts'
 import { RawClient, appendPosition, positionsIn, block } from './trust-helpers.ts'
+import { podium } from '../helpers/cli.ts'
 
 afterEach(cleanupDirs)
 
@@ -115,6 +116,17 @@ describe('the roster edited from the meeting home', () => {
     kaz.change((doc) => appendPosition(doc, 'PP1.', { delegation: 'CHN', stance: '+' }))
     expect(await kaz.closeCode()).toBe(CloseCode.refused)
     await server.close()
+  })
+
+  it('podium token create knows the delegations added from the meeting home', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir()
+    const server = await start({ dataDir })
+    expect((await api(server, token(server, 'secretariat'), 'POST', '/roster', { code: 'KAZ', name: 'Kazakhstan', colour: '#00afca' })).status).toBe(201)
+    await server.close()
+    const made = podium(['token', 'create', '--role', 'delegation', '--delegation', 'KAZ', '--data', dataDir])
+    expect([made.code, made.stderr]).toEqual([0, ''])
+    expect(JSON.parse(made.stdout)).toMatchObject({ role: 'delegation', delegation: 'KAZ' })
+    expect(podium(['token', 'create', '--role', 'delegation', '--delegation', 'UZB', '--data', dataDir]).code).toBe(2)
   })
 
   it('a stored roster edit that is unreadable is left out with a warning; the configured roster stands', async () => {
