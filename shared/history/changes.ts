@@ -1,6 +1,6 @@
 import type { Node } from 'prosemirror-model'
 import { analyse, type BracketInfo, type ParagraphInfo } from '../analysis/index.ts'
-import { noteText } from '../schema.ts'
+import { footnoteText, noteText } from '../schema.ts'
 import type { ParagraphChange, RedlineBlock, RedlineInline } from './types.ts'
 
 // The list of changes by paragraph, as a chair reads it out the next morning: paragraphs added and
@@ -71,6 +71,12 @@ const posKey = (x: PositionRef) => `${x.delegation}|${x.stance}|${x.qualifier ??
 function notesOf(block: Node): string[] {
   const out: string[] = []
   block.descendants((n) => { if (n.type.name === 'note') out.push(noteText(n.attrs as never)) })
+  return out
+}
+
+function footnotesOf(block: Node): string[] {
+  const out: string[] = []
+  block.descendants((n) => { if (n.type.name === 'footnote') out.push(footnoteText(n.attrs as never)) })
   return out
 }
 
@@ -173,6 +179,10 @@ export function listChanges(fromDoc: Node, toDoc: Node, blocks: RedlineBlock[]):
     const notes = multisetDiff(notesOf(node), notesOf(before.node), (s) => s)
     for (const n of notes.onlyA) changes.push({ paragraph: name, paragraphId: info.id, kind: 'note-added', summary: `note added in ${name}: ${n}`, by: atomBy('note', 'added', () => true) })
     for (const n of notes.onlyB) changes.push({ paragraph: name, paragraphId: info.id, kind: 'note-removed', summary: `note removed in ${name}: ${n}`, by: atomBy('note', 'removed', () => true) })
+    // A footnote or endnote added, removed or changed (a change is one removed and one added).
+    const footnotes = multisetDiff(footnotesOf(node), footnotesOf(before.node), (s) => s)
+    for (const n of footnotes.onlyA) changes.push({ paragraph: name, paragraphId: info.id, kind: 'footnote-added', summary: `footnote added in ${name}: ${short(n)}`, by: atomBy('footnote', 'added', () => true) })
+    for (const n of footnotes.onlyB) changes.push({ paragraph: name, paragraphId: info.id, kind: 'footnote-removed', summary: `footnote removed in ${name}: ${short(n)}`, by: atomBy('footnote', 'removed', () => true) })
   })
 
   fromDoc.forEach((node, _o, i) => {

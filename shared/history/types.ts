@@ -61,7 +61,7 @@ export interface ParagraphChange {
   /** The paragraph's ref (PP4, OP5(1)) or, without a label, the start of its text. */
   paragraph: string
   paragraphId: string | null
-  kind: 'paragraph-added' | 'paragraph-removed' | 'text-changed' | 'deletion-proposed' | 'deletion-withdrawn' | 'bracket-added' | 'bracket-removed' | 'position-taken' | 'position-dropped' | 'note-added' | 'note-removed'
+  kind: 'paragraph-added' | 'paragraph-removed' | 'text-changed' | 'deletion-proposed' | 'deletion-withdrawn' | 'bracket-added' | 'bracket-removed' | 'position-taken' | 'position-dropped' | 'note-added' | 'note-removed' | 'footnote-added' | 'footnote-removed'
   /** A sentence for people. */
   summary: string
   /** Who made the change, when the records say; several when more than one delegation touched it. */

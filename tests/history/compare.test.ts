@@ -49,6 +49,25 @@ const find = (d: Node, pred: (n: Node) => boolean): number => {
 describe('compare two states of a podium version', () => {
   const TEXT = 'PP4. Remaining convinced that cooperation is important.\n\nPP5c. Reaffirming the importance of peace.\n\nOP1. We hereby launch the process;'
 
+  it('lists a footnote added and one removed, by the pen that did it, and draws the new one in the redline', () => {
+    const { server, act, who } = session('OP1. Recalls decision 2/CMA.3{{footnote: Decision 2/CMA.3.}} and its annex.')
+    const cob = Y.snapshot(server)
+    act('role:secretariat', (d) => {
+      const old = find(d, (n) => n.type.name === 'footnote')
+      const end = find(d, (n) => n.isText && n.text!.includes('its annex')) + ' and its annex'.length
+      return new Transform(d).insert(end, schema.nodes.footnote.create({ kind: 'endnote', text: 'See FCCC/TP/2023/1.' })).delete(old, old + 1).doc
+    })
+    const c = compareSnapshots(server, cob, Y.snapshot(server), who)
+    const kinds = c.changes.filter((x) => x.kind.startsWith('footnote')).map((x) => [x.kind, x.summary, x.by])
+    expect(kinds).toEqual([
+      ['footnote-added', 'footnote added in OP1: {{endnote: See FCCC/TP/2023/1.}}', ['role:secretariat']],
+      ['footnote-removed', 'footnote removed in OP1: {{footnote: Decision 2/CMA.3.}}', ['role:secretariat']]
+    ])
+    // The redline page draws the footnote as a superscript with its text (y-prosemirror may keep the
+    // element and change its attributes, so it is not always marked inserted there).
+    expect(renderComparisonHtml(c, 'x')).toContain('<sup title="See FCCC/TP/2023/1.">{{endnote: See FCCC/TP/2023/1.}}</sup>')
+  })
+
   it('lists each change by paragraph and attributes it to the delegation whose update made it', () => {
     const { server, act, who } = session(TEXT)
     const cob = Y.snapshot(server)
