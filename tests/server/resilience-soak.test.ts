@@ -5,6 +5,8 @@
 // compared between two equal rounds.
 // What it does not do: take an hour. Timers that fire by wall-clock time (token expiry, idle
 // unloads, compaction pauses) run far fewer times than in a real hour; they have their own tests.
+// The full size (PODIUM_SOAK_SCALE=1), 1 December 2026 on a quiet machine: RSS 146.8 MB after the
+// warm-up round, 148.5 MB after the measured one, drift 1.15 % (docs/benchmarks.md, Resilience).
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -149,5 +151,5 @@ describe('soak', () => {
     } finally {
       child.proc.kill('SIGKILL')
     }
-  }, 180_000)
+  }, SCALE >= 1 ? 900_000 : 180_000)
 })
