@@ -42,7 +42,8 @@ describe('the roster edited from the meeting home', () => {
     expect(after.roster.find((e: { code: string }) => e.code === 'RUS')).toEqual({ code: 'RUS', name: 'Russia', colour: '#123456' })
     // /api/me (what an editor starts from) is live too.
     const me = await (await api(server, obs, 'GET', '/me')).json()
-    expect(me.roster.find((e: { code: string }) => e.code === 'KAZ')).toEqual({ code: 'KAZ', name: 'Kazakhstan', colour: '#00afca' })
+    expect(me.roster.find((e: { code: string }) => e.code === 'KAZ')).toEqual({ code: 'KAZ', name: 'Kazakhstan', colour: '#00afca', aliases: ['КАЗ'] })
+    expect(me.roster).toEqual(after.roster)
     // A link for the new delegation can be issued at once.
     expect((await api(server, sec, 'POST', '/tokens', { role: 'delegation', delegation: 'KAZ' })).status).toBe(201)
     await server.close()

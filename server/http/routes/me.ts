@@ -14,7 +14,8 @@ export const meRoutes: Route[] = [{
       delegation: principal.delegation,
       label: principal.label,
       meeting: { name: meeting.name, dates: meeting.dates, timeZone: meeting.timeZone, cobTime: meeting.cobTime },
-      roster: meeting.roster.map(({ code, name, colour }) => ({ code, name, colour }))
+      // The live roster, aliases included (as GET /api/roster gives it, so an editor starts with what it polls).
+      roster: meeting.roster.map(({ code, name, colour, aliases }) => (aliases?.length ? { code, name, colour, aliases } : { code, name, colour }))
     }
   })
 }]
