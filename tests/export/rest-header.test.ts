@@ -45,4 +45,20 @@ describe('a document\'s header over REST', () => {
     const akn = await fetch(`${server.url}/api/docs/sbsta/export?format=akn`, { headers: { authorization: `Bearer ${sec}` } })
     expect(await akn.text()).toContain('<container name="sourceHeader" eId="hdr_2"><p>Version 14/11/2024 13:00</p></container>')
   }, 30_000)
+
+  it('a document sent back from an import preview keeps its footnotes, and one whose footnote podium text cannot hold is refused in words', async () => {
+    server = await start({ cob: false })
+    const sec = token(server, 'secretariat')
+    const para = (text: unknown) => ({ type: 'doc', content: [{ type: 'paragraph', attrs: { id: 'p1' }, content: [{ type: 'text', text: 'OP1. Recalls' }, { type: 'footnote', attrs: { kind: 'footnote', text } }] }] })
+    const ok = await api(server, sec, 'POST', '/docs', { name: 'fn', doc: para('Decision 2/CMA.3.') })
+    expect(ok.status).toBe(201)
+    const text = await api(server, sec, 'GET', '/docs/fn/text')
+    expect(JSON.stringify(text.body)).toContain('OP1. Recalls{{footnote: Decision 2/CMA.3.}}')
+    for (const bad of ['a}} b', 'two\nlines', ' spaced', { evil: 1 }]) {
+      const r = await api(server, sec, 'POST', '/docs', { name: 'bad', doc: para(bad) })
+      expect(r.status, JSON.stringify(bad)).toBe(400)
+      expect(JSON.stringify(r.body)).toMatch(/footnote text/)
+    }
+    expect(server.storage.getDoc('bad')).toBeNull()
+  }, 30_000)
 })
