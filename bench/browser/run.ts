@@ -91,18 +91,26 @@ interface LevelResult {
   editsSent: number
   updatesSeen: number
   latencyMs: { p50: number; p95: number; p99: number; max: number; n: number }
+  /** Wall time in main-thread tasks over wall time (a task waiting for the CPU counts). */
   busyShare: number
-  /** Main-thread time per update seen (ms): less dependent on what else runs on the machine than the shares. */
-  busyMsPerUpdate: number
+  /** The main thread's CPU time over wall time. */
+  cpuShare: number
+  /** Per update seen (ms): main-thread CPU, and of the tasks' wall time script, layout and style (less dependent on what else runs on the machine than the shares). */
+  perUpdateMs: { cpu: number; script: number; layout: number; style: number }
   longTasks: number
   longTaskMs: number
   closedTypists: number
   loadavg: number[]
 }
 
-async function metric(cdp: CDPSession, name: string): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] }
-  return metrics.find((m) => m.name === name)?.value ?? NaN
+// The renderer's counters (seconds): wall time in main-thread tasks, the main thread's CPU time, and
+// script, layout and style time.
+const METRICS = ['TaskDuration', 'ThreadTime', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const
+type Metrics = Record<(typeof METRICS)[number], number>
+
+async function metrics(cdp: CDPSession): Promise<Metrics> {
+  const { metrics: all } = await cdp.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] }
+  return Object.fromEntries(METRICS.map((n) => [n, all.find((m) => m.name === n)?.value ?? NaN])) as Metrics
 }
 
 async function runLevel(server: ServerChild, delegations: number, client: string): Promise<LevelResult> {
@@ -144,7 +152,7 @@ async function runLevel(server: ServerChild, delegations: number, client: string
     const t0 = performance.now()
     const next = typists.map(() => t0 + Math.random() * period)
     const stopAt = t0 + (warmup + seconds) * 1000
-    let task0 = NaN
+    let m0: Metrics | null = null
     let wall0 = NaN
     let startMeasuring: Promise<void> | null = null
     await new Promise<void>((done) => {
@@ -153,7 +161,7 @@ async function runLevel(server: ServerChild, delegations: number, client: string
         if (!startMeasuring && now >= t0 + warmup * 1000) {
           startMeasuring = (async () => {
             await page.evaluate(() => { const s = (window as unknown as { __bench: ProbeState }).__bench; s.samples = []; s.updates = 0; s.longTasks = 0; s.longTaskMs = 0; s.measuring = true })
-            task0 = await metric(cdp, 'TaskDuration')
+            m0 = await metrics(cdp)
             wall0 = performance.now()
             measuredSince = editsSent
             if (args.profile) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start') }
@@ -168,7 +176,7 @@ async function runLevel(server: ServerChild, delegations: number, client: string
       }, 5)
     })
     await startMeasuring
-    const task1 = await metric(cdp, 'TaskDuration')
+    const m1 = await metrics(cdp)
     const wall1 = performance.now()
     const probe = await page.evaluate(() => { const s = (window as unknown as { __bench: ProbeState }).__bench; s.measuring = false; return s })
     if (args.profile) {
@@ -185,8 +193,14 @@ async function runLevel(server: ServerChild, delegations: number, client: string
       editsSent: editsSent - measuredSince,
       updatesSeen: probe.updates,
       latencyMs: percentiles(probe.samples),
-      busyShare: (task1 - task0) / ((wall1 - wall0) / 1000),
-      busyMsPerUpdate: (1000 * (task1 - task0)) / Math.max(1, probe.updates),
+      busyShare: (m1.TaskDuration - m0!.TaskDuration) / ((wall1 - wall0) / 1000),
+      cpuShare: (m1.ThreadTime - m0!.ThreadTime) / ((wall1 - wall0) / 1000),
+      perUpdateMs: {
+        cpu: (1000 * (m1.ThreadTime - m0!.ThreadTime)) / Math.max(1, probe.updates),
+        script: (1000 * (m1.ScriptDuration - m0!.ScriptDuration)) / Math.max(1, probe.updates),
+        layout: (1000 * (m1.LayoutDuration - m0!.LayoutDuration)) / Math.max(1, probe.updates),
+        style: (1000 * (m1.RecalcStyleDuration - m0!.RecalcStyleDuration)) / Math.max(1, probe.updates)
+      },
       longTasks: probe.longTasks,
       longTaskMs: probe.longTaskMs,
       closedTypists,
@@ -209,7 +223,7 @@ try {
       const r = await runLevel(server, n, build.name)
       results.push(r)
       const l = r.latencyMs
-      console.log(`${builds.length > 1 ? `[${build.name}] ` : ''}${n} delegations × ${rate}/s, ${seconds} s: arrival → paint p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)}, p99 ${l.p99.toFixed(1)}, max ${l.max.toFixed(1)} (${l.n} updates painted of ${r.updatesSeen} seen, ${r.editsSent} edits sent); main thread busy ${(100 * r.busyShare).toFixed(1)} % (${r.busyMsPerUpdate.toFixed(2)} ms per update); long tasks ${r.longTasks} (${r.longTaskMs.toFixed(0)} ms); typists closed ${r.closedTypists}; load average ${r.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
+      console.log(`${builds.length > 1 ? `[${build.name}] ` : ''}${n} delegations × ${rate}/s, ${seconds} s: arrival → paint p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)}, p99 ${l.p99.toFixed(1)}, max ${l.max.toFixed(1)} (${l.n} updates painted of ${r.updatesSeen} seen, ${r.editsSent} edits sent); main thread busy ${(100 * r.busyShare).toFixed(1)} % (CPU ${(100 * r.cpuShare).toFixed(1)} %); per update: CPU ${r.perUpdateMs.cpu.toFixed(2)} ms, script ${r.perUpdateMs.script.toFixed(2)}, layout ${r.perUpdateMs.layout.toFixed(2)}, style ${r.perUpdateMs.style.toFixed(2)}; long tasks ${r.longTasks} (${r.longTaskMs.toFixed(0)} ms); typists closed ${r.closedTypists}; load average ${r.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
     } finally {
       await server.stop()
     }

@@ -1,3 +1,4 @@
+import type { Node } from 'prosemirror-model'
 import { Plugin, PluginKey, type EditorState } from 'prosemirror-state'
 import { Decoration, DecorationSet } from 'prosemirror-view'
 import { incrementalAnalyser, type Analysis, type IncrementalAnalyser } from '../../shared/analysis/index.ts'
@@ -12,36 +13,48 @@ export interface AnalysisState {
   decorations: DecorationSet
 }
 
-function build(state: EditorState, analyser: IncrementalAnalyser): AnalysisState {
+// A paragraph's gutter decoration, kept while the paragraph, its place and what it shows stay the same.
+type Gutter = { from: number; label: string; status: string; adref: boolean; deco: Decoration }
+
+function build(state: EditorState, analyser: IncrementalAnalyser, gutters: WeakMap<Node, Gutter>): AnalysisState {
   // Only blocks the change brought are read again (a remote update replaces the document, but keeps
   // the nodes of blocks it did not touch): shared/analysis/incremental.ts.
   const analysis = analyser.analyse(state.doc)
   const decos: Decoration[] = []
-  for (const p of analysis.paragraphs) {
-    if (p.kind !== 'paragraph') continue
+  analysis.paragraphs.forEach((p, i) => {
+    if (p.kind !== 'paragraph') return
+    const block = state.doc.child(i)
+    const label = p.ref ?? p.label ?? ''
+    const kept = gutters.get(block)
+    if (kept && kept.from === p.from && kept.label === label && kept.status === p.status && kept.adref === p.adref) {
+      decos.push(kept.deco)
+      return
+    }
     // The gutter is drawn by CSS from these attributes, outside the text column: no layout shift.
-    decos.push(Decoration.node(p.from, p.to, {
-      'data-label': p.ref ?? p.label ?? '',
+    const deco = Decoration.node(p.from, p.to, {
+      'data-label': label,
       'data-status': p.status,
-      ...(p.adref ? { 'data-label': `${p.ref ?? p.label ?? ''} · ad ref`, title: 'Agreed ad ref: only the chair or the secretariat can reopen it' } : {}),
+      ...(p.adref ? { 'data-label': `${label} · ad ref`, title: 'Agreed ad ref: only the chair or the secretariat can reopen it' } : {}),
       class: `pm-block pm-${p.status}${p.adref ? ' pm-adref' : ''}`
-    }))
-    for (const b of p.brackets) decos.push(Decoration.node(b.from, b.to, { 'data-depth': String(b.depth) }))
-  }
+    })
+    gutters.set(block, { from: p.from, label, status: p.status, adref: p.adref, deco })
+    decos.push(deco)
+  })
   return { analysis, decorations: DecorationSet.create(state.doc, decos) }
 }
 
 /**
  * Runs the shared analysis after every change and decorates each paragraph with its label and status
- * (agreed / open) for the gutter, and each bracket with its depth for shading.
+ * (agreed / open) for the gutter. Brackets are shaded by depth in CSS, from their nesting.
  */
 export function analysisPlugin(roster: readonly RosterEntry[]): Plugin<AnalysisState> {
   const analyser = incrementalAnalyser(roster)
+  const gutters = new WeakMap<Node, Gutter>()
   return new Plugin<AnalysisState>({
     key: analysisKey,
     state: {
-      init: (_config, state) => build(state, analyser),
-      apply: (tr, prev, _old, state) => (tr.docChanged ? build(state, analyser) : prev)
+      init: (_config, state) => build(state, analyser, gutters),
+      apply: (tr, prev, _old, state) => (tr.docChanged ? build(state, analyser, gutters) : prev)
     },
     props: {
       decorations: (state) => analysisKey.getState(state)?.decorations

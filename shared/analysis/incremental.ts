@@ -29,7 +29,14 @@ interface BlockLocal {
   notes: NoteInfo[]
   /** Positions and notes in document order, with the local index of the bracket they follow. */
   events: ({ position: Position; bracket: number | null } | { note: NoteInfo })[]
+  /** What the block gave the last time it was put together, kept while it starts at the same place with the same ref and first bracket index. */
+  last?: { offset: number; ref: string | null; first: number; info: ParagraphInfo; entries: DelegationEntry[] }
 }
+
+// One line of a delegation's lists (DelegationInfo) that a block adds.
+type DelegationEntry =
+  | { code: string; position: DelegationInfo['positions'][number] }
+  | { code: string; note: DelegationInfo['notes'][number] }
 
 // Text between a bracket and its marks that keeps them attached (as in analyse.ts).
 const SEPARATOR = /^[\s,;.]*$/
@@ -141,29 +148,45 @@ export function incrementalAnalyser(roster: readonly RosterEntry[] = []): Increm
           else { ref = base + label; letter = label }
         } else if (label) { parent = label; letter = null }
         const first = bracketIndex
-        const brackets: BracketInfo[] = l.brackets.map((b, k) => ({
-          index: first + k, text: b.text, depth: b.depth, supporters: b.supporters, opponents: b.opponents, notes: b.notes,
-          from: offset + b.from, to: offset + b.to
-        }))
-        bracketIndex += brackets.length
-        const info: ParagraphInfo = {
-          id: block.attrs.id, kind, label, ref, status: brackets.length > 0 || l.positions.length > 0 ? 'open' : 'agreed', adref: block.attrs.adref === true,
-          brackets, positions: l.positions, notes: l.notes, from: offset, to: offset + block.nodeSize
+        bracketIndex += l.brackets.length
+        // Unchanged, in the same place, under the same label: what it gave last time, as it was.
+        let last = l.last
+        if (!last || last.offset !== offset || last.ref !== ref || last.first !== first) {
+          // Only moved (an edit above it): the delegations' lines, which hold no positions, stay as they were.
+          const moved = last !== undefined && last.ref === ref && last.first === first
+          const brackets: BracketInfo[] = l.brackets.map((b, k) => ({
+            index: first + k, text: b.text, depth: b.depth, supporters: b.supporters, opponents: b.opponents, notes: b.notes,
+            from: offset + b.from, to: offset + b.to
+          }))
+          const info: ParagraphInfo = {
+            id: block.attrs.id, kind, label, ref, status: brackets.length > 0 || l.positions.length > 0 ? 'open' : 'agreed', adref: block.attrs.adref === true,
+            brackets, positions: l.positions, notes: l.notes, from: offset, to: offset + block.nodeSize
+          }
+          let entries: DelegationEntry[]
+          if (moved) entries = last!.entries
+          else {
+            entries = []
+            for (const e of l.events) {
+              if ('position' in e) entries.push({ code: e.position.delegation, position: { ...e.position, paragraph: info.id, ref, bracket: e.bracket === null ? null : first + e.bracket } })
+              else for (const code of e.note.delegations) entries.push({ code, note: { ...e.note, paragraph: info.id, ref } })
+            }
+          }
+          last = l.last = { offset, ref, first, info, entries }
+        }
+        const info = last.info
+        for (const e of last.entries) {
+          const d = delegation(e.code)
+          if ('position' in e) {
+            if (e.position.stance === '+') d.supports++
+            else d.opposes++
+            d.positions.push(e.position)
+          } else d.notes.push(e.note)
         }
         for (const e of l.events) {
-          if ('position' in e) {
-            const p = e.position
-            const d = delegation(p.delegation)
-            if (p.stance === '+') d.supports++
-            else d.opposes++
-            d.positions.push({ ...p, paragraph: info.id, ref, bracket: e.bracket === null ? null : first + e.bracket })
-            totals.positions++
-          } else {
-            for (const code of e.note.delegations) delegation(code).notes.push({ ...e.note, paragraph: info.id, ref })
-            totals.notes++
-          }
+          if ('position' in e) totals.positions++
+          else totals.notes++
         }
-        totals.brackets += brackets.length
+        totals.brackets += info.brackets.length
         if (kind === 'paragraph') {
           totals.paragraphs++
           if (info.status === 'open') totals.open++
