@@ -37,6 +37,20 @@ describe.skipIf(!!missing)('PDF export through headless Chromium', () => {
     const body = squash(text.split('\n').filter((l) => !l.includes(footerLine(META)) && !/^Page \d+ of \d+$/.test(l)).join('\n').replace(/\f/g, '\n'))
     for (const block of plainBlocks(doc)) expect(body, block.slice(0, 40)).toContain(squash(block))
   }, 90_000)
+
+  it('prints footnotes and endnotes as numbers in the text with their text in the notes, and the draft\'s version line', async () => {
+    const doc = parsePodium('OP1. Recalls decision 2/CMA.3{{footnote: Decision 2/CMA.3, paras. 14–15.}} and its annex{{endnote: As amended.}}.').doc
+    const r = await exportPdf(doc, { ...META, header: ['Version 14/11/2024 13:00'] })
+    if (!r.ok) throw new Error(r.message)
+    const dir = mkdtempSync(join(tmpdir(), 'podium-pdf-test-'))
+    const file = join(dir, 'n.pdf')
+    writeFileSync(file, r.pdf)
+    const text = squash(execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }))
+    expect(text).toContain(squash('Version 14/11/2024 13:00'))
+    expect(text).toContain(squash('Recalls decision 2/CMA.31 and its annexi.'))
+    expect(text).toContain(squash('Footnotes 1. Decision 2/CMA.3, paras. 14–15.'))
+    expect(text).toContain(squash('Endnotes i. As amended.'))
+  }, 90_000)
 })
 
 describe('PDF export without a browser', () => {
