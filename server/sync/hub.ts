@@ -163,7 +163,17 @@ export class Hub {
     }
     socket.on('error', destroySocket)
     // Refusals happen after the upgrade so the client gets a close code and knows whether to retry.
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, url))
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // The edge of the socket: a database that does not answer (reading the token) costs this
+      // connection a 1013, never the process.
+      try {
+        this.accept(ws, req, url)
+      } catch (err) {
+        const down = err instanceof StorageUnavailableError
+        this.options.log.error({ err: (err as Error).message }, down ? 'connection refused: the database is not answering' : 'accepting a connection failed')
+        closeSocket(ws, down ? CloseCode.tryAgainLater : CloseCode.internalError, down ? STORAGE_DOWN_REASON : 'internal error', this.options.metrics)
+      }
+    })
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, url: URL): void {
