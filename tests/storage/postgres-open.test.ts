@@ -37,6 +37,16 @@ describe('opening PostgreSQL storage', () => {
     expect(t.display).not.toContain('secret')
   })
 
+  it('says in one line that the URL names no database (StorageOpenError), rather than that it is down', { timeout: 60_000 }, () => {
+    const url = new URL(TEST_POSTGRES_URL)
+    url.pathname = '/podium_no_such_database'
+    let err: Error | null = null
+    try { openPostgresStorage(url.toString()).close() } catch (e) { err = e as Error }
+    expect(err?.name).toBe('StorageOpenError')
+    expect(err?.message).toMatch(/refused the connection: .*podium_no_such_database.*check the user, password and database/)
+    expect(err?.message.split('\n')).toHaveLength(1)
+  })
+
   it('applies each migration once when several processes open a fresh schema at once', { timeout: 120_000 }, async () => {
     schema = await withPostgresSchema()
     const spec = { postgres: schema.url }

@@ -1,9 +1,11 @@
 // Errors across the bridge: the worker sends an error as plain data; the caller's thread rebuilds
-// the class it had (FencedError, IntegrityError, RangeError, StorageUnavailableError), so callers
-// catch PostgreSQL's errors exactly as SQLite's. Connection failures become StorageUnavailableError.
+// the class it had (FencedError, IntegrityError, RangeError, StorageUnavailableError,
+// StorageOpenError), so callers catch PostgreSQL's errors exactly as SQLite's. Connection failures
+// become StorageUnavailableError; a wrong user, password or database StorageOpenError.
 
 import { IntegrityError } from '../chain.ts'
 import { FencedError, StorageUnavailableError } from '../types.ts'
+import { StorageOpenError } from '../open-error.ts'
 
 /** An error as the worker sends it. */
 export interface WireError {
@@ -26,9 +28,14 @@ export function isUnavailable (err: unknown): boolean {
   return LOST.test(String((err as Error)?.message ?? ''))
 }
 
+// Class 28 (invalid authorization: wrong user or password) and 3D000 (no such database): the URL is
+// wrong, not the database down — said in one line, like a damaged SQLite file (StorageOpenError).
+const REFUSED = (code: string) => code.startsWith('28') || code === '3D000'
+
 /** `err` as data for postMessage. */
 export function toWire (err: unknown, where: string): WireError {
   if (isUnavailable(err)) return { name: 'StorageUnavailableError', message: `PostgreSQL at ${where} is unavailable: ${(err as Error).message}` }
+  if (REFUSED(String((err as { code?: unknown })?.code ?? ''))) return { name: 'StorageOpenError', message: `PostgreSQL at ${where} refused the connection: ${(err as Error).message}; check the user, password and database in the URL` }
   const e = err as Error & { code?: unknown; doc?: unknown; fence?: unknown }
   return {
     name: e?.name ?? 'Error',
@@ -45,6 +52,7 @@ export function fromWire (w: WireError): Error {
   if (w.name === 'FencedError') err = new FencedError(w.doc ?? '', w.fence ?? 0)
   else if (w.name === 'StorageUnavailableError') err = new StorageUnavailableError(w.message)
   else if (w.name === 'IntegrityError') err = new IntegrityError(w.message)
+  else if (w.name === 'StorageOpenError') err = new StorageOpenError(w.message)
   else if (w.name === 'RangeError') err = new RangeError(w.message)
   else {
     err = new Error(w.message)
