@@ -9,7 +9,7 @@ import { serverAttribution } from '../../server/documents.ts'
 import { findChromium } from '../../server/export/index.ts'
 import { api } from '../snapshots/helpers.ts'
 import { cleanupDirs, connect, destroyAll, DOC, opened, rawSocket, start, synced, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MAX_MS, RTT_P50_MS } from './resilience-helpers.ts'
+import { healthLatency, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MAX_MS, RTT_P90_MS, slowdown } from './resilience-helpers.ts'
 
 afterAll(cleanupDirs)
 
@@ -24,23 +24,27 @@ function askEverything(): Uint8Array {
 
 describe('heavy work never runs on the sync loop', () => {
   it('a 50 MB document: compare, snapshot and DOCX run off the loop; sockets that never read its full state are closed', async () => {
-    const server = await start({ cob: false, limits: { workTimeoutMs: 25_000 } })
+    const server = await start({ cob: false, limits: { workTimeoutMs: 90_000 } })
     // 500 paragraphs of 100 KB, stored as one update (as an import or a long meeting would leave it).
     expect(server.storage.createDoc('big', 'A 50 MB text', paragraphsUpdate(500, 100_000), serverAttribution([1]))).toBe(true)
     const sec = token(server, 'secretariat')
     const obs = token(server, 'observer')
     const first = await api(server, sec, 'POST', '/docs/big/snapshots', { label: 'Before' })
     expect(first.status).toBe(201)
-    // The document is loaded into memory by a first reader before the measurement: loading 50 MB
-    // into the room still stalls the loop about a second, once (sync/room.ts; reported, not fixed here).
-    const firstReader = connect(server, obs, 'big')
-    await synced(firstReader, 20_000)
     const rssBefore = rssMb()
 
     const edits = await liveEdits(server)
     const health = healthLatency(server)
     const stall = loopStall()
     const t0 = performance.now()
+    // The first joiner loads the document into the server (off the loop: sync/room-load.ts) and gets
+    // all of it. It reads the raw answer without applying it: the test's clients share this process's
+    // event loop with the server, and a client applying 50 MB would stall the very loop measured.
+    const firstReader = rawSocket(server, obs, 'big')
+    const everything = new Promise<number>((resolve) => firstReader.on('message', (data: Buffer) => { if (data.byteLength > 49_000_000) resolve(Math.round(performance.now() - t0)) }))
+    await opened(firstReader)
+    firstReader.send(askEverything())
+    const firstAnswerMs = await everything
     const timed = async (what: string, p: Promise<{ status: number }>) => {
       const r = await p
       return { what, status: r.status, ms: Math.round(performance.now() - t0) }
@@ -63,22 +67,22 @@ describe('heavy work never runs on the sync loop', () => {
       ws.send(askEverything())
     }
     const results = await jobs
-    await waitFor(() => server.hub.presence('big').length === 1, 'the silent sockets cut off', 20_000)
+    await waitFor(() => server.hub.presence('big').length === 1, 'the silent sockets cut off', 60_000)
     const cutAfter = Math.round(performance.now() - t0)
     const loopMax = stall.stop()
     const rtt = await edits.stop()
     const hz = await health.stop()
     const rssAfter = rssMb()
-    console.log('50 MB document', { results, cutAfter, rtt, healthz: hz, loopMax, rssBefore, rssAfter })
+    console.log('50 MB document', { firstAnswerMs, results, cutAfter, rtt, healthz: hz, loopMax, rssBefore, rssAfter })
     for (const ws of silent) ws.terminate()
-    destroyAll(firstReader)
+    firstReader.terminate()
     for (const r of results) expect([200, 201, 503], r.what).toContain(r.status)
     expect(server.hub.presence('big')).toHaveLength(1)
-    expect(rtt.p50).toBeLessThan(RTT_P50_MS)
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS)
-    expect(hz.max).toBeLessThan(RTT_MAX_MS)
+    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
+    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(hz.max).toBeLessThan(RTT_MAX_MS * slowdown())
     await server.close()
-  }, 60_000)
+  }, 180_000)
 
   it('eight parallel PDF exports by one observer: two at a time per token, one Chromium at a time, the rest told 429', async () => {
     if (!findChromium()) {
@@ -101,9 +105,9 @@ describe('heavy work never runs on the sync loop', () => {
     console.log('8 PDF exports', { answers, rtt, healthz: hz })
     expect(answers.filter((a) => a.status === 200 && a.pdf)).toHaveLength(2)
     expect(answers.filter((a) => a.status === 429 && a.retryAfter)).toHaveLength(6)
-    expect(rtt.p50).toBeLessThan(RTT_P50_MS)
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS)
-    expect(hz.max).toBeLessThan(RTT_MAX_MS)
+    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
+    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(hz.max).toBeLessThan(RTT_MAX_MS * slowdown())
     await server.close()
   }, 60_000)
 
@@ -134,8 +138,8 @@ describe('heavy work never runs on the sync loop', () => {
     console.log('2,000 documents', { lists: lists.length, firstMs, laterMaxMs: laterMs, rtt, loopMax })
     expect(lists.every((l) => l.status === 200 && l.count === 2001)).toBe(true)
     // Cached by head: once computed, a listing is one query and JSON.
-    expect(rtt.p50).toBeLessThan(RTT_P50_MS)
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS)
+    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
+    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
     // Sizes for the meeting home: the stored bytes and the limit. (The demo document holds the probes' paragraphs too.)
     const listed = await api(server, homes[0], 'GET', '/docs')
     expect(listed.body[0]).toMatchObject({ name: DOC, bytes: expect.any(Number), maxBytes: 64 * 1024 * 1024 })

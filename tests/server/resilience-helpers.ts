@@ -4,6 +4,7 @@
 import * as Y from 'yjs'
 import * as zlib from 'node:zlib'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { availableParallelism, loadavg } from 'node:os'
 import type { RunningServer } from '../../server/index.ts'
 import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
 import { connect, destroyAll, DOC, synced, token } from './helpers.ts'
@@ -13,23 +14,38 @@ export interface RoundTrips {
   samples: number
   p50: number
   p90: number
+  p95: number
   max: number
 }
 
 /**
- * The bounds the tests assert. The issue asks for a live edit under 100 ms during each attack; on a
- * shared 2-core machine running the suite's files in parallel, the scheduler alone stalls a thread
- * for hundreds of ms now and then. So the median must be under 100 ms and the worst case under a
- * generous 2 s — before this work the same attacks held every edit for seconds to minutes. The
- * measured figures (median, 90th percentile, worst) are printed by each test.
+ * The bounds the tests assert. The issue asks for a live edit under 100 ms while each attack runs.
+ * Nine in ten round trips must be under 100 ms, measured over real sockets through the whole attack,
+ * and the worst under 2 s: on a shared 2-core machine (the suite's files run in parallel, other jobs
+ * beside them) the OS scheduler alone holds a thread for hundreds of ms now and then, and a V8
+ * collection of a heap holding a 50 MB document takes a few hundred ms, so the slowest tenth is the
+ * machine's, not the server's. A loop blocked by an attack moves every sample taken during it: before
+ * this work the same attacks held every edit for seconds to minutes (and a 50 MB document's first
+ * load blocked the loop for about a second, 4–14 s on a loaded machine; bench/resilience/first-load.ts).
+ * Each test prints its figures (median, 90th and 95th percentiles, worst).
  */
-export const RTT_P50_MS = 100
+export const RTT_P90_MS = 100
 export const RTT_MAX_MS = 2000
+
+/**
+ * How many times slower than its own this machine is now: 1 with CPU to spare, else the one-minute
+ * load average per core (other jobs on a shared machine). The bounds are multiplied by it, so a test
+ * run on an overloaded machine still fails when the loop is blocked for seconds, but not because the
+ * scheduler gave this process a fraction of a core. Tests print it beside their figures.
+ */
+export function slowdown(): number {
+  return Math.max(1, +(loadavg()[0] / availableParallelism()).toFixed(1))
+}
 
 function stats(xs: number[]): RoundTrips {
   const s = [...xs].sort((a, b) => a - b)
   const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN)
-  return { samples: s.length, p50: at(0.5), p90: at(0.9), max: Math.round(s.at(-1) ?? NaN) }
+  return { samples: s.length, p50: at(0.5), p90: at(0.9), p95: at(0.95), max: Math.round(s.at(-1) ?? NaN) }
 }
 
 /**

@@ -6,9 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
+import { serverAttribution } from '../../server/documents.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addParagraph, awarenessFrame, cleanupDirs, closed, connect, content, destroyAll, opened, rawSocket, start, synced, tempDir, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, RTT_MAX_MS, RTT_P50_MS } from './resilience-helpers.ts'
+import { healthLatency, liveEdits, loopStall, paragraphsUpdate, RTT_MAX_MS, RTT_P90_MS, slowdown } from './resilience-helpers.ts'
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const SERVE = fileURLToPath(new URL('../helpers/serve-limited.ts', import.meta.url))
@@ -17,37 +21,52 @@ afterAll(cleanupDirs)
 describe('sockets and peers are bounded', () => {
   it('a writer sending ~1 MB updates for 5 s is slowed to the document rate: storage grows by megabytes, not hundreds', async () => {
     const server = await start({ cob: false, compactIdleMs: 60_000 })
+    // The flood goes to a document of its own; the live edits are measured on the demo document, so
+    // the probe clients (in this process, whose event loop the server shares) do not apply 54 MB.
+    expect(server.storage.createDoc('flooded', 'Flooded', paragraphsUpdate(1, 100), serverAttribution([1]))).toBe(true)
     const before = server.storage.bytesStored()
+    // The flood is made before the measurement and sent from a hand-made client: encoding 900 KB
+    // updates in the test would stall this process's event loop too.
+    const frames = Array.from({ length: 60 }, (_, i) => {
+      const ydoc = new Y.Doc({ gc: false })
+      const p = new Y.XmlElement('paragraph')
+      p.setAttribute('id', `flood${i}`)
+      p.insert(0, [new Y.XmlText(`${i} ${'z'.repeat(900 * 1024)}`)])
+      ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      encoding.writeVarUint(e, 2)
+      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
+      return encoding.toUint8Array(e)
+    })
+    const flooder = rawSocket(server, token(server, 'secretariat'), 'flooded')
+    flooder.on('error', () => {})
+    await opened(flooder)
     const edits = await liveEdits(server)
     const stall = loopStall()
-    const flooder = connect(server, token(server, 'secretariat'))
-    await synced(flooder)
-    const big = 'z'.repeat(900 * 1024)
-    const until = performance.now() + 5000
-    let sent = 0
-    // As fast as its socket takes them (the client side buffers what the server does not read).
-    while (performance.now() < until) {
-      addParagraph(flooder.doc, `${sent++} ${big}`)
-      await new Promise((r) => setTimeout(r, 20))
-    }
-    // A new client joins during the flood.
+    // All at once (54 MB: the client side buffers what the server does not read), then 5 s of flood.
+    for (const f of frames) flooder.send(f)
+    const sent = frames.length
+    await new Promise((r) => setTimeout(r, 5000))
+    const loopMax = stall.stop()
+    const rtt = await edits.stop()
+    // A new client joins the flooded document during the flood.
     const t0 = performance.now()
-    const joiner = connect(server, token(server, 'observer'))
+    const joiner = connect(server, token(server, 'observer'), 'flooded')
     await synced(joiner, 5000)
     const joinMs = Math.round(performance.now() - t0)
     const grown = server.storage.bytesStored() - before
-    const loopMax = stall.stop()
-    const rtt = await edits.stop()
     console.log('1 MB updates for 5 s', { sentMb: Math.round(sent * 0.9), storedGrowthMb: +(grown / 1024 / 1024).toFixed(1), joinMs, rtt, loopMax })
     // 4 MB burst + 0.5 MB/s: well under 16 MB, where 45 MB were sent.
     expect(sent).toBeGreaterThan(40)
     expect(grown).toBeLessThan(16 * 1024 * 1024)
     expect(joinMs).toBeLessThan(2000)
-    expect(rtt.p50).toBeLessThan(RTT_P50_MS)
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS)
-    destroyAll(flooder, joiner)
+    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
+    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    flooder.terminate()
+    destroyAll(joiner)
     await server.close()
-  }, 30_000)
+  }, 60_000)
 
   it('2,000 TCP connections that never send a request, under a real 400-descriptor limit: /healthz and the secretariat get in; the idle ones are closed', async () => {
     let child: ChildProcess | null = null
@@ -82,9 +101,9 @@ describe('sockets and peers are bounded', () => {
       // Every idle connection is closed: shed for newer ones, or after 3 s without a request.
       await waitFor(() => closedByServer === idle.length, 'the idle connections closed', 10_000)
       console.log('2,000 idle connections, 400 descriptors', { healthMs, healthz: hzs, rtt, closedByServer })
-      expect(healthMs).toBeLessThan(RTT_MAX_MS)
-      expect(rtt.p50).toBeLessThan(RTT_P50_MS)
-      expect(rtt.max).toBeLessThan(RTT_MAX_MS)
+      expect(healthMs).toBeLessThan(RTT_MAX_MS * slowdown())
+      expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
+      expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
     } finally {
       for (const s of idle) s.destroy()
       child?.kill('SIGKILL')
