@@ -204,6 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const shared = (options as { postgres?: string }).postgres ?? resolvePath(options.dataDir ?? '.')
       cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: shared, storage, log })
     } catch (err) {
+      await loader.close()
       health.stop()
       metrics.stop()
       storage.close()

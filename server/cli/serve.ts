@@ -6,7 +6,7 @@ import { IntegrityError } from '../storage/chain.ts'
 import { CliError } from './main.ts'
 import { parseFlags, stringFlag } from './flags.ts'
 import { storageSpecOf } from './with-storage.ts'
-import { SERVER_ID_PATTERN } from '../cluster/index.ts'
+import { ClusterUnavailableError, SERVER_ID_PATTERN } from '../cluster/index.ts'
 
 const USAGE = `usage: podium serve [--port 1234] [--host 127.0.0.1] [--data ./data | --postgres URL] [--config FILE] [--allow-broken]
                     [--redis URL] [--server-id ID]
@@ -39,7 +39,7 @@ export async function serve(args: string[]): Promise<number> {
   try {
     server = await startServer({ port, host: stringFlag(parsed, 'host', '127.0.0.1'), ...storage, meeting, allowBrokenChain: parsed.flags.has('allow-broken'), redis, serverId })
   } catch (err) {
-    if (err instanceof IntegrityError) throw new CliError(err.message)
+    if (err instanceof IntegrityError || err instanceof ClusterUnavailableError) throw new CliError(err.message)
     throw err
   }
   process.stdout.write(`Podium listening on ${server.url} (meeting: ${meeting.name})\n`)

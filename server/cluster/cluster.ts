@@ -26,6 +26,14 @@ export interface ClusterOptions {
   log: Logger
 }
 
+/** Redis could not be reached when the server started (`podium serve` prints it in one line, exit 2). */
+export class ClusterUnavailableError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ClusterUnavailableError'
+  }
+}
+
 /** The shape of a server id. */
 export const SERVER_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/
 
@@ -55,7 +63,7 @@ export class Cluster {
     try {
       await this.bus.start()
     } catch (err) {
-      throw new Error(`cannot reach Redis at ${redact(this.options.redisUrl)}: ${(err as Error).message}`)
+      throw new ClusterUnavailableError(`cannot reach Redis at ${redact(this.options.redisUrl)}: ${(err as Error).message}`)
     }
     await this.bus.subscribe(`srv:${this.serverId}`)
     await this.bus.subscribe('revoke')
