@@ -69,7 +69,7 @@ export function judgeTransaction(tr: Y.Transaction, fragment: Y.XmlFragment, sen
   // Who wrote what matters only to a change that deletes (a delegation deletes only its own words and
   // brackets); typing, the most common change by far, skips the lookups.
   const deletes = tr.deleteSet.clients.size > 0
-  const authorOf = deletes ? (client: number, clock: number) => authors.of(client, clock) ?? (isNew(client, clock) ? sender.identity : null) : () => null
+  const authorOf = deletes ? (client: number, clock: number) => authors.of(client, clock) ?? (isNew(client, clock) ? sender.identity : null) : null
   // Only a transaction that both deletes and inserts can move words.
   let inserts = false
   tr.afterState.forEach((clock, client) => { if (clock > (before.get(client) ?? 0)) inserts = true })

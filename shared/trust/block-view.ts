@@ -55,7 +55,7 @@ class Reader {
   clocks: number[] = []
   private depth = 0
 
-  constructor (private readonly visible: Visible, private readonly authorOf: AuthorOf, private readonly ids: boolean) {}
+  constructor (private readonly visible: Visible, private readonly authorOf: AuthorOf | null, private readonly ids: boolean) {}
 
   children(el: Y.XmlElement): InlineJSON[] {
     // Deeper than any valid block can be: stop before the stack does.
@@ -82,7 +82,7 @@ class Reader {
       for (let n = el._start; n; n = n.right as Y.Item | null) if (this.visible(n)) fail(`text inside a <${el.nodeName}>`)
       return node
     }
-    if (el.nodeName === 'bracket') this.bracketAuthors.push(this.authorOf(item.id.client, item.id.clock))
+    if (el.nodeName === 'bracket') this.bracketAuthors.push(this.authorOf ? this.authorOf(item.id.client, item.id.clock) : null)
     const content = this.children(el)
     if (content.length) node.content = content
     return node
@@ -113,7 +113,8 @@ class Reader {
       }
       this.text += str
       const { client, clock } = n.id
-      for (let i = 0; i < str.length; i++) this.authors.push(this.authorOf(client, clock + i))
+      const authorOf = this.authorOf
+      if (authorOf) for (let i = 0; i < str.length; i++) this.authors.push(authorOf(client, clock + i))
       if (this.ids) {
         for (let i = 0; i < str.length; i++) {
           this.clients.push(client)
@@ -127,16 +128,18 @@ class Reader {
 /**
  * Reads top-level block `item` (an element of the podium fragment) in the view `visible`. Returns
  * the block, or a violation naming what in it is not part of a podium text. With `ids`, the block
- * also says which Yjs item holds each character.
+ * also says which Yjs item holds each character. With `authorOf` null, every author is null (read
+ * without a lookup per character: a change that deletes nothing needs no authors).
  */
-export function readBlock(item: Y.Item, visible: Visible, authorOf: AuthorOf, ids = false): BlockState | Violation {
+export function readBlock(item: Y.Item, visible: Visible, authorOf: AuthorOf | null, ids = false): BlockState | Violation {
   try {
     const c = item.content
     if (!(c instanceof Y.ContentType) || !(c.type instanceof Y.XmlElement)) fail('text outside a paragraph')
     const el = c.type as Y.XmlElement
     const reader = new Reader(visible, authorOf, ids)
     const json = { type: el.nodeName, attrs: attrsOf(el, visible), content: reader.children(el) }
-    const state: BlockState = { json, text: reader.text, authors: reader.authors, bracketAuthors: reader.bracketAuthors }
+    const authors = authorOf ? reader.authors : new Array<string | null>(reader.text.length).fill(null)
+    const state: BlockState = { json, text: reader.text, authors, bracketAuthors: reader.bracketAuthors }
     if (ids) state.ids = { clients: reader.clients, clocks: reader.clocks }
     return state
   } catch (err) {
