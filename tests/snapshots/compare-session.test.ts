@@ -80,6 +80,6 @@ describe('compare over a scripted session (real server, real sockets)', () => {
     expect((await api(server, obs, 'GET', `/docs/nope/snapshots`)).status).toBe(404)
     const sec = token(server, 'secretariat')
     const s = await api(server, sec, 'POST', `/docs/${DOC}/snapshots`, {})
-    expect((await api(server, obs, 'GET', `/docs/${DOC}/compare?from=${s.body.id}&format=pdf`)).status).toBe(400)
+    expect((await api(server, obs, 'GET', `/docs/${DOC}/compare?from=${s.body.id}&format=odt`)).status).toBe(400)
   })
 })
