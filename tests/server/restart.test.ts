@@ -9,7 +9,7 @@ describe('restarting the server', () => {
     const first = await start({ dataDir, compactEvery: 7 })
     const tok = token(first, 'delegation', 'IND')
     const sec = token(first, 'secretariat')
-    const res = await fetch(`${first.url}/api/docs`, { method: 'POST', headers: { authorization: `Bearer ${sec}` }, body: JSON.stringify({ name: 'second', title: 'Second text', text: 'PP1. [Recalling] (+IND)\n' }) })
+    const res = await fetch(`${first.url}/api/docs`, { method: 'POST', headers: { authorization: `Bearer ${sec}` }, body: JSON.stringify({ name: 'second', title: 'Second text', text: 'PP1. [Recalling] (+IND)\n', visibility: 'delegations' }) })
     expect(res.status).toBe(201)
     const a = connect(first, tok)
     const b = connect(first, tok, 'second')
