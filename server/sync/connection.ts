@@ -213,8 +213,8 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     refuse(sizeRefusal(deps.quota!.limits.docMaxBytes), bytes, 'the document has reached its size limit')
   }
 
-  // Recorded, counted, told in words (permission denied, then 4409: the editor starts again from the server's text).
-  const refuse = (v: { rule: string; reason: string }, bytes: number, closeReason: string) => {
+  // Recorded in the audit, counted, and told to the sender in words (permission denied).
+  const tell = (v: { rule: string; reason: string }, bytes: number) => {
     deps.metrics.refused(v.rule)
     try {
       deps.storage?.recordRefusal({ doc: room.name, tokenId: principal.tokenId, role: principal.role, delegation: principal.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
@@ -225,23 +225,16 @@ export function attachConnection(ws: WebSocket, room: Room, principal: Principal
     encoding.writeVarUint(encoder, MessageType.auth)
     authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
     peer.send(encoding.toUint8Array(encoder))
+  }
+
+  // A refused change: told, then 4409 (the editor starts again from the server's text).
+  const refuse = (v: { rule: string; reason: string }, bytes: number, closeReason: string) => {
+    tell(v, bytes)
     peer.close(CloseCode.refused, closeReason)
   }
 
-  // A change to a document nobody may change now: recorded, and the sender told why (it keeps the connection to read).
-  const refuseFrozen = (reason: string, bytes: number) => {
-    const v = { rule: 'archived', reason }
-    deps.metrics.refused(v.rule)
-    try {
-      deps.storage?.recordRefusal({ doc: room.name, tokenId: principal.tokenId, role: principal.role, delegation: principal.delegation, at: new Date().toISOString(), rule: v.rule, reason: v.reason, bytes })
-    } catch (err) {
-      deps.log.error({ doc: room.name, err: (err as Error).message }, 'recording a refusal failed')
-    }
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MessageType.auth)
-    authProtocol.writePermissionDenied(encoder, JSON.stringify(v))
-    peer.send(encoding.toUint8Array(encoder))
-  }
+  // A change to a document nobody may change now: told why; the sender keeps the connection to read.
+  const refuseFrozen = (reason: string, bytes: number) => tell({ rule: 'archived', reason }, bytes)
 
   // Takes held updates in order while the rate allows; the socket is read again once none is held.
   const drain = () => {
