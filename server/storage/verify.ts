@@ -75,8 +75,10 @@ export interface VerifySource {
 
 /** The rows of a SQLite database `db`, for verifyRows. */
 export function sqliteSource (db: Database.Database): VerifySource {
-  const updates = db.prepare<[string], { id: number; data: Buffer; prev: string | null; hash: string | null }>('SELECT id, data, prev, hash FROM updates WHERE doc = ? ORDER BY id')
-  const snapshots = db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE doc = ? ORDER BY id')
+  // Prepared when first used: a database older than the hash chain has no `prev`/`hash` columns to select.
+  type UpdateRow = { id: number; data: Buffer; prev: string | null; hash: string | null }
+  let updates: Database.Statement<[string], UpdateRow> | null = null
+  let snapshots: Database.Statement<[string], SnapshotRow> | null = null
   return {
     hasChain: () => db.prepare<[], { name: string }>('PRAGMA table_info(updates)').all().some((c) => c.name === 'hash'),
     triggerNames: () => new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all().map((r) => r.name)),
@@ -86,8 +88,8 @@ export function sqliteSource (db: Database.Database): VerifySource {
     snapshotUptos: (doc) => db.prepare<[string], { upto: number }>('SELECT upto FROM snapshots WHERE doc = ?').all(doc).map((r) => r.upto),
     auditRows: () => db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id').iterate(),
     refusalRows: () => db.prepare<[], RefusalRow>('SELECT * FROM refusals ORDER BY id').iterate(),
-    updates: (doc) => updates.iterate(doc),
-    snapshots: (doc) => snapshots.iterate(doc),
+    updates: (doc) => (updates ??= db.prepare<[string], UpdateRow>('SELECT id, data, prev, hash FROM updates WHERE doc = ? ORDER BY id')).iterate(doc),
+    snapshots: (doc) => (snapshots ??= db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE doc = ? ORDER BY id')).iterate(doc),
     lastWrittenId: (table) => db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)?.seq ?? 0
   }
 }
