@@ -53,8 +53,21 @@ export function showViewport(view: EditorView, viewport: Viewport, top = textTop
   if (index < 0) index = Math.min(viewport.index, offsets.length - 1)
   const el = index >= 0 ? blockElement(view, offsets[index]) : null
   if (!el) return false
-  const rect = el.getBoundingClientRect()
-  // Instant: smooth scrolling is throttled (or never finishes) in background and headless windows.
-  window.scrollTo({ top: Math.max(0, window.scrollY + rect.top + viewport.offset * rect.height - top), behavior: 'instant' })
+  const place = () => {
+    if (!el.isConnected) return
+    const rect = el.getBoundingClientRect()
+    const delta = rect.top + viewport.offset * rect.height - top
+    // Instant: smooth scrolling is throttled (or never finishes) in background and headless windows.
+    if (Math.abs(delta) > 1) window.scrollTo({ top: Math.max(0, window.scrollY + delta), behavior: 'instant' })
+  }
+  place()
+  // Paragraphs off screen are not laid out (content-visibility in editor.css): those the jump brings
+  // into view get their real heights only in the next frames, which moves the paragraph; place it again.
+  let frames = 4
+  const again = () => {
+    place()
+    if (--frames > 0) requestAnimationFrame(again)
+  }
+  requestAnimationFrame(again)
   return true
 }
