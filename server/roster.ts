@@ -85,7 +85,7 @@ export class LiveRoster {
     if (typeof code === 'string' && this.entries.some((e) => e.code === code)) return { ok: false, status: 409, problem: `${code} is already on the roster: edit it instead` }
     if (this.entries.length >= ROSTER_MAX_ENTRIES) return { ok: false, status: 409, problem: `The roster holds at most ${ROSTER_MAX_ENTRIES} delegations` }
     const checked = checkRosterEntry(value, this.entries)
-    if (!checked.ok) return { ok: false, status: checked.problem.includes('already names') ? 409 : 400, problem: checked.problem }
+    if (!checked.ok) return { ok: false, status: checked.taken ? 409 : 400, problem: checked.problem }
     return this.store(checked.entry)
   }
 
@@ -103,7 +103,7 @@ export class LiveRoster {
       colour: 'colour' in p ? p.colour : sixDigits(current.colour),
       aliases: 'aliases' in p ? p.aliases : current.aliases ?? []
     }, this.entries)
-    if (!checked.ok) return { ok: false, status: checked.problem.includes('already names') ? 409 : 400, problem: checked.problem }
+    if (!checked.ok) return { ok: false, status: checked.taken ? 409 : 400, problem: checked.problem }
     return this.store(checked.entry)
   }
 

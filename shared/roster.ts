@@ -101,10 +101,10 @@ export interface RosterEdit {
  * the code's shape, a name of 1–80 printable characters, a `#rrggbb` colour, at most 10 aliases of
  * 1–60 printable characters, and no code or alias that another delegation of `roster` already uses
  * (compared without case). `roster` is the roster without this entry. Returns the entry, or the
- * problem in words (an expected failure, not thrown).
+ * problem in words (an expected failure, not thrown), `taken` when a code or alias is another's.
  */
-export function checkRosterEntry(value: unknown, roster: readonly RosterEntry[]): { ok: true; entry: RosterEntry } | { ok: false; problem: string } {
-  const bad = (problem: string) => ({ ok: false as const, problem })
+export function checkRosterEntry(value: unknown, roster: readonly RosterEntry[]): { ok: true; entry: RosterEntry } | { ok: false; problem: string; taken: boolean } {
+  const bad = (problem: string, taken = false) => ({ ok: false as const, problem, taken })
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad('a delegation is {code, name, colour, aliases}')
   const v = value as Record<string, unknown>
   const code = v.code
@@ -138,7 +138,7 @@ export function checkRosterEntry(value: unknown, roster: readonly RosterEntry[])
   }
   for (const n of [code, ...aliases]) {
     const owner = taken.get(n.toUpperCase())
-    if (owner) return bad(`${n} already names ${owner === n ? 'a delegation' : owner} on the roster`)
+    if (owner) return bad(`${n} already names ${owner === n ? 'a delegation' : owner} on the roster`, true)
   }
   return { ok: true, entry: aliases.length ? { code, name, colour, aliases } : { code, name, colour } }
 }
