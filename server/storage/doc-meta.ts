@@ -3,16 +3,10 @@
 // existed, and their statements.
 
 import type BetterSqlite3 from 'better-sqlite3'
-import { FencedError, VISIBILITIES, type DocMetaPatch, type Lease, type Visibility } from './types.ts'
+import { FencedError, VISIBILITIES, type Lease, type Storage, type Visibility } from './types.ts'
 
-/** What this adds to SQLite storage (see the Storage methods of the same names). */
-export interface DocMetaStorage {
-  setDocMeta(name: string, patch: DocMetaPatch): boolean
-  getSetting(key: string): string | null
-  setSetting(key: string, value: string | null): void
-  acquireLease(doc: string, holder: string, ttlMs: number): Lease | null
-  releaseLease(doc: string, holder: string): void
-  leaseOf(doc: string): Lease | null
+/** What this adds to SQLite storage (see the Storage methods of the same names), and the fence check. */
+export interface DocMetaStorage extends Pick<Storage, 'setDocMeta' | 'getSetting' | 'setSetting' | 'acquireLease' | 'releaseLease' | 'leaseOf'> {
   /** Throws FencedError unless `fence` is the document's current lease fence; call inside the append transaction. */
   checkFence(doc: string, fence: number): void
 }
