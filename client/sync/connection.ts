@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { batchRemoteStores } from './batched-store.ts'
+import { batchRemoteUpdatesPerFrame } from './frame-batching.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 import * as decoding from 'lib0/decoding'
 import { CloseCode, MessageType, Paths } from '../../shared/protocol.ts'
@@ -90,6 +91,8 @@ export function connect(opts: ConnectOptions): Connection {
   provider.awareness.setLocalStateField('user', opts.identity)
   // Updates from the server are written to IndexedDB together, the tab's own edits at once.
   const stopBatching = batchRemoteStores(persistence, ydoc, provider)
+  // …and applied to the document (and so the editor) once per frame, however many arrived in it.
+  const stopFrameBatching = batchRemoteUpdatesPerFrame(provider, ydoc)
 
   // Edits made while not live wait to be sent as one message when the link returns.
   let unsentBytes = 0
@@ -177,6 +180,7 @@ export function connect(opts: ConnectOptions): Connection {
     destroy() {
       window.removeEventListener('offline', onOffline)
       window.removeEventListener('online', onOnline)
+      stopFrameBatching()
       stopBatching()
       provider.destroy()
       void persistence.destroy()
