@@ -202,7 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       // Channels are named after the shared database, so clusters on different databases never mix.
       const shared = (options as { postgres?: string }).postgres ?? resolvePath(options.dataDir ?? '.')
-      cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: shared, storage, log })
+      cluster = await startCluster({ redisUrl: options.redis, serverId: options.serverId, storageKey: shared, storage, log, metrics })
     } catch (err) {
       await loader.close()
       health.stop()

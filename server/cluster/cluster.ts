@@ -8,7 +8,8 @@ import type { Storage } from '../storage/types.ts'
 import type { Room } from '../sync/room.ts'
 import { Bus } from './bus.ts'
 import { DocLink } from './doc-link.ts'
-import { LEASE_TTL_MS, TICK_MS } from './timing.ts'
+import { LEASE_TTL_MS, TICK_MS, TOKEN_RECHECK_MS } from './timing.ts'
+import type { LinkDeps } from './doc-link.ts'
 import type { WireMessage } from './wire.ts'
 
 /** Options of the cluster runtime. */
@@ -24,6 +25,8 @@ export interface ClusterOptions {
   storageKey: string
   storage: Storage
   log: Logger
+  /** Where the relay is counted for /metrics (forwarded, relayed in and out, remote fan-out). */
+  metrics?: LinkDeps['metrics']
 }
 
 /** Redis could not be reached when the server started (`podium serve` prints it in one line, exit 2). */
@@ -44,6 +47,8 @@ export class Cluster {
   private readonly links = new Map<string, DocLink>()
   private timer: NodeJS.Timeout | null = null
   private seq = 0
+  private tokenRevision: string | null = null
+  private tokenCheckedAt = 0
   /** Called for a revocation published by any server (this one included): close the token's connections here. */
   onRevoke: (tokenId: string, reason: string) => void = () => {}
 
@@ -74,6 +79,7 @@ export class Cluster {
       if (now - last > LEASE_TTL_MS / 2) this.options.log.warn({ lateMs: Math.round(now - last - TICK_MS) }, 'cluster clock ran late: the event loop was blocked')
       last = now
       for (const link of this.links.values()) link.tick(now)
+      if (now - this.tokenCheckedAt >= TOKEN_RECHECK_MS) this.recheckTokens(now)
     }, TICK_MS)
     this.timer.unref()
     this.options.log.info({ serverId: this.serverId }, 'cluster mode: leases in storage, messages through Redis')
@@ -88,7 +94,8 @@ export class Cluster {
       publish: (channel, message) => this.bus.publish(channel, message),
       subscribe: (channel) => this.bus.subscribe(channel),
       unsubscribe: (channel) => this.bus.unsubscribe(channel),
-      nextSeq: () => ++this.seq
+      nextSeq: () => ++this.seq,
+      metrics: this.options.metrics
     }, drop)
     this.links.get(room.name)?.close()
     this.links.set(room.name, link)
@@ -116,7 +123,10 @@ export class Cluster {
   }
 
   private route(channel: string, message: WireMessage): void {
-    if (message.type === 'revoke') return this.onRevoke(message.tokenId, message.reason)
+    if (message.type === 'revoke') {
+      for (const link of this.links.values()) link.forgetPrincipals(message.tokenId)
+      return this.onRevoke(message.tokenId, message.reason)
+    }
     if (message.type === 'ack' || message.type === 'send' || message.type === 'close') {
       if (channel !== `srv:${this.serverId}`) return
       const link = this.links.get(message.doc)
@@ -133,6 +143,27 @@ export class Cluster {
     const kind = channel.slice(0, sep)
     const forHolder = message.type === 'forward' || message.type === 'local'
     if (link && ((kind === 'in' && forHolder) || (kind === 'out' && !forHolder))) link.receive(message)
+  }
+
+  // A holder keeps the principals of other servers' peers (one token read per connection, not per
+  // update): when the token table's revision moved (a revocation anywhere, the command line's
+  // included), they are read again. One read per TOKEN_RECHECK_MS, only while some are kept.
+  private recheckTokens(now: number): void {
+    this.tokenCheckedAt = now
+    let kept = false
+    for (const link of this.links.values()) if (link.remotePeers > 0) kept = true
+    // Nothing kept: nothing to read (the first principal kept is followed by a read, which differs from null).
+    if (!kept) return void (this.tokenRevision = null)
+    let revision: string
+    try {
+      revision = this.options.storage.tokenRevision()
+    } catch (err) {
+      this.options.log.warn({ err: (err as Error).message }, 'reading the token revision failed; forgetting forwarded senders\' principals')
+      for (const link of this.links.values()) link.forgetPrincipals()
+      return
+    }
+    if (revision !== this.tokenRevision) for (const link of this.links.values()) link.forgetPrincipals()
+    this.tokenRevision = revision
   }
 
   // After Redis came back every replica may have missed updates: read what storage has.

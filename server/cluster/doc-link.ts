@@ -12,9 +12,9 @@ import type { Peer } from '../sync/peer.ts'
 import type { Room } from '../sync/room.ts'
 import { mayOpen, principalOf } from '../tokens.ts'
 import { RemotePeer } from './remote-peer.ts'
-import { HOLDER_SILENCE_MS, LEASE_TTL_MS, MAX_PENDING, PRINCIPAL_CACHE_MS, RENEW_MS, RESEND_MS } from './timing.ts'
-import type { Accepted, Forward, ForwardLocal, Holder, Presence } from './wire.ts'
-import type { WireMessage } from './wire.ts'
+import { HOLDER_SILENCE_MS, LEASE_TTL_MS, MAX_PENDING, RENEW_MS, RESEND_MS } from './timing.ts'
+import { MAX_FORWARD_BATCH, type Accepted, type Forward, type ForwardItem, type ForwardLocal, type Holder, type Presence, type WireMessage } from './wire.ts'
+import type { Metrics } from '../metrics.ts'
 
 /** What a document link needs from the cluster around it. */
 export interface LinkDeps {
@@ -27,6 +27,8 @@ export interface LinkDeps {
   unsubscribe(channel: string): void
   /** A sequence number unique on this server. */
   nextSeq(): number
+  /** Where the relay is counted (/metrics): updates forwarded, relayed out and in, fan-out of relayed updates. */
+  metrics?: Pick<Metrics, 'forwarded' | 'relayed' | 'observeFanout'>
 }
 
 // An update of this server's peer (or a server-made change) that no holder has acknowledged yet.
@@ -36,6 +38,8 @@ interface Pending {
   peer?: Peer
   by?: OnBehalfOf
   sentAt: number
+  /** In the outbox, to be published at the end of this turn. */
+  queued: boolean
 }
 
 /** The link between a room and the cluster (see ClusterLink). */
@@ -49,6 +53,8 @@ export class DocLink implements ClusterLink {
   private nextLeaseCheck = 0
   private readonly pending = new Map<number, Pending>()
   private readonly remote = new Map<string, RemotePeer>()
+  // Updates to publish to the holder at the end of this event-loop turn, in one Forward.
+  private outbox: Pending[] = []
   private closed = false
 
   constructor (readonly room: Room, private readonly deps: LinkDeps, private readonly drop: (err: unknown) => void) {}
@@ -86,19 +92,22 @@ export class DocLink implements ClusterLink {
 
   submit(peer: Peer, update: Uint8Array): void {
     if (this.pending.size >= MAX_PENDING) return peer.close(CloseCode.tryAgainLater, 'the document\'s server is not answering; try again in a moment')
-    const p: Pending = { seq: this.deps.nextSeq(), update, peer, sentAt: performance.now() }
+    const p: Pending = { seq: this.deps.nextSeq(), update, peer, sentAt: performance.now(), queued: false }
     this.pending.set(p.seq, p)
     this.send(p)
   }
 
   submitLocal(update: Uint8Array, by: OnBehalfOf): void {
-    const p: Pending = { seq: this.deps.nextSeq(), update, by, sentAt: performance.now() }
+    const p: Pending = { seq: this.deps.nextSeq(), update, by, sentAt: performance.now(), queued: false }
     this.pending.set(p.seq, p)
     this.send(p)
   }
 
   appended(prev: number, upto: number, update: Uint8Array, tickets: readonly Ticket[]): void {
-    if (this.holding) void this.deps.publish(`out:${this.name}`, { type: 'accepted', server: this.deps.serverId, fence: this.holding.fence, prev, upto, update })
+    if (this.holding) {
+      void this.deps.publish(`out:${this.name}`, { type: 'accepted', server: this.deps.serverId, fence: this.holding.fence, prev, upto, update })
+      this.deps.metrics?.relayed('out', upto - prev)
+    }
     this.settled(tickets)
   }
 
@@ -140,21 +149,48 @@ export class DocLink implements ClusterLink {
 
   private onForward(m: Forward): void {
     if (!this.holding || m.server === this.deps.serverId) return
-    const key = `${m.server}:${m.connId}`
+    for (const item of m.items) {
+      // The lease may be lost while judging (an append fenced): the rest goes to the next holder, resent.
+      if (!this.holding || this.closed) return
+      this.onForwardItem(m.server, item)
+    }
+  }
+
+  private onForwardItem(server: string, m: ForwardItem): void {
+    const key = `${server}:${m.connId}`
     let peer = this.remote.get(key)
-    if (!peer || performance.now() - peer.checkedAt > PRINCIPAL_CACHE_MS || peer.principal.tokenId !== m.tokenId) {
+    if (peer && (peer.principal.tokenId !== m.tokenId || expired(peer))) {
+      this.remote.delete(key)
+      peer = undefined
+    }
+    if (!peer) {
       // The sender is whoever the shared token table says the token is, never what the message claims.
+      // Kept until the token is revoked (forgetPrincipals) or expires; read once per connection.
       const principal = principalOf(this.deps.storage.tokenById(m.tokenId))
       if (!principal || !mayOpen(principal, this.name)) {
-        void this.deps.publish(`srv:${m.server}`, { type: 'close', doc: this.name, connId: m.connId, code: CloseCode.unauthorized, reason: 'missing, unknown, revoked or expired token' })
-        this.settled([{ server: m.server, seq: m.seq }])
+        void this.deps.publish(`srv:${server}`, { type: 'close', doc: this.name, connId: m.connId, code: CloseCode.unauthorized, reason: 'missing, unknown, revoked or expired token' })
+        this.settled([{ server, seq: m.seq }])
         return
       }
-      peer = new RemotePeer(this.name, m.server, m.connId, principal, (channel, message) => void this.deps.publish(channel, message))
+      peer = new RemotePeer(this.name, server, m.connId, principal, (channel, message) => void this.deps.publish(channel, message))
       this.remote.set(key, peer)
       if (this.remote.size > 10_000) this.remote.delete(this.remote.keys().next().value!)
     }
-    this.room.applyClient(peer, m.update, { server: m.server, seq: m.seq }, m.earlierPending)
+    this.room.applyClient(peer, m.update, { server, seq: m.seq }, m.earlierPending)
+  }
+
+  /**
+   * The token table changed: the principals read for other servers' peers are read again at their
+   * next update — those of `tokenId` only, or all of them when no token is named.
+   */
+  forgetPrincipals(tokenId?: string): void {
+    if (tokenId === undefined) return this.remote.clear()
+    for (const [key, peer] of this.remote) if (peer.principal.tokenId === tokenId) this.remote.delete(key)
+  }
+
+  /** How many other servers' peers this holder has read a principal for. */
+  get remotePeers(): number {
+    return this.remote.size
   }
 
   private onForwardLocal(m: ForwardLocal): void {
@@ -174,6 +210,15 @@ export class DocLink implements ClusterLink {
     if (m.server === this.deps.serverId || m.fence < this.heardFence) return
     this.heard(m.fence)
     if (this.holding) return
+    const metrics = this.deps.metrics
+    if (metrics) {
+      metrics.relayed('in', m.upto - m.prev)
+      // The room sends relayed updates to its peers at the end of this turn (its own setImmediate, queued first).
+      if (m.upto > this.room.lastUpdateId && this.room.peers.size > 0) {
+        const receivedAt = performance.now()
+        setImmediate(() => metrics.observeFanout((performance.now() - receivedAt) / 1000, 'remote'))
+      }
+    }
     if (!this.room.applyAccepted(m.prev, m.upto, m.update)) {
       this.deps.log.info({ doc: this.name, have: this.room.lastUpdateId, prev: m.prev }, 'missed an update; catching up from storage')
       this.guard(() => this.room.resync())
@@ -294,20 +339,57 @@ export class DocLink implements ClusterLink {
     void this.deps.publish(`out:${this.name}`, { type: 'holder', server: this.deps.serverId, fence: this.holding.fence, upto: this.room.lastUpdateId })
   }
 
-  // To the holder: judged here when it is us, else published on the document's input channel.
+  // To the holder: judged here when it is us, else published on the document's input channel at
+  // the end of this turn, with whatever else this server sends it meanwhile (one Forward).
   private send(p: Pending): void {
     p.sentAt = performance.now()
+    if (this.holding) return this.judge(p)
+    if (p.queued) return
+    p.queued = true
+    this.outbox.push(p)
+    if (this.outbox.length === 1) setImmediate(() => this.publishOutbox())
+  }
+
+  private judge(p: Pending): void {
     const ticket = { server: this.deps.serverId, seq: p.seq }
     // Kept in order of arrival: anything before this one is older and not yet acknowledged.
     const earlierPending = this.pending.keys().next().value !== p.seq
+    if (p.peer) this.room.applyClient(p.peer, p.update, ticket, earlierPending)
+    else this.room.applyLocalNow(p.update, p.by!, ticket)
+  }
+
+  private publishOutbox(): void {
+    // Oldest first (a resend may have joined after a newer update), acknowledged ones left out.
+    const out = this.outbox.sort((a, b) => a.seq - b.seq)
+    this.outbox = []
+    for (const p of out) p.queued = false
+    const waiting = out.filter((p) => this.pending.get(p.seq) === p)
+    if (this.closed || waiting.length === 0) return
     if (this.holding) {
-      if (p.peer) this.room.applyClient(p.peer, p.update, ticket, earlierPending)
-      else this.room.applyLocalNow(p.update, p.by!, ticket)
+      for (const p of waiting) this.judge(p)
       return
     }
-    const message: WireMessage = p.peer
-      ? { type: 'forward', server: this.deps.serverId, seq: p.seq, connId: p.peer.id, tokenId: p.peer.principal.tokenId, earlierPending, update: p.update }
-      : { type: 'local', server: this.deps.serverId, seq: p.seq, by: p.by!, update: p.update }
+    const oldest = this.pending.keys().next().value
+    let items: ForwardItem[] = []
+    const flush = () => {
+      if (items.length === 0) return
+      this.publishIn({ type: 'forward', server: this.deps.serverId, items })
+      this.deps.metrics?.forwarded(items.length)
+      items = []
+    }
+    for (const p of waiting) {
+      if (p.peer) {
+        items.push({ seq: p.seq, connId: p.peer.id, tokenId: p.peer.principal.tokenId, earlierPending: oldest !== p.seq, update: p.update })
+        if (items.length === MAX_FORWARD_BATCH) flush()
+      } else {
+        flush()
+        this.publishIn({ type: 'local', server: this.deps.serverId, seq: p.seq, by: p.by!, update: p.update })
+      }
+    }
+    flush()
+  }
+
+  private publishIn(message: Forward | ForwardLocal): void {
     void this.deps.publish(`in:${this.name}`, message).then((receivers) => {
       // Nobody holds the document (its holder died or let it go): look at the lease now, not at the next silence.
       if (receivers === 0 && !this.closed && !this.holding) this.checkLease(performance.now())
@@ -342,4 +424,9 @@ export class DocLink implements ClusterLink {
     this.deps.unsubscribe(`out:${this.name}`)
     if (this.pending.size > 0) this.deps.log.warn({ doc: this.name, pending: this.pending.size }, 'unloaded with updates not yet acknowledged by a holder')
   }
+}
+
+// Whether a principal read for another server's peer has passed its token's expiry.
+function expired(peer: RemotePeer): boolean {
+  return peer.expiresAt !== null && peer.expiresAt <= Date.now()
 }

@@ -14,17 +14,18 @@ export class RemotePeer implements Peer {
   readonly id = nextRemoteId--
   readonly identity: string
   readonly awarenessClients = new Set<number>()
-  /** When the principal was read from storage (performance.now()). */
-  checkedAt = performance.now()
+  /** When the token expires (ms since the epoch), or null: never. The holder reads it again after. */
+  readonly expiresAt: number | null
 
   constructor (
     readonly doc: string,
     readonly server: string,
     readonly connId: number,
-    public principal: Principal,
+    readonly principal: Principal,
     private readonly publish: (channel: string, message: WireMessage) => void
   ) {
     this.identity = identityOf(principal)
+    this.expiresAt = principal.expiresAt === null ? null : Date.parse(principal.expiresAt) || 0
   }
 
   send(data: Uint8Array): void {

@@ -7,10 +7,8 @@ import * as decoding from 'lib0/decoding'
 import { DOC_NAME_PATTERN, ROLES, type Role } from '../../shared/protocol.ts'
 import type { OnBehalfOf } from '../sync/origins.ts'
 
-/** To the document's holder (channel `in:<doc>`): a client's update, with who sent it. */
-export interface Forward {
-  type: 'forward'
-  server: string
+/** One client update in a Forward: who sent it, and the update. */
+export interface ForwardItem {
   seq: number
   /** The sender's connection on its server (refusals and closes are addressed to it). */
   connId: number
@@ -22,6 +20,16 @@ export interface Forward {
    */
   earlierPending: boolean
   update: Uint8Array
+}
+
+/**
+ * To the document's holder (channel `in:<doc>`): the client updates one server sent it in one
+ * event-loop turn (1 to MAX_FORWARD_BATCH), in the order its clients sent them.
+ */
+export interface Forward {
+  type: 'forward'
+  server: string
+  items: ForwardItem[]
 }
 
 /** To the document's holder: a server-made change (a restore) on someone's behalf. */
@@ -94,14 +102,20 @@ export type WireMessage = Forward | ForwardLocal | Accepted | Holder | Presence 
 
 const MAX_SEQS = 100_000
 
+/** The most client updates one Forward carries (a server keeps at most MAX_PENDING per document). */
+export const MAX_FORWARD_BATCH = 10_000
+
 /** Encodes a message. */
 export function encodeMessage(m: WireMessage): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarString(e, m.type)
   switch (m.type) {
     case 'forward':
-      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq); encoding.writeVarUint(e, m.connId)
-      encoding.writeVarString(e, m.tokenId); encoding.writeUint8(e, m.earlierPending ? 1 : 0); encoding.writeVarUint8Array(e, m.update)
+      encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.items.length)
+      for (const i of m.items) {
+        encoding.writeVarUint(e, i.seq); encoding.writeVarUint(e, i.connId); encoding.writeVarString(e, i.tokenId)
+        encoding.writeUint8(e, i.earlierPending ? 1 : 0); encoding.writeVarUint8Array(e, i.update)
+      }
       break
     case 'local':
       encoding.writeVarString(e, m.server); encoding.writeVarUint(e, m.seq)
@@ -147,6 +161,12 @@ function shortString(d: decoding.Decoder, max = 200): string {
   return s
 }
 
+function flag(d: decoding.Decoder): boolean {
+  const b = decoding.readUint8(d)
+  if (b > 1) throw new RangeError(`flag ${b}`)
+  return b === 1
+}
+
 function onBehalfOf(text: string): OnBehalfOf {
   const v = JSON.parse(text) as Record<string, unknown>
   const role = v.role
@@ -163,9 +183,20 @@ export function decodeMessage(bytes: Uint8Array): WireMessage | null {
     const type = decoding.readVarString(d)
     let m: WireMessage
     switch (type) {
-      case 'forward':
-        m = { type, server: shortString(d), seq: decoding.readVarUint(d), connId: decoding.readVarUint(d), tokenId: shortString(d), earlierPending: decoding.readUint8(d) === 1, update: decoding.readVarUint8Array(d) }
+      case 'forward': {
+        const server = shortString(d)
+        const n = decoding.readVarUint(d)
+        if (n === 0 || n > MAX_FORWARD_BATCH) return null
+        const items: ForwardItem[] = []
+        for (let i = 0; i < n; i++) {
+          const item = { seq: decoding.readVarUint(d), connId: decoding.readVarUint(d), tokenId: shortString(d), earlierPending: flag(d), update: decoding.readVarUint8Array(d) }
+          // A server numbers its updates in the order it sends them: anything else is not its batch.
+          if (i > 0 && item.seq <= items[i - 1].seq) return null
+          items.push(item)
+        }
+        m = { type, server, items }
         break
+      }
       case 'local':
         m = { type, server: shortString(d), seq: decoding.readVarUint(d), by: onBehalfOf(decoding.readVarString(d)), update: decoding.readVarUint8Array(d) }
         break

@@ -1,6 +1,7 @@
 // Three servers behind HAProxy: clients on every server (and through the balancer) write at once and
 // all end with the same document, which is the stored one; a stock y-websocket client (a plain
-// Y.Doc, nothing of Podium's client) works unchanged through the balancer.
+// Y.Doc, nothing of Podium's client) works unchanged through the balancer; each server's /metrics
+// shows its part of the relay (forwarded, relayed in and out, fan-out of relayed updates).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -73,5 +74,26 @@ describe('three servers behind HAProxy', () => {
     // Exactly one server holds the document.
     const holders = servers.filter((s) => s.cluster!.linkOf(DOC)?.authoritative)
     expect(holders.length).toBe(1)
+
+    // Each server's /metrics shows its share of the relay: the holder published what it stored; the
+    // others forwarded their clients' updates to it and sent what it published to their own clients.
+    const sample = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
+    for (const s of servers) {
+      const text = await (await fetch(`${s.url}/metrics`)).text()
+      const relayedOut = sample(text, 'podium_updates_relayed_total{direction="out"}')
+      const relayedIn = sample(text, 'podium_updates_relayed_total{direction="in"}')
+      const forwarded = sample(text, 'podium_updates_forwarded_total')
+      const remoteFanout = sample(text, 'podium_fanout_seconds_count{source="remote"}')
+      if (s === holders[0]) {
+        expect(relayedOut, 'holder: relayed out').toBeGreaterThan(0)
+        expect(forwarded, 'holder: forwarded').toBe(0)
+      } else {
+        // Two clients here, each writing `rounds` paragraphs (or more, with the balancer's share).
+        expect(forwarded, 'replica: forwarded').toBeGreaterThanOrEqual(2 * rounds)
+        expect(relayedIn, 'replica: relayed in').toBeGreaterThan(0)
+        expect(remoteFanout, 'replica: remote fan-out observed').toBeGreaterThan(0)
+        expect(relayedOut, 'replica: relayed out').toBe(0)
+      }
+    }
   }, 40_000)
 })
