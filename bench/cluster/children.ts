@@ -21,7 +21,9 @@ export interface Child {
 export async function startScript(script: string, settings: unknown, core: number, label: string): Promise<Child> {
   const runTs = new URL('../../bin/run-ts.js', import.meta.url).pathname
   const path = new URL(script, import.meta.url).pathname
-  const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, runTs, path], {
+  // BENCH_CPU_PROF=DIR: each server child writes a V8 CPU profile there when it exits normally.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, ...prof, runTs, path], {
     env: { ...process.env, BENCH_CLUSTER_SERVER: JSON.stringify(settings), NODE_ENV: 'production' },
     stdio: ['pipe', 'pipe', 'inherit']
   })
