@@ -238,7 +238,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     memoryMb: limits.workMemoryMb
   })
   workRef = work
-  if (cluster) cluster.onRevoke = (tokenId, reason) => hub.revoke(tokenId, reason)
+  if (cluster) {
+    cluster.onRevoke = (tokenId, reason) => hub.revoke(tokenId, reason)
+    cluster.onDocMeta = (doc) => hub.docMetaChanged(doc)
+  }
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
   // Edits made by another process (a second server on the same database) are picked up within a few seconds.
   const rosterPoll = setInterval(() => {

@@ -51,6 +51,8 @@ export class Cluster {
   private tokenCheckedAt = 0
   /** Called for a revocation published by any server (this one included): close the token's connections here. */
   onRevoke: (tokenId: string, reason: string) => void = () => {}
+  /** Called when any server (this one included) changed a document's visibility or archive state: apply it here. */
+  onDocMeta: (doc: string) => void = () => {}
 
   constructor (private readonly options: ClusterOptions) {
     const id = options.serverId ?? `${process.pid}-${randomBytes(4).toString('hex')}`
@@ -72,6 +74,7 @@ export class Cluster {
     }
     await this.bus.subscribe(`srv:${this.serverId}`)
     await this.bus.subscribe('revoke')
+    await this.bus.subscribe('docmeta')
     let last = performance.now()
     this.timer = setInterval(() => {
       const now = performance.now()
@@ -122,7 +125,13 @@ export class Cluster {
     return (await this.bus.publish('revoke', { type: 'revoke', tokenId, reason })) >= 0
   }
 
+  /** Tells every server (this one included) that document `doc`'s visibility or archive state changed. Resolves false when Redis was unreachable. */
+  async publishDocMeta(doc: string): Promise<boolean> {
+    return (await this.bus.publish('docmeta', { type: 'docmeta', doc })) >= 0
+  }
+
   private route(channel: string, message: WireMessage): void {
+    if (message.type === 'docmeta') return channel === 'docmeta' ? this.onDocMeta(message.doc) : undefined
     if (message.type === 'revoke') {
       for (const link of this.links.values()) link.forgetPrincipals(message.tokenId)
       return this.onRevoke(message.tokenId, message.reason)

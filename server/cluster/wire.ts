@@ -97,8 +97,14 @@ export interface Revoke {
   reason: string
 }
 
+/** To every server (channel `docmeta`): document `doc`'s visibility or archive state changed; read it again. */
+export interface DocMetaChanged {
+  type: 'docmeta'
+  doc: string
+}
+
 /** Every message of the cluster. */
-export type WireMessage = Forward | ForwardLocal | Accepted | Holder | Presence | Ack | SendTo | CloseConn | Revoke
+export type WireMessage = Forward | ForwardLocal | Accepted | Holder | Presence | Ack | SendTo | CloseConn | Revoke | DocMetaChanged
 
 const MAX_SEQS = 100_000
 
@@ -144,6 +150,9 @@ export function encodeMessage(m: WireMessage): Uint8Array {
       break
     case 'revoke':
       encoding.writeVarString(e, m.tokenId); encoding.writeVarString(e, m.reason)
+      break
+    case 'docmeta':
+      encoding.writeVarString(e, m.doc)
       break
   }
   return encoding.toUint8Array(e)
@@ -228,6 +237,9 @@ export function decodeMessage(bytes: Uint8Array): WireMessage | null {
         break
       case 'revoke':
         m = { type, tokenId: shortString(d), reason: decoding.readVarString(d).slice(0, 123) }
+        break
+      case 'docmeta':
+        m = { type, doc: docName(d) }
         break
       default:
         return null

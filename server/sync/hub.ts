@@ -58,10 +58,10 @@ export interface HubOptions {
   /** Storage health: a full disk changes what peers are told, and holds updates until it clears. */
   health?: StorageHealth
   /**
-   * Several servers (server/cluster/): rooms are linked to it, and revocations are published to
-   * every server. None: this server alone.
+   * Several servers (server/cluster/): rooms are linked to it, and revocations and documents'
+   * visibility or archive changes are published to every server. None: this server alone.
    */
-  cluster?: RoomsCluster & { publishRevoke(tokenId: string): Promise<boolean> }
+  cluster?: RoomsCluster & { publishRevoke(tokenId: string): Promise<boolean>; publishDocMeta(doc: string): Promise<boolean> }
   /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
   loader?: RoomLoader
 }
@@ -331,6 +331,15 @@ export class Hub {
       if (!canSee(role, record.visibility)) peer.close(CloseCode.forbidden, `the secretariat has withdrawn ${name} from ${role === 'observer' ? 'observers' : 'delegations'}`)
       else if (record.archivedAt && canEdit(role)) peer.close(CloseCode.forbidden, archivedReason(name))
     }
+  }
+
+  /**
+   * docMetaChanged here, and on every other server of a cluster as soon as Redis carries the word
+   * (so an archived text is read only, and a withdrawn one closed, whichever server a client is on).
+   */
+  docMetaChangedEverywhere(name: string): void {
+    this.docMetaChanged(name)
+    void this.options.cluster?.publishDocMeta(name)
   }
 
   /** Who is connected to document `name`. */

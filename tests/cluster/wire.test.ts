@@ -23,7 +23,8 @@ const samples: WireMessage[] = [
   { type: 'ack', doc: 'astana-statement', seqs: [1, 2, 3] },
   { type: 'send', doc: 'astana-statement', connId: 9, data: new Uint8Array([1, 2]) },
   { type: 'close', doc: 'astana-statement', connId: 9, code: 4409, reason: 'refused' },
-  { type: 'revoke', tokenId: 'abc123', reason: 'token revoked' }
+  { type: 'revoke', tokenId: 'abc123', reason: 'token revoked' },
+  { type: 'docmeta', doc: 'astana-statement' }
 ]
 
 function raw(write: (e: encoding.Encoder) => void): Uint8Array {
@@ -55,6 +56,7 @@ describe('cluster wire messages', () => {
       ['a close code out of range', raw((e) => { encoding.writeVarString(e, 'close'); encoding.writeVarString(e, 'd'); encoding.writeVarUint(e, 1); encoding.writeVarUint(e, 99); encoding.writeVarString(e, 'x') })],
       ['accepted ids going backwards', encodeMessage({ type: 'accepted', server: 's', fence: 1, prev: 9, upto: 9, update })],
       ['an empty server id', encodeMessage({ type: 'holder', server: '', fence: 1, upto: 1 })],
+      ['a visibility change of a document named with a slash', raw((e) => { encoding.writeVarString(e, 'docmeta'); encoding.writeVarString(e, '../etc') })],
       ['a server-made change claiming the role "god"', encodeMessage({ type: 'local', server: 's', seq: 1, by: { tokenId: null, role: 'god' as never, delegation: null, identity: 'x' }, update })],
       ['a server-made change whose attribution is not JSON', raw((e) => { encoding.writeVarString(e, 'local'); encoding.writeVarString(e, 's'); encoding.writeVarUint(e, 1); encoding.writeVarString(e, '{nope'); encoding.writeVarUint8Array(e, update) })]
     ]

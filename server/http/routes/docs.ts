@@ -105,7 +105,7 @@ export const docRoutes: Route[] = [
       const archivedAt = b.archived === undefined ? undefined : b.archived ? (record.archivedAt ?? new Date().toISOString()) : null
       deps.storage.setDocMeta(name, { visibility: b.visibility as Visibility | undefined, archivedAt, ...(b.header !== undefined ? { header } : {}) })
       // Sockets of roles that may no longer open it are closed now; an archived text turns read only.
-      deps.hub.docMetaChanged(name)
+      deps.hub.docMetaChangedEverywhere(name)
       const now = deps.storage.getDoc(name)!
       return { status: 200, json: { name, title: now.title, visibility: now.visibility, archivedAt: now.archivedAt, header: now.header } }
     }
