@@ -1,5 +1,5 @@
 import type { Node } from 'prosemirror-model'
-import { Plugin, PluginKey, type EditorState } from 'prosemirror-state'
+import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state'
 import { Decoration, DecorationSet } from 'prosemirror-view'
 import { incrementalAnalyser, type Analysis, type IncrementalAnalyser } from '../../shared/analysis/index.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
@@ -54,12 +54,23 @@ export function analysisPlugin(roster: readonly RosterEntry[]): Plugin<AnalysisS
     key: analysisKey,
     state: {
       init: (_config, state) => build(state, analyser, gutters),
-      apply: (tr, prev, _old, state) => (tr.docChanged ? build(state, analyser, gutters) : prev)
+      apply: (tr, prev, _old, state) => (tr.docChanged || tr.getMeta(analysisKey) === ROSTER_CHANGED ? build(state, analyser, gutters) : prev)
     },
     props: {
       decorations: (state) => analysisKey.getState(state)?.decorations
     }
   })
+}
+
+const ROSTER_CHANGED = 'roster-changed'
+
+/**
+ * A transaction that has the analysis read the roster again (the array given to `analysisPlugin`,
+ * changed in place): counts by delegation and aliases follow a roster edited during the meeting
+ * without waiting for the next change of text.
+ */
+export function rosterChangedTransaction(state: EditorState): Transaction {
+  return state.tr.setMeta(analysisKey, ROSTER_CHANGED)
 }
 
 /** The current analysis of an editor state (the plugin must be installed). */

@@ -25,6 +25,7 @@ import { watchMerges } from '../editor/merge-flags.ts'
 import { exportMenu, openImportDialog } from '../transfer/index.ts'
 import { followRoster } from '../session/live-roster.ts'
 import { rosterChanged } from '../editor/node-views.ts'
+import { rosterChangedTransaction } from '../editor/analysis-plugin.ts'
 
 const SPEAKING_KEY = 'podium.speaking'
 
@@ -244,6 +245,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     // New functions (ProseMirror compares them) make the view draw every chip again with the new colours.
     if (view) view.setProps({ nodeViews: Object.fromEntries(Object.entries(view.props.nodeViews ?? {}).map(([k, f]) => [k, (...a: Parameters<typeof f>) => f(...a)])) })
     toolbar?.refreshRoster()
+    if (view) view.dispatch(rosterChangedTransaction(view.state))
     if (view) panels[active].update(view)
   })
 

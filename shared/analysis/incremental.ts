@@ -100,11 +100,13 @@ export interface IncrementalAnalyser {
   analyse(doc: Node): Analysis
 }
 
-/** An analyser for one editor's documents, with a cache per block node (held weakly: old blocks go with their documents). */
+/**
+ * An analyser for one editor's documents, with a cache per block node (held weakly: old blocks go with
+ * their documents). `roster` is read at every call: a roster changed in place (delegations or aliases
+ * added during the meeting) counts from the next analysis on.
+ */
 export function incrementalAnalyser(roster: readonly RosterEntry[] = []): IncrementalAnalyser {
   const cache = new WeakMap<Node, BlockLocal>()
-  const aliases = new Map<string, string>()
-  for (const r of roster) for (const a of r.aliases ?? []) aliases.set(a, r.code)
   const local = (block: Node) => {
     let l = cache.get(block)
     if (!l) { l = readBlock(block); cache.set(block, l) }
@@ -125,6 +127,8 @@ export function incrementalAnalyser(roster: readonly RosterEntry[] = []): Increm
       // A bracket over several paragraphs may pair text brackets of different blocks: the whole way.
       if (spanning) return analyse(doc, roster)
 
+      const aliases = new Map<string, string>()
+      for (const r of roster) for (const a of r.aliases ?? []) aliases.set(a, r.code)
       const paragraphs: ParagraphInfo[] = []
       const delegations: Record<string, DelegationInfo> = {}
       const totals = { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 }
