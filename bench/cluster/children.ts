@@ -29,6 +29,8 @@ export async function startScript(script: string, settings: unknown, core: numbe
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const lines = createInterface({ input: child.stdout! })
+  // BENCH_LOG_LEVEL (info, warn…): the children's log lines are copied to standard error, labelled.
+  if (process.env.BENCH_LOG_LEVEL) lines.on('line', (line) => { if (!line.startsWith('READY ')) process.stderr.write(`${label} ${line}\n`) })
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${label}: no READY within 60 s`)), 60_000)
     lines.on('line', (line) => {

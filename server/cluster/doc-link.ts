@@ -12,7 +12,7 @@ import type { Peer } from '../sync/peer.ts'
 import type { Room } from '../sync/room.ts'
 import { mayOpen, principalOf } from '../tokens.ts'
 import { RemotePeer } from './remote-peer.ts'
-import { HOLDER_SILENCE_MS, LEASE_TTL_MS, MAX_PENDING, RENEW_MS, RESEND_MS } from './timing.ts'
+import { HOLDER_SILENCE_MS, JUDGE_SLICE_MS, LEASE_TTL_MS, MAX_PENDING, RENEW_MS, RESEND_MS } from './timing.ts'
 import { MAX_FORWARD_BATCH, type Accepted, type Forward, type ForwardItem, type ForwardLocal, type Holder, type Presence, type WireMessage } from './wire.ts'
 import type { Metrics } from '../metrics.ts'
 
@@ -55,6 +55,10 @@ export class DocLink implements ClusterLink {
   private readonly remote = new Map<string, RemotePeer>()
   // Updates to publish to the holder at the end of this event-loop turn, in one Forward.
   private outbox: Pending[] = []
+  // Holder: updates waiting to be judged, in arrival order, judged JUDGE_SLICE_MS at a time (see drain).
+  private work: (() => void)[] = []
+  private drainScheduled = false
+  private sliceStart = -1
   private closed = false
 
   constructor (readonly room: Room, private readonly deps: LinkDeps, private readonly drop: (err: unknown) => void) {}
@@ -149,10 +153,46 @@ export class DocLink implements ClusterLink {
 
   private onForward(m: Forward): void {
     if (!this.holding || m.server === this.deps.serverId) return
-    for (const item of m.items) {
-      // The lease may be lost while judging (an append fenced): the rest goes to the next holder, resent.
-      if (!this.holding || this.closed) return
-      this.onForwardItem(m.server, item)
+    for (const item of m.items) this.enqueue(() => this.onForwardItem(m.server, item))
+  }
+
+  // Judging is the holder's heaviest work: a backlog (a takeover's resends, a burst) is judged a slice
+  // at a time, so that the loop still renews the lease, reads sockets and sends between slices
+  // (a loop blocked for seconds lost its lease to another server, which then had the same backlog).
+  // Each slice's accepted updates are appended together (the room flushes on setImmediate, queued
+  // before the next slice). Arrival order is kept: nothing is judged ahead of what waits.
+  private enqueue(task: () => void): void {
+    if (this.work.length === 0 && this.withinSlice()) return task()
+    this.work.push(task)
+    if (!this.drainScheduled) {
+      this.drainScheduled = true
+      setImmediate(() => this.drain())
+    }
+  }
+
+  // Whether this turn has judged for less than JUDGE_SLICE_MS (a turn's slice starts at its first judging).
+  private withinSlice(): boolean {
+    const now = performance.now()
+    if (this.sliceStart < 0) {
+      this.sliceStart = now
+      setImmediate(() => { this.sliceStart = -1 })
+    }
+    return now - this.sliceStart < JUDGE_SLICE_MS
+  }
+
+  private drain(): void {
+    this.drainScheduled = false
+    this.sliceStart = -1
+    this.withinSlice()
+    let i = 0
+    // The lease may be lost while judging (an append fenced): the rest goes to the next holder, resent.
+    while (i < this.work.length && this.holding && !this.closed && (i === 0 || this.withinSlice())) this.work[i++]()
+    this.work = this.holding && !this.closed ? this.work.slice(i) : []
+    const now = performance.now()
+    if (this.holding && now - this.lastRenew >= RENEW_MS) this.renew(now)
+    if (this.work.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true
+      setImmediate(() => this.drain())
     }
   }
 
@@ -327,6 +367,7 @@ export class DocLink implements ClusterLink {
     if (!this.holding) return
     this.deps.log.warn({ doc: this.name, fence: this.holding.fence, why }, 'no longer authoritative for the document')
     this.holding = null
+    this.work = []
     this.heardAt = performance.now()
     this.deps.unsubscribe(`in:${this.name}`)
     this.remote.clear()
@@ -343,7 +384,7 @@ export class DocLink implements ClusterLink {
   // the end of this turn, with whatever else this server sends it meanwhile (one Forward).
   private send(p: Pending): void {
     p.sentAt = performance.now()
-    if (this.holding) return this.judge(p)
+    if (this.holding) return this.enqueue(() => { if (this.pending.get(p.seq) === p) this.judge(p) })
     if (p.queued) return
     p.queued = true
     this.outbox.push(p)

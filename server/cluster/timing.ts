@@ -14,6 +14,12 @@ export const TICK_MS = 100
 /** A replica that has not heard its holder for this long checks the lease in storage, in ms. */
 export const HOLDER_SILENCE_MS = 500
 
+/**
+ * The longest a holder judges waiting updates in one go before letting the loop renew leases, read
+ * sockets and send, in ms (a backlog is judged in slices: see DocLink.drain).
+ */
+export const JUDGE_SLICE_MS = 20
+
 /** A forwarded update not acknowledged after this long is sent again, in ms (Yjs updates are idempotent). */
 export const RESEND_MS = 1000
 
