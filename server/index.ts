@@ -242,6 +242,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cluster.onRevoke = (tokenId, reason) => hub.revoke(tokenId, reason)
     cluster.onDocMeta = (doc) => hub.docMetaChanged(doc)
   }
+  // A roster edit (here, or read from another server's by the poll below) reaches every open page at once.
+  roster.onChange = (revision) => hub.rosterChanged(revision)
   const docList = new DocList(storage, work, meeting.roster, (name) => hub.rooms.flush(name))
   // Edits made by another process (a second server on the same database) are picked up within a few seconds.
   const rosterPoll = setInterval(() => {

@@ -39,6 +39,8 @@ export class LiveRoster {
   private raw: string | null = null
   private edits: RosterEntry[] = []
   private rev = 0
+  /** Called with the new revision each time the roster changes after construction (edited here or read from another process's edit). */
+  onChange: ((revision: number) => void) | null = null
 
   /** Reads the stored edits; an unreadable setting is reported through `warn` and left out (the configured roster stands). */
   constructor (private readonly storage: RosterStorage, private readonly configured: readonly RosterEntry[], private readonly warn: (message: string) => void = () => {}) {
@@ -59,6 +61,7 @@ export class LiveRoster {
     this.edits = raw === null ? [] : this.parse(raw)
     this.entries.splice(0, this.entries.length, ...mergeRoster(this.configured, this.edits))
     this.rev++
+    this.onChange?.(this.rev)
   }
 
   private parse(raw: string): RosterEntry[] {

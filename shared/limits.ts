@@ -56,8 +56,18 @@ export const SENDER_UPDATE_BYTES_PER_HOUR = 256 * 1024 * 1024
 /** Updates under this many bytes (typing) never wait for a document's byte budget, only their own sign-in's. */
 export const SMALL_UPDATE_BYTES = 16 * 1024
 
-/** How often an open editor asks for the roster (GET /api/roster), and a server re-reads the stored roster edits, in ms. */
+/**
+ * How often a server re-reads the stored roster edits (another server of a cluster may have made
+ * them), in ms; a change is then pushed to its connected pages (`MessageType.rosterRevision`).
+ */
 export const ROSTER_POLL_MS = 3000
+
+/**
+ * How often an open page asks for the roster (GET /api/roster) although nothing was pushed, in ms:
+ * only a fallback (a push lost with a dropped link). Thousands of observers polling every few seconds
+ * would be hundreds of requests a second on the server's loop.
+ */
+export const ROSTER_FALLBACK_POLL_MS = 60_000
 
 /** Longest header a document keeps from its source (a Word header and version line, lines joined by "\n"), in characters. */
 export const DOC_HEADER_MAX = 1000

@@ -5,7 +5,13 @@ export const MessageType = Object.freeze({
   sync: 0,
   awareness: 1,
   auth: 2,
-  queryAwareness: 3
+  queryAwareness: 3,
+  /**
+   * Server to client only (a client sending it is closed 1003): the meeting's roster changed; the
+   * payload is its new revision (varuint). Open pages fetch `/api/roster` at once instead of waiting
+   * for their next poll. y-websocket's own client logs and ignores a type it does not know.
+   */
+  rosterRevision: 30
 })
 
 /** WebSocket close codes Podium uses, with the reason each stands for. */

@@ -240,7 +240,7 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
   if (archived && canEdit(me.role)) say('This document is archived: it is read only for everyone. The secretariat can unarchive it from the meeting home.')
 
   // Delegations added, renamed or recoloured from the meeting home: chips, picker and panels redraw.
-  followRoster(api, me.roster, () => {
+  const rosterFollower = followRoster(api, me.roster, () => {
     rosterChanged(me.roster)
     // New functions (ProseMirror compares them) make the view draw every chip again with the new colours.
     if (view) view.setProps({ nodeViews: Object.fromEntries(Object.entries(view.props.nodeViews ?? {}).map(([k, f]) => [k, (...a: Parameters<typeof f>) => f(...a)])) })
@@ -248,6 +248,8 @@ export async function showDocument(root: HTMLElement, docName: string, session: 
     if (view) view.dispatch(rosterChangedTransaction(view.state))
     if (view) panels[active].update(view)
   })
+  connection.onRosterRevision((revision) => rosterFollower.pushed(revision))
+
 
   const handle: DocumentHandle = { view, connection, me }
   return handle

@@ -38,6 +38,8 @@ export interface Connection {
   readonly unsentBytes: number
   /** Whether the server closed because the unsent edits do not fit in one message (1009): the tab stops reconnecting. */
   readonly stranded: boolean
+  /** Calls `fn` with each roster revision the server pushes (the roster was edited); returns an unsubscribe function. */
+  onRosterRevision(fn: (revision: number) => void): () => void
   /** Drops the local copy (with its unsent edits) and reloads the page from the server's text. */
   startAgain(): Promise<void>
   destroy(): void
@@ -130,6 +132,11 @@ export function connect(opts: ConnectOptions): Connection {
       refusedBecause = text
     }
   }
+  const rosterListeners = new Set<(revision: number) => void>()
+  provider.messageHandlers[MessageType.rosterRevision] = (_encoder, decoder) => {
+    const revision = decoding.readVarUint(decoder)
+    for (const fn of rosterListeners) fn(revision)
+  }
   provider.on('closed', (event: { code: number; reason: string }) => {
     if (event.code === CloseCode.refused) {
       // This tab's Yjs client has gone past what the server holds: start again from the server's
@@ -171,6 +178,10 @@ export function connect(opts: ConnectOptions): Connection {
       provider.disconnect()
       await persistence.clearData()
       location.reload()
+    },
+    onRosterRevision(fn) {
+      rosterListeners.add(fn)
+      return () => rosterListeners.delete(fn)
     },
     onState(fn) {
       listeners.add(fn)

@@ -4,7 +4,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CloseCode, DOC_NAME_PATTERN, Paths, canEdit } from '../../shared/protocol.ts'
+import * as encoding from 'lib0/encoding'
+import { CloseCode, DOC_NAME_PATTERN, MessageType, Paths, canEdit } from '../../shared/protocol.ts'
 import { canSee } from '../../shared/visibility.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
@@ -313,6 +314,19 @@ export class Hub {
         this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
       }
     }
+  }
+
+  /**
+   * Tells every page connected here that the roster changed (`MessageType.rosterRevision` with
+   * `revision`): open editors and podium screens fetch it at once (chips, picker, matrix).
+   */
+  rosterChanged(revision: number): void {
+    if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`rosterChanged: revision ${revision} is not a non-negative integer`)
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.rosterRevision)
+    encoding.writeVarUint(encoder, revision)
+    const message = encoding.toUint8Array(encoder)
+    for (const peer of this.peerDocs.keys()) peer.send(message)
   }
 
   /**
