@@ -38,15 +38,21 @@ function transactionsBy(doc: Y.Doc, origin: unknown): { count: number } {
   return seen
 }
 
+/** A server, a secretariat writer and a delegation reader whose remote updates wait for `frames`. */
+async function writerAndBatchedReader() {
+  server = await start()
+  const writer = connect(server, token(server, 'secretariat'))
+  const reader = connect(server, token(server, 'delegation', 'CHN'))
+  providers.push(writer, reader)
+  await Promise.all([synced(writer), synced(reader)])
+  const frames = manualFrames()
+  const stop = batchRemoteUpdatesPerFrame(reader, reader.doc, frames)
+  return { writer, reader, frames, stop }
+}
+
 describe('remote updates applied once per frame', () => {
   it('holds what arrives until the frame, then applies all of it in one transaction and in order', async () => {
-    server = await start()
-    const writer = connect(server, token(server, 'secretariat'))
-    const reader = connect(server, token(server, 'delegation', 'CHN'))
-    providers.push(writer, reader)
-    await Promise.all([synced(writer), synced(reader)])
-    const frames = manualFrames()
-    const stop = batchRemoteUpdatesPerFrame(reader, reader.doc, frames)
+    const { writer, reader, frames, stop } = await writerAndBatchedReader()
     const tx = transactionsBy(reader.doc, reader)
     const before = content(reader.doc)
 
@@ -76,13 +82,7 @@ describe('remote updates applied once per frame', () => {
   })
 
   it('applies waiting updates before a reconnect’s sync messages, and nothing is lost', async () => {
-    server = await start()
-    const writer = connect(server, token(server, 'secretariat'))
-    const reader = connect(server, token(server, 'delegation', 'CHN'))
-    providers.push(writer, reader)
-    await Promise.all([synced(writer), synced(reader)])
-    const frames = manualFrames()
-    batchRemoteUpdatesPerFrame(reader, reader.doc, frames)
+    const { writer, reader, frames } = await writerAndBatchedReader()
 
     addParagraph(writer.doc, 'before the reconnect')
     await waitFor(() => frames.pending === 1, 'the update waiting')
