@@ -7,6 +7,21 @@ import * as Y from 'yjs'
 /** Stored bytes from which a document is loaded off the loop (below it, loading takes a few ms on the loop). */
 export const LOAD_OFF_LOOP_BYTES = 2 * 1024 * 1024
 
+/**
+ * Structs from which a document already in memory is rebuilt off the loop after a refused update,
+ * whatever its size in bytes: rebuilding costs some 3–5 µs a struct on the loop, and a text edited a
+ * few words at a time by many delegations holds 140,000 of them in 2 MB (0.6 s;
+ * bench/resilience/refusal-reload.ts). Below it a rebuild takes a few tens of ms at most.
+ */
+export const RELOAD_OFF_LOOP_STRUCTS = 10_000
+
+/** How many structs (items, deleted or not, and GC ranges) `doc` holds: read from its store, no decoding. */
+export function structCount(doc: Y.Doc): number {
+  let n = 0
+  doc.store.clients.forEach((structs) => { n += structs.length })
+  return n
+}
+
 /** Bytes of each piece a large document is applied in (about a millisecond of work each). */
 export const LOAD_PIECE_BYTES = 128 * 1024
 

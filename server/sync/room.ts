@@ -24,7 +24,7 @@ import type { Provenance, Sender, Violation } from '../../shared/trust/index.ts'
 import { Authors } from './authors.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
-import { applyInSteps, type PreparedDoc, type RoomLoader } from './room-load.ts'
+import { applyInSteps, RELOAD_OFF_LOOP_STRUCTS, structCount, type RoomLoader } from './room-load.ts'
 
 /** What a room needs from the server around it. */
 export interface RoomDeps {
@@ -330,23 +330,26 @@ export class Room {
           doc.destroy()
           continue
         }
-        return this.install(doc, prepared)
+        return this.adopt(doc, prepared.upto, prepared.owners, prepared.answer)
       }
     })().then(() => this.loaded(), (err) => this.loadFailed(err))
   }
 
-  // Makes a prepared document the room's (the old one's listeners off; nothing else refers to it).
-  private install(doc: Y.Doc, prepared: PreparedDoc): void {
+  // Makes `doc`, built from storage up to update `upto`, the room's document: the old one's listeners
+  // off (nothing else refers to it; not destroyed, awareness listens for its destroy event), owners and
+  // provenance read again, every cached answer dropped. `answer` is the sync step 2 of the stored state
+  // it was built from (a large document, answered from it: see answerFromBase), else null.
+  private adopt(doc: Y.Doc, upto: number, owners: Iterable<[number, string]>, answer: Uint8Array | null): void {
     this.doc.off('update', this.onUpdate)
     this.doc.off('beforeObserverCalls', this.onTransaction)
     this.doc = doc
-    this.lastId = prepared.upto
+    this.lastId = upto
     this.owners.clear()
-    for (const [c, who] of prepared.owners) this.owners.set(c, who)
+    for (const [c, who] of owners) this.owners.set(c, who)
     this.authors.clear()
     for (const p of this.deps.storage.provenance(this.name)) this.authors.add(p)
     this.pendingState = this.pendingVector = this.freshAnswer = null
-    this.base = { answer: prepared.answer, since: [] }
+    this.base = answer ? { answer, since: [] } : null
     doc.on('update', this.onUpdate)
     doc.on('beforeObserverCalls', this.onTransaction)
   }
@@ -542,8 +545,10 @@ export class Room {
 
   // Replaces the room's document with a fresh copy of what storage holds (the old one's listeners must be off).
   private reload(): void {
-    // A large document is read again off the loop; its messages wait meanwhile.
-    if (this.isLarge()) return this.loadOffLoop()
+    // A large document is read again off the loop; its messages wait meanwhile. So is one of many
+    // structs (a long-edited text costs the loop ~0.6 s to rebuild at 2 MB), outside a cluster (where
+    // the holder must hold the document at once to judge what the other servers forward).
+    if (this.isLarge() || (this.deps.loader && !this.link && structCount(this.doc) >= RELOAD_OFF_LOOP_STRUCTS)) return this.loadOffLoop()
     try {
       const loaded = this.deps.storage.load(this.name)
       if (!loaded) throw new Error('the document is gone from storage')
@@ -552,16 +557,7 @@ export class Room {
       doc.transact(() => {
         for (const u of loaded.updates) Y.applyUpdate(doc, u, STORAGE_ORIGIN)
       }, STORAGE_ORIGIN)
-      this.doc = doc
-      this.lastId = loaded.upto
-      this.owners.clear()
-      for (const [c, who] of loaded.owners) this.owners.set(c, who)
-      this.authors.clear()
-      for (const p of this.deps.storage.provenance(this.name)) this.authors.add(p)
-      this.freshAnswer = null
-      doc.on('update', this.onUpdate)
-      doc.on('beforeObserverCalls', this.onTransaction)
-      // Not destroyed: awareness listens for its destroy event; nothing else refers to it now.
+      this.adopt(doc, loaded.upto, loaded.owners, null)
     } catch (err) {
       this.broken = true
       this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reloading after a refused update failed; dropping the document')
