@@ -407,7 +407,8 @@ export class DocLink implements ClusterLink {
     const waiting = out.filter((p) => this.pending.get(p.seq) === p)
     if (this.closed || waiting.length === 0) return
     if (this.holding) {
-      for (const p of waiting) this.judge(p)
+      // Took the lease meanwhile: judged here, behind whatever already waits to be judged.
+      for (const p of waiting) this.send(p)
       return
     }
     const oldest = this.pending.keys().next().value
