@@ -9,7 +9,7 @@ import { serverAttribution } from '../../server/documents.ts'
 import { findChromium } from '../../server/export/index.ts'
 import { api } from '../snapshots/helpers.ts'
 import { cleanupDirs, connect, destroyAll, DOC, opened, rawSocket, start, synced, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MAX_MS, RTT_P90_MS, slowdown } from './resilience-helpers.ts'
+import { healthLatency, joinInChild, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MS, RTT_WORST_LARGE_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 afterAll(cleanupDirs)
 
@@ -38,21 +38,26 @@ describe('heavy work never runs on the sync loop', () => {
     const stall = loopStall()
     const t0 = performance.now()
     // The first joiner loads the document into the server (off the loop: sync/room-load.ts) and gets
-    // all of it. It reads the raw answer without applying it: the test's clients share this process's
-    // event loop with the server, and a client applying 50 MB would stall the very loop measured.
-    const firstReader = rawSocket(server, obs, 'big')
-    const everything = new Promise<number>((resolve) => firstReader.on('message', (data: Buffer) => { if (data.byteLength > 49_000_000) resolve(Math.round(performance.now() - t0)) }))
-    await opened(firstReader)
-    firstReader.send(askEverything())
-    const firstAnswerMs = await everything
+    // all of it. It runs in a process of its own: the test's clients share this process's event loop
+    // with the server, and a client receiving 50 MB here would stall the very loop measured.
+    const firstReader = joinInChild(`ws://127.0.0.1:${server.port}/sync/big?token=${obs}`, askEverything(), 49_000_000)
+    const firstAnswerMs = await firstReader.answered
     const timed = async (what: string, p: Promise<{ status: number }>) => {
       const r = await p
       return { what, status: r.status, ms: Math.round(performance.now() - t0) }
     }
+    // Answers are drained chunk by chunk, never gathered or parsed: the comparison is a JSON of 49 MB,
+    // and joining its chunks into one buffer (0.4 s, undici) or parsing it (0.7 s) here would stall
+    // the loop the server shares with this test: the test's stall, not the server's.
+    const bytesOf = (path: string, tok: string, init: RequestInit = {}) => fetch(`${server.url}/api${path}`, { ...init, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' } }).then(async (r) => {
+      const reader = r.body!.getReader()
+      while (!(await reader.read()).done) { /* drained */ }
+      return r
+    })
     const jobs = Promise.all([
-      timed('compare', api(server, obs, 'GET', `/docs/big/compare?from=${first.body.id}&to=live`)),
-      timed('snapshot', api(server, sec, 'POST', '/docs/big/snapshots', { label: 'During' })),
-      timed('docx', fetch(`${server.url}/api/docs/big/export?format=docx`, { headers: { authorization: `Bearer ${token(server, 'observer')}` } }).then(async (r) => { await r.arrayBuffer(); return r }))
+      timed('compare', bytesOf(`/docs/big/compare?from=${first.body.id}&to=live`, obs)),
+      timed('snapshot', bytesOf('/docs/big/snapshots', sec, { method: 'POST', body: JSON.stringify({ label: 'During' }) })),
+      timed('docx', bytesOf('/docs/big/export?format=docx', obs))
     ])
     // Sixteen sockets ask for everything and never read.
     const silent: WebSocket[] = []
@@ -75,12 +80,13 @@ describe('heavy work never runs on the sync loop', () => {
     const rssAfter = rssMb()
     console.log('50 MB document', { firstAnswerMs, results, cutAfter, rtt, healthz: hz, loopMax, rssBefore, rssAfter })
     for (const ws of silent) ws.terminate()
-    firstReader.terminate()
+    firstReader.kill()
     for (const r of results) expect([200, 201, 503], r.what).toContain(r.status)
     expect(server.hub.presence('big')).toHaveLength(1)
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
-    expect(hz.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(rtt.p95).toBeLessThan(RTT_MS)
+    expect(rtt.max).toBeLessThan(RTT_WORST_LARGE_MS)
+    expect(hz.p95).toBeLessThan(RTT_MS)
+    expect(hz.max).toBeLessThan(RTT_WORST_LARGE_MS)
     await server.close()
   }, 180_000)
 
@@ -105,9 +111,10 @@ describe('heavy work never runs on the sync loop', () => {
     console.log('8 PDF exports', { answers, rtt, healthz: hz })
     expect(answers.filter((a) => a.status === 200 && a.pdf)).toHaveLength(2)
     expect(answers.filter((a) => a.status === 429 && a.retryAfter)).toHaveLength(6)
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
-    expect(hz.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(rtt.p95).toBeLessThan(RTT_MS)
+    expect(rtt.max).toBeLessThan(RTT_WORST_MS)
+    expect(hz.p95).toBeLessThan(RTT_MS)
+    expect(hz.max).toBeLessThan(RTT_WORST_MS)
     await server.close()
   }, 60_000)
 
@@ -138,8 +145,8 @@ describe('heavy work never runs on the sync loop', () => {
     console.log('2,000 documents', { lists: lists.length, firstMs, laterMaxMs: laterMs, rtt, loopMax })
     expect(lists.every((l) => l.status === 200 && l.count === 2001)).toBe(true)
     // Cached by head: once computed, a listing is one query and JSON.
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(rtt.p95).toBeLessThan(RTT_MS)
+    expect(rtt.max).toBeLessThan(RTT_WORST_MS)
     // Sizes for the meeting home: the stored bytes and the limit. (The demo document holds the probes' paragraphs too.)
     const listed = await api(server, homes[0], 'GET', '/docs')
     expect(listed.body[0]).toMatchObject({ name: DOC, bytes: expect.any(Number), maxBytes: 64 * 1024 * 1024 })

@@ -4,7 +4,8 @@
 import * as Y from 'yjs'
 import * as zlib from 'node:zlib'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { availableParallelism, loadavg } from 'node:os'
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
 import type { RunningServer } from '../../server/index.ts'
 import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
 import { connect, destroyAll, DOC, synced, token } from './helpers.ts'
@@ -15,37 +16,35 @@ export interface RoundTrips {
   p50: number
   p90: number
   p95: number
+  p99: number
   max: number
 }
 
 /**
- * The bounds the tests assert. The issue asks for a live edit under 100 ms while each attack runs.
- * Nine in ten round trips must be under 100 ms, measured over real sockets through the whole attack,
- * and the worst under 2 s: on a shared 2-core machine (the suite's files run in parallel, other jobs
- * beside them) the OS scheduler alone holds a thread for hundreds of ms now and then, and a V8
- * collection of a heap holding a 50 MB document takes a few hundred ms, so the slowest tenth is the
- * machine's, not the server's. A loop blocked by an attack moves every sample taken during it: before
- * this work the same attacks held every edit for seconds to minutes (and a 50 MB document's first
- * load blocked the loop for about a second, 4–14 s on a loaded machine; bench/resilience/first-load.ts).
- * Each test prints its figures (median, 90th and 95th percentiles, worst).
+ * The bounds the tests assert. The issue asks for a live edit's round trip under 100 ms while each
+ * attack runs: 19 in 20 round trips must be under RTT_MS, measured over real sockets through the whole
+ * attack. These tests run in a vitest project of their own, after the rest of the suite and one file
+ * at a time (vite.config.ts), so no other test shares the machine's cores with them; no allowance is
+ * made for a loaded machine (run them alone, under the benchmark lock). The worst sample is bounded
+ * per test (RTT_WORST_MS, RTT_WORST_LARGE_MS): on a quiet machine the worst turns are V8 collections
+ * and the attack's own work reaching the loop (figures per attack in docs/benchmarks.md,
+ * "Resilience"). Before this work the same attacks held every edit for seconds to minutes. Each test
+ * prints its figures (median, 90th, 95th and 99th percentiles, worst).
  */
-export const RTT_P90_MS = 100
-export const RTT_MAX_MS = 2000
-
+export const RTT_MS = 100
+/** The worst round trip allowed while an attack runs (quiet machine: 14–330 ms). */
+export const RTT_WORST_MS = 500
 /**
- * How many times slower than its own this machine is now: 1 with CPU to spare, else the one-minute
- * load average per core (other jobs on a shared machine). The bounds are multiplied by it, so a test
- * run on an overloaded machine still fails when the loop is blocked for seconds, but not because the
- * scheduler gave this process a fraction of a core. Tests print it beside their figures.
+ * The worst allowed while a 50 MB document is loaded, compared, exported and snapshotted at once (quiet
+ * machine: 0.74–0.94 s, one turn at the moment the comparison's answer reaches the loop; see
+ * docs/benchmarks.md, "Resilience").
  */
-export function slowdown(): number {
-  return Math.max(1, +(loadavg()[0] / availableParallelism()).toFixed(1))
-}
+export const RTT_WORST_LARGE_MS = 1500
 
 function stats(xs: number[]): RoundTrips {
   const s = [...xs].sort((a, b) => a - b)
   const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN)
-  return { samples: s.length, p50: at(0.5), p90: at(0.9), p95: at(0.95), max: Math.round(s.at(-1) ?? NaN) }
+  return { samples: s.length, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: Math.round(s.at(-1) ?? NaN) }
 }
 
 /**
@@ -115,11 +114,51 @@ export function healthLatency(server: { url: string }): { stop(): Promise<RoundT
   return { async stop() { stopped = true; await loop; return stats(samples) } }
 }
 
-/** The event loop's longest stall (ms) between start and stop: the sync loop itself, without the network. */
+/**
+ * The event loop's longest stall (ms) between start and stop: the sync loop itself, without the network.
+ * With PODIUM_STALLS=1 in the environment, stop() also prints every turn over 40 ms with the time it
+ * ended (ms since the process started, as node --trace-gc counts), to set beside a GC trace or profile.
+ */
 export function loopStall(): { stop(): number } {
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
-  return { stop() { h.disable(); return Math.round(h.max / 1e6) } }
+  const stalls: [number, number][] = []
+  let last = performance.now()
+  const tick = process.env.PODIUM_STALLS ? setInterval(() => {
+    const now = performance.now()
+    if (now - last > 40) stalls.push([Math.round(now), Math.round(now - last)])
+    last = now
+  }, 2) : null
+  return {
+    stop() {
+      h.disable()
+      if (tick) {
+        clearInterval(tick)
+        console.log('turns over 40 ms [ended at, lasted]', JSON.stringify(stalls))
+      }
+      return Math.round(h.max / 1e6)
+    }
+  }
+}
+
+/**
+ * A client in a process of its own that connects to `url`, sends `ask` and resolves `answered` with
+ * the ms until a message over `minBytes` arrived. Receiving a message of 50 MB costs the receiving
+ * process's loop some 0.3 s (ws gathers its frames into one buffer): in a test, whose server shares
+ * this process's loop, that stall would be the client's, not the server's.
+ */
+export function joinInChild(url: string, ask: Uint8Array, minBytes: number): { answered: Promise<number>; kill(): void } {
+  const ws = createRequire(import.meta.url).resolve('ws')
+  const script = `const WebSocket = require(${JSON.stringify(ws)}); const [url, ask, size] = process.argv.slice(1);
+const ws = new WebSocket(url); ws.on('open', () => ws.send(Buffer.from(ask, 'base64')));
+ws.on('message', (d) => { if (d.length > Number(size)) process.stdout.write('answered\\n') })`
+  const t0 = performance.now()
+  const child = spawn(process.execPath, ['-e', script, url, Buffer.from(ask).toString('base64'), String(minBytes)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const answered = new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(Math.round(performance.now() - t0)))
+    child.once('exit', (code) => reject(new Error(`the joiner exited (${code}) before its answer`)))
+  })
+  return { answered, kill: () => { child.kill() } }
 }
 
 /** Resident memory of this process (server, clients and workers), in MB. */

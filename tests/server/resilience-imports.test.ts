@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { api } from '../snapshots/helpers.ts'
 import { cleanupDirs, start, token } from './helpers.ts'
-import { bombDocx, healthLatency, liveEdits, loopStall, lyingDocx, rssMb, RTT_MAX_MS, RTT_P90_MS, slowdown } from './resilience-helpers.ts'
+import { bombDocx, healthLatency, liveEdits, loopStall, lyingDocx, rssMb, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 afterAll(cleanupDirs)
 
@@ -44,10 +44,10 @@ describe('hostile imports', () => {
     }
     expect(elapsed).toBeLessThan(30_000)
     expect(rtt.samples).toBeGreaterThan(5)
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
-    expect(hz.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(hz.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(rtt.p95).toBeLessThan(RTT_MS)
+    expect(rtt.max).toBeLessThan(RTT_WORST_MS)
+    expect(hz.p95).toBeLessThan(RTT_MS)
+    expect(hz.max).toBeLessThan(RTT_WORST_MS)
     // The server is still there, and a real import still works.
     const ok = await api(server, token(server, 'secretariat'), 'POST', '/import/preview', { filename: 'x.txt', text: 'PP1. Recalling [the Charter] (+IND).' })
     expect(ok.status).toBe(200)

@@ -6,13 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
 import { serverAttribution } from '../../server/documents.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addParagraph, awarenessFrame, cleanupDirs, closed, connect, content, destroyAll, opened, rawSocket, start, synced, tempDir, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, paragraphsUpdate, RTT_MAX_MS, RTT_P90_MS, slowdown } from './resilience-helpers.ts'
+import { healthLatency, liveEdits, loopStall, paragraphsUpdate, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const SERVE = fileURLToPath(new URL('../helpers/serve-limited.ts', import.meta.url))
@@ -39,7 +40,9 @@ describe('sockets and peers are bounded', () => {
       encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
       return encoding.toUint8Array(e)
     })
-    const flooder = rawSocket(server, token(server, 'secretariat'), 'flooded')
+    // A zero mask: ws then sends the frames as they are. Masking 54 MB here (as a browser would, on
+    // its own machine) would stall the loop this test's server shares for a few hundred ms.
+    const flooder = new WebSocket(`ws://127.0.0.1:${server.port}/sync/flooded?token=${token(server, 'secretariat')}`, { generateMask: (mask: Uint8Array) => { mask.fill(0) } })
     flooder.on('error', () => {})
     await opened(flooder)
     const edits = await liveEdits(server)
@@ -61,8 +64,8 @@ describe('sockets and peers are bounded', () => {
     expect(sent).toBeGreaterThan(40)
     expect(grown).toBeLessThan(16 * 1024 * 1024)
     expect(joinMs).toBeLessThan(2000)
-    expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-    expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+    expect(rtt.p95).toBeLessThan(RTT_MS)
+    expect(rtt.max).toBeLessThan(RTT_WORST_MS)
     flooder.terminate()
     destroyAll(joiner)
     await server.close()
@@ -101,9 +104,10 @@ describe('sockets and peers are bounded', () => {
       // Every idle connection is closed: shed for newer ones, or after 3 s without a request.
       await waitFor(() => closedByServer === idle.length, 'the idle connections closed', 10_000)
       console.log('2,000 idle connections, 400 descriptors', { healthMs, healthz: hzs, rtt, closedByServer })
-      expect(healthMs).toBeLessThan(RTT_MAX_MS * slowdown())
-      expect(rtt.p90).toBeLessThan(RTT_P90_MS * slowdown())
-      expect(rtt.max).toBeLessThan(RTT_MAX_MS * slowdown())
+      expect(healthMs).toBeLessThan(RTT_WORST_MS)
+      expect(hzs.p95).toBeLessThan(RTT_MS)
+      expect(rtt.p95).toBeLessThan(RTT_MS)
+      expect(rtt.max).toBeLessThan(RTT_WORST_MS)
     } finally {
       for (const s of idle) s.destroy()
       child?.kill('SIGKILL')
