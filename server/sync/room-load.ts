@@ -10,7 +10,7 @@ export const LOAD_OFF_LOOP_BYTES = 2 * 1024 * 1024
 /**
  * Structs from which a document already in memory is rebuilt off the loop after a refused update,
  * whatever its size in bytes: rebuilding costs some 3–5 µs a struct on the loop, and a text edited a
- * few words at a time by many delegations holds 140,000 of them in 2 MB (0.6 s;
+ * few words at a time by many delegations holds 140,000 of them in 2 MB (0.4 s on a quiet machine;
  * bench/resilience/refusal-reload.ts). Below it a rebuild takes a few tens of ms at most.
  */
 export const RELOAD_OFF_LOOP_STRUCTS = 10_000

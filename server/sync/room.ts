@@ -546,7 +546,7 @@ export class Room {
   // Replaces the room's document with a fresh copy of what storage holds (the old one's listeners must be off).
   private reload(): void {
     // A large document is read again off the loop; its messages wait meanwhile. So is one of many
-    // structs (a long-edited text costs the loop ~0.6 s to rebuild at 2 MB), outside a cluster (where
+    // structs (a long-edited text costs the loop ~0.4 s to rebuild at 2 MB), outside a cluster (where
     // the holder must hold the document at once to judge what the other servers forward).
     if (this.isLarge() || (this.deps.loader && !this.link && structCount(this.doc) >= RELOAD_OFF_LOOP_STRUCTS)) return this.loadOffLoop()
     try {
