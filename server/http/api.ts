@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts'
 import { IntegrityError } from '../storage/chain.ts'
 import { authenticate, type Principal } from '../tokens.ts'
 import type { ApiDeps, Route } from './context.ts'
-import { error, readJson, send, type Reply } from './respond.ts'
+import { error, readBody, readJson, send, type Reply } from './respond.ts'
 import { clearSessionCookie, isSessionId, sameOrigin, SESSION_HEADER, sessionCookie, sessionPrincipal } from './session.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { docRoutes } from './routes/docs.ts'
@@ -103,9 +103,10 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   }
   let body: unknown
   if (route.method === 'POST' || route.method === 'PATCH') {
-    const read = await readJson(req, route.maxBodyBytes ?? maxBodyBytes)
+    const limit = route.maxBodyBytes ?? maxBodyBytes
+    const read = route.rawBody ? await readBody(req, limit) : await readJson(req, limit)
     if (!read.ok) return send(res, read.reply)
-    body = read.value
+    body = 'bytes' in read ? read.bytes : read.value
   }
   try {
     send(res, await route.handle({ principal, params, body, url }, deps))

@@ -35,7 +35,7 @@ export interface ApiRequest {
   principal: Principal
   /** The path's captured groups (decoded). */
   params: string[]
-  /** The parsed JSON body, or undefined. */
+  /** The parsed JSON body, or undefined; for a `rawBody` route, the body's bytes (a Buffer). */
   body: unknown
   url: URL
 }
@@ -47,6 +47,11 @@ export interface Route {
   roles: readonly Role[] | 'any'
   /** A larger body limit for this route (an uploaded file), in bytes; default the server's maxBodyBytes. */
   maxBodyBytes?: number
+  /**
+   * The body is handed to the handler as bytes, not parsed on the loop: a route taking a file of
+   * megabytes (base64 in JSON) has its worker parse it (JSON.parse of 27 MB held the loop 100–300 ms).
+   */
+  rawBody?: boolean
   /** The route changes a document's text (restore, replace): refused while the document is archived. */
   writesText?: boolean
   handle(req: ApiRequest, deps: ApiDeps): Reply | Promise<Reply>

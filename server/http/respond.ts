@@ -41,13 +41,16 @@ export function send(res: ServerResponse, reply: Reply): void {
 /** The outcome of reading a request body: its parsed JSON (undefined when empty) or the error reply. */
 export type BodyResult = { ok: true; value: unknown } | { ok: false; reply: Reply }
 
-/** Reads and parses a JSON request body of at most `maxBytes`. */
-export function readJson(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+/** The outcome of reading a request body as bytes: the bytes, or the error reply. */
+export type RawBodyResult = { ok: true; bytes: Buffer } | { ok: false; reply: Reply }
+
+/** Reads a request body of at most `maxBytes` as it came, without decoding or parsing it. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<RawBodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
     let done = false
-    const finish = (r: BodyResult) => {
+    const finish = (r: RawBodyResult) => {
       if (!done) {
         done = true
         resolve(r)
@@ -60,15 +63,26 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<BodyRe
       else chunks.push(chunk)
     })
     req.on('error', () => finish({ ok: false, reply: error(400, 'request body could not be read') }))
-    req.on('end', () => {
-      if (done) return
-      const text = Buffer.concat(chunks).toString('utf8')
-      if (!text.trim()) return finish({ ok: true, value: undefined })
-      try {
-        finish({ ok: true, value: JSON.parse(text) })
-      } catch {
-        finish({ ok: false, reply: error(400, 'request body is not valid JSON') })
-      }
-    })
+    req.on('end', () => finish({ ok: true, bytes: Buffer.concat(chunks) }))
   })
+}
+
+/**
+ * Parses a JSON request body (undefined when empty or blank), or says why not. For small bodies on
+ * the loop; a route taking files (`rawBody`) has its worker parse it.
+ */
+export function parseJsonBody(bytes: Uint8Array): BodyResult {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  if (!text.trim()) return { ok: true, value: undefined }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false, reply: error(400, 'request body is not valid JSON') }
+  }
+}
+
+/** Reads and parses a JSON request body of at most `maxBytes`. */
+export async function readJson(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const read = await readBody(req, maxBytes)
+  return read.ok ? parseJsonBody(read.bytes) : read
 }

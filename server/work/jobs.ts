@@ -14,7 +14,7 @@ import { readDocFromY, updateYFromDoc } from '../../shared/ydoc.ts'
 import { docCounts, loadStoredYDoc, podiumText } from '../documents.ts'
 import { handleExport, headerLines } from '../export/index.ts'
 import { previewImport } from '../import/index.ts'
-import type { Reply } from '../http/respond.ts'
+import { parseJsonBody, type Reply } from '../http/respond.ts'
 import { IntegrityError } from '../storage/chain.ts'
 import type { LoadedDoc, Storage } from '../storage/types.ts'
 import { compare, displayName, snapshotDoc, takeSnapshot, type SnapshotDeps } from '../snapshots/service.ts'
@@ -27,6 +27,17 @@ import { fileStamp, formatMeetingTime } from '../../shared/time.ts'
 
 function error(status: number, message: string): Reply {
   return { status, json: { error: message } }
+}
+
+// The import preview's request body, read here rather than on the server's loop: JSON, then base64.
+function previewSource(body: Uint8Array): { filename: string; text?: string; data?: Uint8Array } | { reply: Reply } {
+  const parsed = parseJsonBody(body)
+  if (!parsed.ok) return { reply: parsed.reply }
+  const b = (parsed.value ?? {}) as { filename?: unknown; data?: unknown; text?: unknown }
+  const filename = typeof b.filename === 'string' ? b.filename : 'import'
+  if (typeof b.text === 'string') return { filename, text: b.text }
+  if (typeof b.data === 'string') return { filename, data: Buffer.from(b.data, 'base64') }
+  return { reply: error(400, 'give text (podium text) or data (the file, base64)') }
 }
 
 /** Nothing is live in a worker: every document is read from storage, as the server last stored it. */
@@ -63,8 +74,8 @@ export interface JobArgs {
   takeSnapshot: { doc: string; label: string; by: OnBehalfOf; cobDate?: string | null }
   /** GET /api/docs/<doc>/compare. */
   compare: { doc: string; from: number; to: number | 'live'; format: 'json' | 'html' | 'docx' | 'pdf'; roster?: RosterEntry[]; timeZone?: string; pdfTimeoutMs?: number }
-  /** POST /api/import/preview. */
-  preview: { filename: string; text?: string; data?: Uint8Array; roster: RosterEntry[] }
+  /** POST /api/import/preview: the request body as it came ({filename, data (base64)} or {filename, text}), or those already read. */
+  preview: ({ body: Uint8Array } | { filename: string; text?: string; data?: Uint8Array }) & { roster: RosterEntry[] }
   /** The counts and stored sizes of the document list (GET /api/docs). */
   counts: { docs: string[]; roster: RosterEntry[] }
   /**
@@ -193,7 +204,12 @@ const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Pro
     return { status: 200, json: { from: r.from, to: r.to, ...r.comparison } }
   },
 
-  async preview({ filename, text, data, roster }) {
+  async preview(args) {
+    const source = 'body' in args ? previewSource(args.body) : args
+    if ('reply' in source) return source.reply
+    const { filename, text, data } = source
+    const { roster } = args
+    if (typeof text !== 'string' && !data) return error(400, 'give text (podium text) or data (the file, base64)')
     const input = typeof text === 'string' ? text : Buffer.from(data!.buffer, data!.byteOffset, data!.byteLength)
     const p = await previewImport(input, filename, { roster })
     if (!p.ok) return { status: 422, json: { error: p.code, message: p.message } }

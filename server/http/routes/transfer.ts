@@ -29,15 +29,10 @@ export const transferRoutes: Route[] = [
     roles: ['secretariat', 'chair'],
     // A Word file up to the import limit, base64 in JSON (4/3 of its size) with room for the rest.
     maxBodyBytes: Math.ceil(MAX_IMPORT_BYTES * 4 / 3) + 64 * 1024,
-    handle: ({ body, principal }, deps) => {
-      const b = (body ?? {}) as { filename?: unknown; data?: unknown; text?: unknown }
-      const filename = typeof b.filename === 'string' ? b.filename : 'import'
-      const roster = [...deps.meeting.roster]
-      // Unzipped and parsed in a worker, under its time and memory limits: a hostile file costs a worker, not the meeting.
-      if (typeof b.text === 'string') return deps.work.run('preview', { filename, text: b.text, roster }, principal.tokenId)
-      if (typeof b.data === 'string') return deps.work.run('preview', { filename, data: Buffer.from(b.data, 'base64'), roster }, principal.tokenId)
-      return error(400, 'give text (podium text) or data (the file, base64)')
-    }
+    // Parsed in the worker too: a 20 MB file is 27 MB of JSON, which would hold the loop to parse.
+    rawBody: true,
+    // Unzipped and parsed in a worker, under its time and memory limits: a hostile file costs a worker, not the meeting.
+    handle: ({ body, principal }, deps) => deps.work.run('preview', { body: body as Buffer, roster: [...deps.meeting.roster] }, principal.tokenId)
   },
   {
     method: 'POST',
