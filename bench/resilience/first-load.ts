@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import * as encoding from 'lib0/encoding'
 import { startServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { serverAttribution } from '../../server/documents.ts'
-import { joinInChild, liveEdits, paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
+import { askEverything, joinInChild, liveEdits, paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -20,14 +19,6 @@ const arg = (name: string, fallback: number) => {
 }
 const MB = arg('mb', 50)
 const RUNS = arg('runs', 3)
-
-function askEverything(): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint8Array(e, new Uint8Array([0]))
-  return encoding.toUint8Array(e)
-}
 
 const state = paragraphsUpdate(MB * 10, 100_000)
 for (let run = 1; run <= RUNS; run++) {

@@ -2,29 +2,17 @@
 // and C within 1 s — through Redis: the servers' own token polls are set to a minute here, and
 // nothing else makes B or C read the document's record again.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/protocol.ts'
-import type { RunningServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { DOC, closed, opened, rawSocket } from '../server/helpers.ts'
-import { sharedStorage, sleep, startServers, type SharedStorage } from './helpers.ts'
+import { sleep, threeServersWithSlowPolls } from './helpers.ts'
 
 describe('a document archived or withdrawn on one server', () => {
-  let shared: SharedStorage
-  let servers: RunningServer[] = []
-
-  beforeAll(async () => {
-    shared = await sharedStorage()
-    servers = await startServers(3, shared.options, { revocationPollMs: 60_000, tokenRecheckMs: 60_000 })
-  }, 60_000)
-
-  afterAll(async () => {
-    for (const s of servers) await s.close()
-    await shared?.cleanup()
-  })
+  const cluster = threeServersWithSlowPolls()
 
   it('closes its editors on every server when archived, and its observers when withdrawn from them', async () => {
-    const [a, b, c] = servers
+    const [a, b, c] = cluster.servers()
     const roster = a.meeting.roster
     const secretariat = createToken(a.storage, { role: 'secretariat' }, roster).token
     const patch = (body: object) => fetch(`${a.url}/api/docs/${DOC}`, { method: 'PATCH', headers: { authorization: `Bearer ${secretariat}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })

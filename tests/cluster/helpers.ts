@@ -8,6 +8,7 @@ import { createServer, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
 import * as Y from 'yjs'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -95,6 +96,25 @@ export async function startServers(n: number, shared: Partial<ServerOptions>, ex
     out.push(await startServer({ port: 0, logLevel: process.env.PODIUM_TEST_LOG ?? 'silent', synchronous: 'normal', redis: REDIS_URL, serverId: `s${i + 1}-${process.pid}`, dataDir: '', ...shared, ...extra }))
   }
   return out
+}
+
+/**
+ * For a describe block: three servers on a fresh shared meeting whose own token polls are set to a
+ * minute, so only what Redis carries (a revocation, a document's new state) reaches the others in
+ * time. Started before the block's tests, closed and dropped after them; `servers()` gives them.
+ */
+export function threeServersWithSlowPolls(): { servers(): RunningServer[] } {
+  let shared: SharedStorage | undefined
+  let servers: RunningServer[] = []
+  beforeAll(async () => {
+    shared = await sharedStorage()
+    servers = await startServers(3, shared.options, { revocationPollMs: 60_000, tokenRecheckMs: 60_000 })
+  }, 60_000)
+  afterAll(async () => {
+    for (const s of servers) await s.close()
+    await shared?.cleanup()
+  })
+  return { servers: () => servers }
 }
 
 /** A running HAProxy in front of `ports`. */

@@ -10,7 +10,7 @@ import { cleanupDirs, start, token } from './helpers.ts'
 afterAll(cleanupDirs)
 
 async function post(server: RunningServer, tok: string, raw: string | Uint8Array): Promise<[number, string]> {
-  const res = await fetch(`${server.url}/api/import/preview`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: raw })
+  const res = await fetch(`${server.url}/api/import/preview`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: raw as unknown as BodyInit })
   const json = (await res.json()) as { error?: string; message?: string; text?: string }
   return [res.status, json.error ?? json.text ?? '']
 }

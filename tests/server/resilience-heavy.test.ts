@@ -2,25 +2,15 @@
 // state and never read), eight parallel PDF exports by one observer, and 2,000 documents listed by
 // five meeting homes at once — each while a live edit's round trip is measured on another document.
 
-import * as encoding from 'lib0/encoding'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
 import { serverAttribution } from '../../server/documents.ts'
 import { findChromium } from '../../server/export/index.ts'
 import { api } from '../snapshots/helpers.ts'
-import { cleanupDirs, connect, destroyAll, DOC, opened, rawSocket, start, synced, token, waitFor } from './helpers.ts'
-import { healthLatency, joinInChild, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MS, RTT_WORST_LARGE_MS, RTT_WORST_MS } from './resilience-helpers.ts'
+import { cleanupDirs, DOC, opened, rawSocket, start, token, waitFor } from './helpers.ts'
+import { askEverything, healthLatency, joinInChild, liveEdits, loopStall, paragraphsUpdate, rssMb, RTT_MS, RTT_WORST_LARGE_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 afterAll(cleanupDirs)
-
-// A y-websocket sync step 1 from a client that holds nothing: "send me everything".
-function askEverything(): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint8Array(e, new Uint8Array([0]))
-  return encoding.toUint8Array(e)
-}
 
 describe('heavy work never runs on the sync loop', () => {
   it('a 50 MB document: compare, snapshot and DOCX run off the loop; sockets that never read its full state are closed', async () => {

@@ -2,6 +2,7 @@
 // runs, hostile files generated on the fly (never committed), and resident memory.
 
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 import * as zlib from 'node:zlib'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { spawn } from 'node:child_process'
@@ -261,4 +262,27 @@ export function paragraphsUpdate(count: number, bytesEach: number): Uint8Array {
   const update = Y.encodeStateAsUpdate(ydoc)
   ydoc.destroy()
   return update
+}
+
+/** A y-websocket sync step 1 from a client that holds nothing: "send me everything". */
+export function askEverything(): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint8Array(e, new Uint8Array([0]))
+  return encoding.toUint8Array(e)
+}
+
+/** A hand-made sync-update frame adding one paragraph `id` holding `text`, written by a fresh Yjs client. */
+export function paragraphFrame(id: string, text: string): Uint8Array {
+  const ydoc = new Y.Doc({ gc: false })
+  const p = new Y.XmlElement('paragraph')
+  p.setAttribute('id', id)
+  p.insert(0, [new Y.XmlText(text)])
+  ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 2)
+  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
+  return encoding.toUint8Array(e)
 }

@@ -5,13 +5,10 @@
 // flood spread over many documents is refused in words once past it, and nobody else is touched.
 
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import * as Y from 'yjs'
-import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
 import type { WebSocket } from 'ws'
 import { serverAttribution } from '../../server/documents.ts'
 import type { DocSizes } from '../../server/storage/sqlite.ts'
-import { paragraphsUpdate } from './resilience-helpers.ts'
+import { paragraphFrame, paragraphsUpdate } from './resilience-helpers.ts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/protocol.ts'
 import { api } from '../snapshots/helpers.ts'
@@ -60,18 +57,7 @@ describe('per-document quotas', () => {
     for (const name of ['doc-a', 'doc-b', 'doc-c']) server.storage.createDoc(name, name, paragraphsUpdate(1, 100), serverAttribution([1]))
     // A hand-made client: a sync-update frame of a new paragraph of 150 KB (a fresh Yjs client each time).
     let n = 0
-    const frame = () => {
-      const ydoc = new Y.Doc({ gc: false })
-      const p = new Y.XmlElement('paragraph')
-      p.setAttribute('id', `flood${n++}`)
-      p.insert(0, [new Y.XmlText('All parties agree. '.repeat(150_000 / 19))])
-      ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, 0)
-      encoding.writeVarUint(e, 2)
-      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
-      return encoding.toUint8Array(e)
-    }
+    const frame = () => paragraphFrame(`flood${n++}`, 'All parties agree. '.repeat(150_000 / 19))
     const denials = (ws: WebSocket) => {
       const out: string[] = []
       ws.on('message', (data: Buffer) => {
@@ -111,18 +97,7 @@ describe('per-document quotas', () => {
     const server = await start({ cob: false, limits: { senderBytesPerSecond: 100 * 1024, senderBytesBurst: 160 * 1024 } })
     const stored = (name: string) => (server.storage as unknown as DocSizes).docBytes(name)
     for (const name of ['doc-a', 'doc-b']) server.storage.createDoc(name, name, paragraphsUpdate(1, 100), serverAttribution([1]))
-    const update = (id: string) => {
-      const ydoc = new Y.Doc({ gc: false })
-      const p = new Y.XmlElement('paragraph')
-      p.setAttribute('id', id)
-      p.insert(0, [new Y.XmlText('All parties agree. '.repeat(150_000 / 19))])
-      ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, 0)
-      encoding.writeVarUint(e, 2)
-      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
-      return encoding.toUint8Array(e)
-    }
+    const update = (id: string) => paragraphFrame(id, 'All parties agree. '.repeat(150_000 / 19))
     const a = rawSocket(server, token(server, 'delegation', 'CHN'), 'doc-a')
     const b = rawSocket(server, token(server, 'delegation', 'CHN'), 'doc-b')
     await Promise.all([opened(a), opened(b)])

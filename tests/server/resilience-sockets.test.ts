@@ -7,13 +7,10 @@ import { connect as tcpConnect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
 import { serverAttribution } from '../../server/documents.ts'
 import { CloseCode } from '../../shared/protocol.ts'
 import { addParagraph, awarenessFrame, cleanupDirs, closed, connect, content, destroyAll, opened, rawSocket, start, synced, tempDir, token, waitFor } from './helpers.ts'
-import { healthLatency, liveEdits, loopStall, paragraphsUpdate, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
+import { healthLatency, liveEdits, loopStall, paragraphFrame, paragraphsUpdate, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const SERVE = fileURLToPath(new URL('../helpers/serve-limited.ts', import.meta.url))
@@ -28,18 +25,7 @@ describe('sockets and peers are bounded', () => {
     const before = server.storage.bytesStored()
     // The flood is made before the measurement and sent from a hand-made client: encoding 900 KB
     // updates in the test would stall this process's event loop too.
-    const frames = Array.from({ length: 60 }, (_, i) => {
-      const ydoc = new Y.Doc({ gc: false })
-      const p = new Y.XmlElement('paragraph')
-      p.setAttribute('id', `flood${i}`)
-      p.insert(0, [new Y.XmlText(`${i} ${'z'.repeat(900 * 1024)}`)])
-      ydoc.getXmlFragment(FRAGMENT_NAME).push([p])
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, 0)
-      encoding.writeVarUint(e, 2)
-      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(ydoc))
-      return encoding.toUint8Array(e)
-    })
+    const frames = Array.from({ length: 60 }, (_, i) => paragraphFrame(`flood${i}`, `${i} ${'z'.repeat(900 * 1024)}`))
     // A zero mask: ws then sends the frames as they are. Masking 54 MB here (as a browser would, on
     // its own machine) would stall the loop this test's server shares for a few hundred ms.
     const flooder = new WebSocket(`ws://127.0.0.1:${server.port}/sync/flooded?token=${token(server, 'secretariat')}`, { generateMask: (mask: Uint8Array) => { mask.fill(0) } })
