@@ -4,6 +4,9 @@
 //   podium-3-haproxy  three Podiums on PostgreSQL + Redis behind HAProxy
 //   hocuspocus-redis  two Hocuspocus 4.7 + @hocuspocus/extension-redis behind the same HAProxy,
 //                     documents in PostgreSQL (on its debounce)
+// The arms with a balancer run it with the committed deploy/haproxy.cfg (by document: a hash of the
+// path) or with its balancing replaced by round robin (`balance`): Hocuspocus always gets the same
+// config as Podium, and its clients name their document in the path (`ws://host/<doc>`) as Podium's do.
 // Every server child is pinned to core 0 with HAProxy; the load generator runs on core 1.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -17,7 +20,7 @@ import { readUpdates } from '../sync/child.ts'
 import { CODES } from '../sync/typist.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { openPostgresStorage } from '../../server/storage/postgres/index.ts'
-import { haproxyConfig, startHaproxy, startScript, type Child } from './children.ts'
+import { haproxyConfig, roundRobin, startHaproxy, startScript, type Balance, type Child } from './children.ts'
 import { POSTGRES_URL, REDIS, clearRedis, createSchema, dropSchema, redisUrl, sql } from './services.ts'
 
 /** The arms, in the order they run. */
@@ -30,6 +33,8 @@ export type Role = 'writer' | 'pen' | 'observer'
 /** A running arm. */
 export interface Arm {
   name: ArmName
+  /** How its balancer picks a server, or null without one. */
+  balance: Balance | null
   /** Server processes, by index. */
   servers: Child[]
   balancer: Child | null
@@ -41,7 +46,10 @@ export interface Arm {
   alive(): number[]
   /** kill -9 server `k`. */
   kill(k: number): void
-  /** The server authoritative for `doc` now (its lease), or null when the arm has no such notion. */
+  /**
+   * The server authoritative for `doc` now (its lease; for Hocuspocus balanced by document, the
+   * instance its clients are sent to), or null when the arm has no such notion.
+   */
   authoritative(doc: string): Promise<number | null>
   /** The document as storage holds it (one update), read after the servers have stored what they will. */
   stored(doc: string): Promise<Uint8Array | null>
@@ -71,13 +79,27 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Starts arm `name` with documents `bench` and `screen` holding the seed; `runId` names its schema and keys. */
-export async function startArm(name: ArmName, seedFile: string, runId: string): Promise<Arm> {
-  if (name === 'hocuspocus-redis') return startHocuspocus(seedFile, runId)
-  return startPodium(name, seedFile, runId)
+/** Whether arm `name` runs behind HAProxy (and so in each balancing). */
+export function balanced(name: ArmName): boolean {
+  return name === 'podium-3-haproxy' || name === 'hocuspocus-redis'
 }
 
-async function startPodium(name: ArmName, seedFile: string, runId: string): Promise<Arm> {
+// deploy/haproxy.cfg as the arm's balancer uses it (null when the tree has none: children.ts's minimal round-robin config).
+function deployConfig(balance: Balance): string | null {
+  const deploy = existsSync('deploy/haproxy.cfg') ? readFileSync('deploy/haproxy.cfg', 'utf8') : null
+  return deploy && balance === 'roundrobin' ? roundRobin(deploy) : deploy
+}
+
+/**
+ * Starts arm `name` with documents `bench` and `screen` holding the seed; `runId` names its schema
+ * and keys; `balance` is its balancer's (ignored without one).
+ */
+export async function startArm(name: ArmName, seedFile: string, runId: string, balance: Balance = 'committed'): Promise<Arm> {
+  if (name === 'hocuspocus-redis') return startHocuspocus(seedFile, runId, balance)
+  return startPodium(name, seedFile, runId, balance)
+}
+
+async function startPodium(name: ArmName, seedFile: string, runId: string, balance: Balance): Promise<Arm> {
   const dir = mkdtempSync(join(tmpdir(), `podium-bench-cluster-${name}-`))
   const cluster = name !== 'podium-sqlite'
   const count = name === 'podium-3-haproxy' ? 3 : 1
@@ -101,8 +123,7 @@ async function startPodium(name: ArmName, seedFile: string, runId: string): Prom
     }
     if (count > 1) {
       const port = await freePort()
-      const deploy = existsSync('deploy/haproxy.cfg') ? readFileSync('deploy/haproxy.cfg', 'utf8') : null
-      balancer = await startHaproxy(haproxyConfig(deploy, port, servers.map((s, k) => ({ name: `s${k}`, port: s.info.port })), Paths.health), join(dir, 'haproxy.cfg'), port, 0)
+      balancer = await startHaproxy(haproxyConfig(deployConfig(balance), port, servers.map((s, k) => ({ name: `s${k}`, port: s.info.port })), Paths.health), join(dir, 'haproxy.cfg'), port, 0)
     }
   } catch (err) {
     await stop()
@@ -113,6 +134,7 @@ async function startPodium(name: ArmName, seedFile: string, runId: string): Prom
   const url = (port: number, doc: string, token: string) => `ws://127.0.0.1:${port}/sync/${doc}?token=${encodeURIComponent(token)}`
   return {
     name,
+    balance: balancer ? balance : null,
     servers,
     balancer,
     storeDelayMs: 0,
@@ -156,7 +178,7 @@ async function startPodium(name: ArmName, seedFile: string, runId: string): Prom
   }
 }
 
-async function startHocuspocus(seedFile: string, runId: string): Promise<Arm> {
+async function startHocuspocus(seedFile: string, runId: string, balance: Balance): Promise<Arm> {
   const dir = mkdtempSync(join(tmpdir(), 'podium-bench-cluster-hocuspocus-'))
   const schema = `bench_cluster_${runId}_hocuspocus`
   const prefix = `podium-bench-${runId.replace(/_/g, '-')}-hp`
@@ -178,17 +200,19 @@ async function startHocuspocus(seedFile: string, runId: string): Promise<Arm> {
       servers.push(await startScript('./server-hocuspocus.ts', { postgres: POSTGRES_URL, schema, redis: { ...REDIS, prefix }, name: `hocuspocus-${k}` }, 0, `hocuspocus ${k}`))
     }
     const port = await freePort()
-    const deploy = existsSync('deploy/haproxy.cfg') ? readFileSync('deploy/haproxy.cfg', 'utf8') : null
     // Hocuspocus answers any HTTP request 200 ("Welcome to Hocuspocus!"), so the same check path works.
-    balancer = await startHaproxy(haproxyConfig(deploy, port, servers.map((s, k) => ({ name: `h${k}`, port: s.info.port })), Paths.health), join(dir, 'haproxy.cfg'), port, 0)
+    balancer = await startHaproxy(haproxyConfig(deployConfig(balance), port, servers.map((s, k) => ({ name: `h${k}`, port: s.info.port })), Paths.health), join(dir, 'haproxy.cfg'), port, 0)
   } catch (err) {
     await stop()
     throw err
   }
   const killed = new Set<number>()
-  const target = (port: number, doc: string, i: number): Target => ({ url: `ws://127.0.0.1:${port}`, framing: 'hocuspocus', doc, token: 'bench', delegation: CODES[i % CODES.length] })
+  // The document in the path (Hocuspocus takes any path; its frames name the document too), so that
+  // balancing by path puts a document's clients on one instance, as it does Podium's.
+  const target = (port: number, doc: string, i: number): Target => ({ url: `ws://127.0.0.1:${port}/${encodeURIComponent(doc)}`, framing: 'hocuspocus', doc, token: 'bench', delegation: CODES[i % CODES.length] })
   return {
     name: 'hocuspocus-redis',
+    balance,
     servers,
     balancer,
     storeDelayMs: 3500,
@@ -200,7 +224,18 @@ async function startHocuspocus(seedFile: string, runId: string): Promise<Arm> {
       killed.add(k)
       servers[k].kill()
     },
-    authoritative: async () => null,
+    // By document, all of a document's clients are on the instance the balancer sends its path to (ask it); round robin: none.
+    async authoritative(doc) {
+      if (balance !== 'committed') return null
+      try {
+        const res = await fetch(`http://127.0.0.1:${balancer!.info.port}/${encodeURIComponent(doc)}`, { signal: AbortSignal.timeout(3000) })
+        await res.arrayBuffer()
+        const k = servers.findIndex((s) => s.info.name === res.headers.get('x-bench-server'))
+        return k >= 0 ? k : null
+      } catch {
+        return null
+      }
+    },
     async stored(doc) {
       const { rows } = await sql(`SELECT data FROM ${schema}.hocuspocus_documents WHERE name = $1`, [doc])
       return rows[0] ? new Uint8Array(rows[0].data as Buffer) : null

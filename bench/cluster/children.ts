@@ -71,6 +71,25 @@ function childOf(child: ChildProcess, info: Child['info'], exited: Promise<void>
   }
 }
 
+/**
+ * How a balancer in front of several servers picks one: `committed` as deploy/haproxy.cfg does (by
+ * document: a hash of the path), `roundrobin` spreads every client (what the cluster must take too).
+ */
+export type Balance = 'committed' | 'roundrobin'
+
+/** Every Balance, in the order a benchmark runs them. */
+export const BALANCES: readonly Balance[] = ['committed', 'roundrobin']
+
+/**
+ * deploy/haproxy.cfg with its `balance` line replaced by `balance roundrobin` and its `hash-type`
+ * line dropped: the clients of one document spread over the servers. Throws when there is no
+ * `balance` line to replace.
+ */
+export function roundRobin(cfg: string): string {
+  if (!/^[ \t]*balance[ \t]/m.test(cfg)) throw new Error('deploy/haproxy.cfg has no balance line')
+  return cfg.replace(/^([ \t]*)balance[ \t].*$/m, '$1balance roundrobin').replace(/^[ \t]*hash-type[ \t].*\n/m, '')
+}
+
 // Two descriptors per proxied connection must fit under the benchmark's limit (20,000 here).
 const HAPROXY_MAXCONN = 9000
 

@@ -50,6 +50,8 @@ export interface ArmResult {
   loadgen: { cpuShare: number; lagP99Ms: number }
   /** Server-side fan-out and append histograms (Podium's /metrics), summed over servers, since each server started. */
   serverSide: ServerHistograms | null
+  /** Which server was authoritative for each document at the end of the measured span (Arm.authoritative), by index. */
+  placement: { bench: number | null; screen: number | null }
   failover: null | { killed: number; authoritative: boolean; affected: number; reconnects: number; docResumeMs: number; allResumeMs: number; p50ResumeMs: number; writersResumed: number; writersTyping: number; latencyAfterMs: Lat }
   lost: { acknowledged: number; notAcknowledged: number; notAcknowledgedStored: number; missingServed: number[]; missingStored: number; servedChecked: number; converged: boolean }
 }
@@ -201,6 +203,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       loop.disable()
       const total = delivered + obsDelivered
       const serverSide = await scrapeHistograms(arm)
+      const placement = { bench: await arm.authoritative('bench'), screen: await arm.authoritative('screen') }
       const result: ArmResult = {
         arm: arm.name,
         servers: arm.servers.length,
@@ -210,6 +213,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
         cpu: { arm: armCpu, redis: svc.redis, postgres: svc.postgres, armShare: armCpu / (typedMs / 1000), perThousand: total ? (armCpu / total) * 1000 : NaN, perThousandWithServices: total ? ((armCpu + svc.redis + svc.postgres) / total) * 1000 : NaN },
         loadgen: { cpuShare: (own.user + own.system) / 1000 / spanMs, lagP99Ms: loop.percentile(99) / 1e6 },
         serverSide,
+        placement,
         failover: null,
         lost: { acknowledged: 0, notAcknowledged: 0, notAcknowledgedStored: 0, missingServed: [], missingStored: 0, servedChecked: 0, converged: false }
       }

@@ -6,6 +6,9 @@
 // Flags (or env BENCH_*): --arms podium-sqlite,podium-pg-redis,podium-3-haproxy,hocuspocus-redis
 //   --writers 200 --rate 2 --editors 2 --observers 2000 --pen-rate 2 --seconds 20 --warmup 3
 //   --failover-seconds 10 --kill-after 3 (0 leaves the failover phase out) --repeats 1
+//   --balance committed,roundrobin: how HAProxy picks a server for the arms behind it (podium-3-haproxy,
+//     hocuspocus-redis; both get the same): `committed` is deploy/haproxy.cfg (by document), `roundrobin`
+//     its balancing replaced by round robin; each arm runs once per value given, in that order
 //   env BENCH_DEBUG_ACKS=1 prints every edit no other client received (sender, clock, what storage holds).
 //   --appends: instead, appends per second of one document's storage, SQLite and PostgreSQL (appends.ts)
 //     --append-seconds 5 --append-batch 20 --append-streams 4 (processes appending at once, each to its own document)
@@ -17,7 +20,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { packUpdates, seedUpdate } from '../sync/seed-doc.ts'
 import { fmt, summary } from '../sync/stats.ts'
-import { ARM_NAMES, startArm, unavailable, type ArmName } from './arms.ts'
+import { ARM_NAMES, balanced, startArm, unavailable, type ArmName } from './arms.ts'
+import { BALANCES, type Balance } from './children.ts'
 import { runLoad, type ArmResult, type LoadParams } from './load.ts'
 import { checkServices } from './services.ts'
 import { runAppends, runParallelAppends } from './appends.ts'
@@ -35,19 +39,27 @@ const { values: args } = parseArgs({
     'failover-seconds': { type: 'string', default: process.env.BENCH_FAILOVER_SECONDS ?? '10' },
     'kill-after': { type: 'string', default: process.env.BENCH_KILL_AFTER ?? '3' },
     repeats: { type: 'string', default: process.env.BENCH_REPEATS ?? '1' },
+    balance: { type: 'string', default: process.env.BENCH_BALANCE ?? 'committed,roundrobin' },
     appends: { type: 'boolean', default: false },
     'append-seconds': { type: 'string', default: '5' },
     'append-batch': { type: 'string', default: '20' },
     'append-streams': { type: 'string', default: '4' }
   }
 })
-const num = (name: Exclude<keyof typeof args, 'appends'>, min: number, max: number): number => {
+const num = (name: Exclude<keyof typeof args, 'appends' | 'balance'>, min: number, max: number): number => {
   const n = Number(args[name])
   if (!Number.isFinite(n) || n < min || n > max) throw new RangeError(`--${name} ${JSON.stringify(args[name])} is not a number in [${min}, ${max}]`)
   return n
 }
 const arms = String(args.arms).split(',').map((s) => s.trim()) as ArmName[]
 for (const a of arms) if (!ARM_NAMES.includes(a)) throw new RangeError(`--arms: unknown arm ${JSON.stringify(a)} (${ARM_NAMES.join(', ')})`)
+const balances = String(args.balance).split(',').map((s) => s.trim()) as Balance[]
+for (const b of balances) if (!BALANCES.includes(b)) throw new RangeError(`--balance: unknown balancing ${JSON.stringify(b)} (${BALANCES.join(', ')})`)
+// Each arm behind HAProxy once per balancing, labelled by it; the others once.
+const runsOf = (name: ArmName): { label: string; balance: Balance }[] =>
+  balanced(name) ? balances.map((b) => ({ label: labelOf(name, b), balance: b })) : [{ label: name, balance: 'committed' }]
+const labelOf = (name: string, b: Balance) => (b === 'roundrobin' ? `${name} (round robin)` : name)
+const labels = arms.flatMap((a) => runsOf(a).map((x) => x.label))
 const params: LoadParams = {
   writers: num('writers', 2, 2000),
   rate: num('rate', 0.1, 50),
@@ -81,6 +93,7 @@ if (args.appends) {
 
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, date: new Date().toISOString(), loadavg: loadavg() }
 console.log(`node ${machine.node}, ${machine.nproc} × ${machine.cpu}; servers, HAProxy on core 0, load generator on core 1 (Redis, PostgreSQL unpinned); load average ${machine.loadavg.map((x) => x.toFixed(2)).join(' ')}`)
+console.log(`balancing (HAProxy arms, Podium and Hocuspocus alike): ${balances.map((b) => (b === 'committed' ? 'deploy/haproxy.cfg as committed' : 'round robin')).join(', then ')}`)
 console.log(`load: ${params.writers} writers × ${params.rate} edits/s (${params.editors} pen editors), pen ${params.penRate} edits/s followed by ${params.observers} observers; ${params.warmup} s warm-up, ${params.seconds} s measured${params.failoverSeconds ? `; failover phase ${params.failoverSeconds} s, kill -9 at ${params.killAfter} s` : ''}`)
 
 const work = mkdtempSync(join(tmpdir(), 'podium-bench-cluster-'))
@@ -92,31 +105,32 @@ const runId = `${process.pid}`
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—')
 try {
   for (let r = 0; r < repeats; r++) {
-    for (const name of arms) {
+    for (const [name, { label, balance }] of arms.flatMap((a) => runsOf(a).map((x) => [a, x] as const))) {
       const why = unavailable(name)
       if (why) {
-        skipped[name] = why
+        skipped[label] = why
         continue
       }
       let arm
       try {
-        arm = await startArm(name, seedFile, `${runId}_${r}`)
+        arm = await startArm(name, seedFile, `${runId}_${r}`, balance)
       } catch (err) {
-        skipped[name] = (err as Error).message
-        console.log(`${name}: not run — ${(err as Error).message}`)
+        skipped[label] = (err as Error).message
+        console.log(`${label}: not run — ${(err as Error).message}`)
         continue
       }
       try {
         const res = await runLoad(arm, params)
-        ;(runs[name] ??= []).push(res)
+        ;(runs[label] ??= []).push(res)
         const f = res.failover
-        console.log(`${name} #${r + 1}: writers p50 ${ms(res.writers.latencyMs.p50)} p99 ${ms(res.writers.latencyMs.p99)} max ${ms(res.writers.latencyMs.max)} ms (${res.writers.delivered}/${res.writers.expected}); observers p50 ${ms(res.observers.latencyMs.p50)} p99 ${ms(res.observers.latencyMs.p99)} ms (${res.observers.delivered}/${res.observers.expected}); ${res.deliveredPerSec.toFixed(0)} deliveries/s; CPU arm ${res.cpu.arm.toFixed(1)} s (${(res.cpu.armShare * 100).toFixed(0)}% of a core), Redis ${res.cpu.redis.toFixed(1)} s, PostgreSQL ${res.cpu.postgres.toFixed(1)} s; ${res.cpu.perThousand.toFixed(4)} s/1000 (with services ${res.cpu.perThousandWithServices.toFixed(4)}); load gen ${(res.loadgen.cpuShare * 100).toFixed(0)}% lag p99 ${ms(res.loadgen.lagP99Ms)} ms` +
-          (res.serverSide ? `; server-side fan-out ${Object.entries(res.serverSide.fanout).map(([s, v]) => `${s} n=${v.count} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}; append ${Object.entries(res.serverSide.append).map(([s, v]) => `${s} n=${v.count} mean ${ms(v.count ? v.sumMs / v.count : NaN)} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}` : '') +
+        const where = (k: number | null) => (k === null ? '?' : `server ${k}`)
+        console.log(`${label} #${r + 1} (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}): bench on ${where(res.placement.bench)}, screen on ${where(res.placement.screen)}; writers p50 ${ms(res.writers.latencyMs.p50)} p99 ${ms(res.writers.latencyMs.p99)} max ${ms(res.writers.latencyMs.max)} ms (${res.writers.delivered}/${res.writers.expected}); observers p50 ${ms(res.observers.latencyMs.p50)} p99 ${ms(res.observers.latencyMs.p99)} ms (${res.observers.delivered}/${res.observers.expected}); ${res.deliveredPerSec.toFixed(0)} deliveries/s; CPU arm ${res.cpu.arm.toFixed(1)} s (${(res.cpu.armShare * 100).toFixed(0)}% of a core), Redis ${res.cpu.redis.toFixed(1)} s, PostgreSQL ${res.cpu.postgres.toFixed(1)} s; ${res.cpu.perThousand.toFixed(4)} s/1000 (with services ${res.cpu.perThousandWithServices.toFixed(4)}); load gen ${(res.loadgen.cpuShare * 100).toFixed(0)}% lag p99 ${ms(res.loadgen.lagP99Ms)} ms` +
+          (res.serverSide ? `; forwarded ${res.serverSide.forwarded}; server-side fan-out ${Object.entries(res.serverSide.fanout).map(([s, v]) => `${s} n=${v.count} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}; append ${Object.entries(res.serverSide.append).map(([s, v]) => `${s} n=${v.count} mean ${ms(v.count ? v.sumMs / v.count : NaN)} p50≤${ms(v.p50Ms)} p99≤${ms(v.p99Ms)} ms`).join(', ')}` : '') +
           (f ? `; failover: killed ${f.killed}${f.authoritative ? ' (authoritative)' : ''}, ${f.affected} writers cut off, ${f.reconnects} reconnects, first edit through ${ms(f.docResumeMs)} ms, half ${ms(f.p50ResumeMs)} ms, all ${ms(f.allResumeMs)} ms (${f.writersResumed}/${f.writersTyping}), p99 during ${ms(f.latencyAfterMs.p99)} ms` : '') +
           `; lost: ${res.lost.missingServed.join('/')} served, ${res.lost.missingStored} stored of ${res.lost.acknowledged} acknowledged (${res.lost.notAcknowledged} never acknowledged, ${res.lost.notAcknowledgedStored} of them stored all the same); converged ${res.lost.converged}`)
       } catch (err) {
-        skipped[name] = (err as Error).message
-        console.log(`${name}: failed — ${(err as Error).stack}`)
+        skipped[label] = (err as Error).message
+        console.log(`${label}: failed — ${(err as Error).stack}`)
       } finally {
         await arm.stop()
       }
@@ -128,15 +142,16 @@ try {
 
 const med = (name: string, f: (x: ArmResult) => number) => summary((runs[name] ?? []).map(f)).median
 const col = (name: string, f: (x: ArmResult) => number, d = 1) => fmt((runs[name] ?? []).map(f), d)
+// Against Hocuspocus behind the same balancing (the committed one for the arms without a balancer).
 const ratio = (name: string, f: (x: ArmResult) => number) => {
   const a = med(name, f)
-  const b = med('hocuspocus-redis', f)
+  const b = med(name.endsWith('(round robin)') ? labelOf('hocuspocus-redis', 'roundrobin') : 'hocuspocus-redis', f)
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—'
 }
 const header = ['arm', 'servers', 'writers p50 ms', 'p99 ms', 'p99 vs HP', 'observers p50 ms', 'p99 ms', 'deliveries/s', 'CPU s / 1000 (arm)', 'vs HP', 'with Redis + PG', 'failover: all writing again ms', 'acknowledged lost (served / stored)', 'converged']
 console.log(`\nCluster: ${params.writers} writers × ${params.rate} edits/s + pen ${params.penRate} edits/s to ${params.observers} observers, ${params.seconds} s; median (min–max) of ${repeats}`)
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`)
-for (const name of arms) {
+for (const name of labels) {
   if (!runs[name]) {
     console.log(`| ${name} | not run: ${skipped[name] ?? '?'} |`)
     continue
@@ -151,6 +166,6 @@ for (const name of arms) {
 const dir = new URL('../results/', import.meta.url).pathname
 mkdirSync(dir, { recursive: true })
 const file = join(dir, `cluster-${machine.date.replace(/[:.]/g, '-')}.json`)
-writeFileSync(file, JSON.stringify({ machine, params, runs, skipped }, null, 2))
+writeFileSync(file, JSON.stringify({ machine, params, balances, runs, skipped }, null, 2))
 console.log(`\nresults: ${file}`)
 process.exit(0)

@@ -1,5 +1,6 @@
 // Podium's own view: the podium_fanout_seconds and podium_storage_append_seconds histograms of each
-// server's /metrics (issue 15's prom-client metrics), summed over the servers still running.
+// server's /metrics (issue 15's prom-client metrics) and its forwarded updates, summed over the
+// servers still running.
 
 import type { Arm } from './arms.ts'
 
@@ -16,6 +17,8 @@ export interface HistogramSummary {
 export interface ServerHistograms {
   fanout: Record<string, HistogramSummary>
   append: Record<string, HistogramSummary>
+  /** podium_updates_forwarded_total summed: clients' updates sent to another server's holder. */
+  forwarded: number
 }
 
 // Bucket quantile: the upper bound of the first bucket holding the q-th observation.
@@ -61,5 +64,6 @@ export async function scrapeHistograms(arm: Arm): Promise<ServerHistograms | nul
     }
   }
   if (texts.length === 0) return null
-  return { fanout: summarise(texts, 'podium_fanout_seconds', 'source'), append: summarise(texts, 'podium_storage_append_seconds', 'op') }
+  const forwarded = texts.reduce((n, t) => n + Number(/^podium_updates_forwarded_total (\S+)$/m.exec(t)?.[1] ?? 0), 0)
+  return { fanout: summarise(texts, 'podium_fanout_seconds', 'source'), append: summarise(texts, 'podium_storage_append_seconds', 'op'), forwarded }
 }

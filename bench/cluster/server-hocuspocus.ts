@@ -29,6 +29,10 @@ const server = new Server({
   quiet: true,
   name: settings.name,
   extensions: [new Redis({ host: settings.redis.host, port: settings.redis.port, options: { db: settings.redis.db }, prefix: settings.redis.prefix, identifier: settings.name })],
+  // Which instance answered (the bench asks the balancer where a document's clients go).
+  async onRequest({ response }) {
+    response.setHeader('x-bench-server', settings.name)
+  },
   async onLoadDocument({ documentName, document }) {
     const { rows } = await pool.query<{ data: Buffer }>(`SELECT data FROM ${table} WHERE name = $1`, [documentName])
     if (rows[0]) Y.applyUpdate(document, rows[0].data)

@@ -16,6 +16,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import { newYDoc } from '../../shared/ydoc.ts'
 import { openStorage, type OpenedStorage } from '../../server/storage/open.ts'
 import { withPostgresSchema } from '../helpers/postgres.ts'
+import { roundRobin, type Balance } from '../../bench/cluster/children.ts'
 
 /** The machine's Redis (PODIUM_TEST_REDIS_URL to override). */
 export const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -123,11 +124,15 @@ export interface Balancer {
   stop(): Promise<void>
 }
 
-/** Starts HAProxy with deploy/haproxy.cfg, its bind and servers replaced by the test's ports. */
-export async function startBalancer(ports: number[]): Promise<Balancer> {
+/**
+ * Starts HAProxy with deploy/haproxy.cfg, its bind and servers replaced by the test's ports; with
+ * `balance: 'roundrobin'` its balancing too (see roundRobin).
+ */
+export async function startBalancer(ports: number[], options: { balance?: Balance } = {}): Promise<Balancer> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'podium-haproxy-'))
-  const template = readFileSync(join(ROOT, 'deploy/haproxy.cfg'), 'utf8')
+  const committed = readFileSync(join(ROOT, 'deploy/haproxy.cfg'), 'utf8')
+  const template = options.balance === 'roundrobin' ? roundRobin(committed) : committed
   const lines = template.split('\n')
   const marker = lines.findIndex((l) => l.trim() === '# podium:servers')
   if (marker < 0) throw new Error('deploy/haproxy.cfg has no "# podium:servers" marker')
