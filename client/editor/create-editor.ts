@@ -13,6 +13,7 @@ import { bracketHighlightPlugin } from './bracket-highlight.ts'
 import { footnoteView, positionView, noteView, rosterLookup } from './node-views.ts'
 import { sliceToPodium, podiumToSlice, handlePodiumPaste } from './clipboard.ts'
 import { cursorBuilder, selectionBuilder, showCursorOf } from './cursors.ts'
+import { emptyBlockInputPlugin } from './empty-block-input.ts'
 import { stickyCursorPlugin } from './sticky-cursor.ts'
 import { nodeMarksPlugin } from './node-marks.ts'
 import { ACTIONS, type ActionContext } from './actions.ts'
@@ -75,6 +76,7 @@ export function createEditor(mount: HTMLElement, opts: EditorOptions): EditorVie
     }),
     yUndoPlugin(),
     stickyCursorPlugin(),
+    emptyBlockInputPlugin(),
     nodeMarksPlugin(),
     keymap(actionKeys),
     keymap(baseKeymap),
