@@ -1,7 +1,8 @@
 // The first load of a large document, seen from the sync loop: a server (in this process) holds a
 // 50 MB document; a client that holds nothing asks for it, while another client's edit on a small
 // document makes its round trip every 20 ms. Prints the loop's longest stall and the round trips.
-//   node bin/run-ts.js bench/resilience/first-load.ts [--mb 50] [--runs 3] [--stalls]
+//   node bin/run-ts.js bench/resilience/first-load.ts [--mb 50] [--runs 3] [--stalls] [--edited]
+// (--edited: instead, a text edited word by word by 40 clients, just under 2 MiB: few bytes, many structs.)
 // (--stalls lists each turn over 30 ms with its time, to set beside node --trace-gc's lines.)
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,7 +12,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { startServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { serverAttribution } from '../../server/documents.ts'
-import { askEverything, joinInChild, liveEdits, paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
+import { askEverything, editedText, joinInChild, liveEdits, paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
+import { LOAD_OFF_LOOP_BYTES } from '../../server/sync/room-load.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -20,7 +22,7 @@ const arg = (name: string, fallback: number) => {
 const MB = arg('mb', 50)
 const RUNS = arg('runs', 3)
 
-const state = paragraphsUpdate(MB * 10, 100_000)
+const state = process.argv.includes('--edited') ? editedText(LOAD_OFF_LOOP_BYTES - 16 * 1024) : paragraphsUpdate(MB * 10, 100_000)
 for (let run = 1; run <= RUNS; run++) {
   const dir = mkdtempSync(join(tmpdir(), 'podium-bench-'))
   const server = await startServer({ port: 0, logLevel: 'silent', synchronous: 'normal', dataDir: dir, cob: false })

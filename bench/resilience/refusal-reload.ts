@@ -17,7 +17,7 @@ import { serverAttribution } from '../../server/documents.ts'
 import { LOAD_OFF_LOOP_BYTES } from '../../server/sync/room-load.ts'
 import type { Room } from '../../server/sync/room.ts'
 import { FRAGMENT_NAME } from '../../shared/ydoc.ts'
-import { paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
+import { editedText, paragraphsUpdate } from '../../tests/server/resilience-helpers.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -34,32 +34,6 @@ function frame(type: number, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
-// A text worked on for days: paragraphs edited a few words at a time by 40 clients (insertions and
-// deletions all over), so that its 2 MiB hold as many separate structs as such a text can.
-function editedText(): Uint8Array {
-  const doc = new Y.Doc({ gc: false })
-  const fragment = doc.getXmlFragment(FRAGMENT_NAME)
-  Y.applyUpdate(doc, paragraphsUpdate(200, 400))
-  let seed = 12345
-  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
-  const words = ['[shall]', 'should', '(+IND)', 'the Parties', 'reaffirm', 'and', 'urges', 'Notes with concern']
-  for (let round = 0; ; round++) {
-    doc.clientID = 1000 + (round % 40)
-    doc.transact(() => {
-      for (let k = 0; k < 50; k++) {
-        const text = (fragment.get(rand(fragment.length)) as Y.XmlElement).get(0) as Y.XmlText
-        const at = rand(text.length + 1)
-        if (rand(4) === 0 && text.length > 20) text.delete(Math.min(at, text.length - 10), 1 + rand(8))
-        else text.insert(at, words[rand(words.length)] + ' ')
-      }
-    })
-    if (round % 20 === 0 && Y.encodeStateAsUpdate(doc).byteLength > LIMIT) break
-  }
-  const out = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
-  return out
-}
-
 // As many paragraphs of `bytesEach` as fit under the limit.
 function fitting(bytesEach: number): Uint8Array {
   let count = Math.floor(LIMIT / (paragraphsUpdate(100, bytesEach).byteLength / 100))
@@ -73,7 +47,7 @@ function fitting(bytesEach: number): Uint8Array {
 const shapes: Record<string, () => Uint8Array> = {
   'paragraphs of 100 KB': () => fitting(100_000),
   'paragraphs of 200 B': () => fitting(200),
-  'a text edited word by word by 40 clients': editedText
+  'a text edited word by word by 40 clients': () => editedText(LIMIT)
 }
 
 const only = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : null

@@ -10,7 +10,7 @@ import { deletionsOfUpdate } from './deletions.ts'
 import { prepareSchema } from './migrate.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
 import { docMetaStorage, visibilityOf } from './doc-meta.ts'
-import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
+import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadCost, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 import type { Role } from '../../shared/protocol.ts'
 
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS states (
   data BLOB NOT NULL,
   upto INTEGER NOT NULL,
   head TEXT,
-  hash TEXT
+  hash TEXT,
+  structs INTEGER
 );
 CREATE TABLE IF NOT EXISTS updates (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -181,6 +182,8 @@ export interface BatchAppend {
 export interface DocSizes {
   /** Bytes stored for one document: its compacted state and its log. */
   docBytes(name: string): number
+  /** What loading the document would cost (Storage.loadCost). */
+  loadCost(name: string): LoadCost | null
   /** Every document's head (the id of its newest update; 0 before any), one query: what changed since a read. */
   docHeads(): Map<string, number>
   /** A consistent copy of the whole database in `file`, taken with SQLite's online backup while others write. */
@@ -193,6 +196,13 @@ export interface IntegrityCheck {
   verify(options?: VerifyOptions): VerifyReport
   /** Warnings from opening the database (a dropped trigger recreated), in words; also recorded for `podium verify`. */
   readonly openWarnings: readonly string[]
+}
+
+// The states' struct count (their load cost, not part of their hash) came after the first release:
+// added to older databases, whose states stay uncounted until they are compacted again.
+function addStateStructs(db: Database.Database): void {
+  const have = (db.prepare('PRAGMA table_info(states)').all() as { name: string }[]).some((c) => c.name === 'structs')
+  if (!have) db.exec('ALTER TABLE states ADD COLUMN structs INTEGER')
 }
 
 /**
@@ -210,6 +220,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   db.pragma('foreign_keys = ON')
   const openWarnings = prepareSchema(db, TABLES)
+  addStateStructs(db)
   const tokenExpiry = tokenExpiryStorage(db)
   const { checkFence, ...docMeta } = docMetaStorage(db)
 
@@ -231,7 +242,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     insertAudit: db.prepare('INSERT INTO audit (update_id, doc, token_id, role, delegation, at, client_ids, bytes, identity, link, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     owners: db.prepare<[string], { client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = ?'),
     insertOwner: db.prepare('INSERT OR IGNORE INTO client_owners (doc, client_id, identity) VALUES (?, ?, ?)'),
-    upsertState: db.prepare('INSERT INTO states (doc, data, upto, head, hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash'),
+    upsertState: db.prepare('INSERT INTO states (doc, data, upto, head, hash, structs) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash, structs = excluded.structs'),
     deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?'),
     insertToken: db.prepare('INSERT INTO tokens (id, hash, role, delegation, label, doc, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
@@ -259,6 +270,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       ) ORDER BY at DESC, kind DESC, id DESC LIMIT @limit`),
     lastUpdate: db.prepare<[string], { id: number | null }>('SELECT MAX(id) AS id FROM updates WHERE doc = ?'),
     docBytes: db.prepare<[string, string], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc = ?) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states WHERE doc = ?) AS n'),
+    loadCost: db.prepare<[string], { structs: number | null; state_bytes: number | null; log_bytes: number }>(
+      'SELECT s.structs, LENGTH(s.data) AS state_bytes, (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc = d.name) AS log_bytes FROM docs d LEFT JOIN states s ON s.doc = d.name WHERE d.name = ?'),
     docHeads: db.prepare<[], { name: string; head_id: number }>('SELECT name, head_id FROM docs'),
     bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
   }
@@ -360,10 +373,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     const last = q.lastUpdate.get(name)?.id ?? null
     if (last === null || last <= from) return 0
     let merged: Uint8Array
+    let structs: number | null = null
     // The holder's encoding costs about as much as one merge of the state with a few updates, and
     // nothing more as the log grows, where merging thousands of rows takes hundreds of ms.
     if (known && known.upto === last) {
       merged = known.encode()
+      structs = known.structs ?? null
     } else {
       const state = q.state.get(name)
       const rows = q.updatesAfter.all(name, from)
@@ -373,7 +388,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     const rows = q.pending.get(name, from)?.n ?? 0
     // The state records the chain head it covers, so the rows after it continue the chain verifiably.
     const head = q.linkOf.get(last, name)?.hash ?? GENESIS
-    q.upsertState.run(name, merged, last, head, stateHash(name, last, head, merged))
+    q.upsertState.run(name, merged, last, head, stateHash(name, last, head, merged), structs)
     q.deleteUpTo.run(name, last)
     return rows
   })
@@ -440,6 +455,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     },
     bytesStored: () => q.bytes.get()?.n ?? 0,
     docBytes: (name) => q.docBytes.get(name, name)?.n ?? 0,
+    loadCost: (name) => {
+      const r = q.loadCost.get(name)
+      if (!r) return null
+      const state = r.state_bytes ?? 0
+      return { bytes: state + r.log_bytes, structs: r.structs ?? 0, uncountedBytes: r.log_bytes + (r.structs === null ? state : 0) }
+    },
     docHeads: () => new Map(q.docHeads.all().map((r) => [r.name, r.head_id])),
     backup: async (file) => { await db.backup(file) },
     verify: (options) => verifyDatabase(db, options),

@@ -67,6 +67,21 @@ export class FencedError extends Error {
 export interface KnownState {
   upto: number
   encode(): Uint8Array
+  /** How many structs the document holds (Y.Doc store), stored beside the state as its load cost; omitted when not known. */
+  structs?: number
+}
+
+/**
+ * What loading a document would cost, known without decoding it: the room registry decides from it
+ * whether to build the document off the loop (sync/room-load.ts).
+ */
+export interface LoadCost {
+  /** Bytes stored: the compacted state and the log. */
+  bytes: number
+  /** Structs of the compacted state, as counted when it was written (0 when there is none or it was not counted). */
+  structs: number
+  /** Bytes whose structs were not counted: the log, and a compacted state written without its count. */
+  uncountedBytes: number
 }
 
 /** What `load` returns: the compacted state (if any) and the updates appended after it, in order. */
@@ -269,6 +284,8 @@ export interface Storage {
   owners(doc: string): Map<number, string>
   /** Total bytes of update data stored (logs and compacted states). */
   bytesStored(): number
+  /** What loading the document would cost (see LoadCost); null when there is no such document. Optional: Rooms falls back to bytes. */
+  loadCost?(name: string): LoadCost | null
   /** Closes the database. Further calls throw. */
   close(): void
 }

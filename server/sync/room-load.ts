@@ -3,17 +3,37 @@
 // them a few at a time between other work, and answers fresh joiners with the stored bytes as they are.
 
 import * as Y from 'yjs'
+import type { LoadCost } from '../storage/types.ts'
 
 /** Stored bytes from which a document is loaded off the loop (below it, loading takes a few ms on the loop). */
 export const LOAD_OFF_LOOP_BYTES = 2 * 1024 * 1024
 
 /**
- * Structs from which a document already in memory is rebuilt off the loop after a refused update,
- * whatever its size in bytes: rebuilding costs some 3–5 µs a struct on the loop, and a text edited a
- * few words at a time by many delegations holds 140,000 of them in 2 MB (0.4 s on a quiet machine;
- * bench/resilience/refusal-reload.ts). Below it a rebuild takes a few tens of ms at most.
+ * Structs from which a document is loaded off the loop (its first load, as estimated by
+ * estimatedStructs), or rebuilt there after a refused update (counted in memory), whatever its size in
+ * bytes: building costs some 3–5 µs a struct on the loop, and a text edited a few words at a time by
+ * many delegations holds 140,000 of them in 2 MB (0.4 s on a quiet machine;
+ * bench/resilience/refusal-reload.ts). Below it a build takes a few tens of ms at most.
  */
 export const RELOAD_OFF_LOOP_STRUCTS = 10_000
+
+/**
+ * Bytes per struct assumed for stored bytes whose structs were not counted (a log, a state compacted
+ * without its count): denser than the densest text measured (a text edited word by word by 40
+ * clients: 2 MB for 139,000 structs, 15 bytes each), so that the estimate errs towards the worker.
+ * With RELOAD_OFF_LOOP_STRUCTS it sends an uncounted document of 120 KB or more off the loop.
+ */
+export const BYTES_PER_STRUCT_DENSE = 12
+
+/** The structs a stored document holds, as far as is known before decoding it: counted, plus an upper estimate for the rest. */
+export function estimatedStructs(cost: LoadCost): number {
+  return cost.structs + Math.ceil(cost.uncountedBytes / BYTES_PER_STRUCT_DENSE)
+}
+
+/** Whether a stored document of this cost is built off the loop by a loader of `thresholdBytes`. */
+export function loadsOffLoop(cost: LoadCost, thresholdBytes: number): boolean {
+  return cost.bytes >= thresholdBytes || estimatedStructs(cost) >= RELOAD_OFF_LOOP_STRUCTS
+}
 
 /** How many structs (items, deleted or not, and GC ranges) `doc` holds: read from its store, no decoding. */
 export function structCount(doc: Y.Doc): number {
@@ -48,8 +68,11 @@ export interface RoomLoader {
   readonly thresholdBytes: number
   /** The document prepared from storage, or null when there is none by that name. Rejects when it cannot be read. */
   load(name: string): Promise<PreparedDoc | null>
-  /** Merges the document's stored log into one state, off the loop; resolves with the rows merged. */
-  compact(name: string): Promise<number>
+  /**
+   * Merges the document's stored log into one state, off the loop; resolves with the rows merged.
+   * `structs`, the room's count of the document's structs, is stored with the state (its load cost).
+   */
+  compact(name: string, structs?: number): Promise<number>
 }
 
 // After a remote transaction Yjs deletes, in memory only, format marks that look redundant in the

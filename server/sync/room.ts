@@ -734,7 +734,8 @@ export class Room {
     try {
       // Everything applied is appended (flushed above), so the Y.Doc is exactly the log up to lastId;
       // storage merges the rows instead if another process appended since.
-      const known = this.pendingState ? undefined : { upto: this.lastId, encode: () => Y.encodeStateAsUpdate(this.ydoc) }
+      // Its struct count is stored with it: the next first load is decided by it (room-load.ts).
+      const known = this.pendingState ? undefined : { upto: this.lastId, encode: () => Y.encodeStateAsUpdate(this.ydoc), structs: structCount(this.ydoc) }
       if (this.deps.storage.compact(this.name, known) > 0) this.deps.metrics.counters.compactions++
       this.appendsSinceCompact = 0
     } catch (err) {
@@ -747,7 +748,7 @@ export class Room {
     if (this.compacting || this.appendsSinceCompact === 0) return
     this.compacting = true
     this.appendsSinceCompact = 0
-    loader.compact(this.name).then((rows) => {
+    loader.compact(this.name, structCount(this.doc)).then((rows) => {
       if (rows > 0) this.deps.metrics.counters.compactions++
     }, (err) => {
       this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')

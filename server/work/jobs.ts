@@ -87,7 +87,7 @@ export interface JobArgs {
   /** A large document prepared for a room (room-jobs.ts): its state vector, the pieces to apply, the answer to a fresh joiner. */
   loadRoom: { doc: string; pieceBytes: number }
   /** A large document's log merged into one stored state, off the loop. */
-  compactRoom: { doc: string }
+  compactRoom: { doc: string; structs?: number }
 }
 
 /** One document's line of the document list, as computed off the event loop. */
@@ -123,7 +123,7 @@ export async function runJob<K extends JobKind>(kind: K, args: JobArgs[K], ctx: 
 
 const JOBS: { [K in JobKind]: (args: JobArgs[K], ctx: JobContext) => Reply | Promise<Reply> } = {
   loadRoom: ({ doc, pieceBytes }, { storage }) => loadRoom(storage, doc, pieceBytes),
-  compactRoom: ({ doc }, { storage }) => compactRoom(storage, doc),
+  compactRoom: ({ doc, structs }, { storage }) => compactRoom(storage, doc, structs),
 
   async export({ doc: name, format, snapshot, roster, pdfTimeoutMs, timeZone }, { storage }) {
     const record = storage.getDoc(name)

@@ -53,12 +53,13 @@ export function loadRoom(storage: Storage, doc: string, pieceBytes: number): Rep
 /**
  * Compacts document `doc`: the merge runs outside any write transaction, so the loop's appends never
  * wait for it; storage keeps the merge only when nobody appended meanwhile (else the next one does it).
+ * `structs` (the room's count) is stored with the state as its load cost; not counted here (that would decode it).
  */
-export function compactRoom(storage: Storage, doc: string): Reply {
+export function compactRoom(storage: Storage, doc: string, structs?: number): Reply {
   const loaded = storage.load(doc)
   if (!loaded || loaded.updates.length < 2) return { status: 200, json: { rows: 0 } }
   const merged = Y.mergeUpdates(loaded.updates)
   // Appended meanwhile: storage would merge the rows itself inside its write lock; leave it to the next time.
   if (storage.lastUpdateId(doc) !== loaded.upto) return { status: 200, json: { rows: 0 } }
-  return { status: 200, json: { rows: storage.compact(doc, { upto: loaded.upto, encode: () => merged }) } }
+  return { status: 200, json: { rows: storage.compact(doc, { upto: loaded.upto, encode: () => merged, structs }) } }
 }

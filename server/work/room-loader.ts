@@ -34,8 +34,8 @@ export function createRoomLoader(options: RoomLoaderOptions): RoomLoader & { clo
       if (r.status !== 200 || !r.bytes) throw new Error(`loading ${name} failed: ${JSON.stringify(r.json ?? r.status)}`)
       return unpackPrepared(r.json as LoadRoomJson, new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength))
     },
-    async compact(name: string): Promise<number> {
-      const r = await pool.run('compactRoom', { doc: name }, ROOMS_KEY)
+    async compact(name: string, structs?: number): Promise<number> {
+      const r = await pool.run('compactRoom', { doc: name, structs }, ROOMS_KEY)
       if (r.status !== 200) throw new Error(`compacting ${name} failed: ${JSON.stringify(r.json ?? r.status)}`)
       return (r.json as { rows: number }).rows
     },

@@ -38,11 +38,12 @@ parentPort!.on('message', async (job: JobMessage) => {
     const reply = job.kind === 'loadRoom'
       ? loadRoom(s, (job.args as JobArgs['loadRoom']).doc, (job.args as JobArgs['loadRoom']).pieceBytes)
       : job.kind === 'compactRoom'
-        ? compactRoom(s, (job.args as JobArgs['compactRoom']).doc)
+        ? compactRoom(s, (job.args as JobArgs['compactRoom']).doc, (job.args as JobArgs['compactRoom']).structs)
         : await (await import('./jobs.ts')).runJob(job.kind, job.args as never, { storage: s, docBytes: (name) => s.docBytes(name) })
     // Encoded here, not on the loop: a comparison of a large document is a JSON of tens of megabytes.
-    // (The list's counts, a replace's change and a prepared room are read by the loop, so they stay values.)
-    if (reply.json !== undefined && job.kind !== 'counts' && job.kind !== 'replace' && job.kind !== 'loadRoom') {
+    // (The list's counts, a replace's change, a prepared room and a compaction's rows are read by the
+    // loop, so they stay values.)
+    if (reply.json !== undefined && job.kind !== 'counts' && job.kind !== 'replace' && job.kind !== 'loadRoom' && job.kind !== 'compactRoom') {
       reply.bytes = Buffer.from(JSON.stringify(reply.json), 'utf8')
       reply.contentType = 'application/json; charset=utf-8'
       delete reply.json

@@ -264,6 +264,35 @@ export function paragraphsUpdate(count: number, bytesEach: number): Uint8Array {
   return update
 }
 
+/**
+ * A text worked on for days, just over `limitBytes` stored: paragraphs edited a few words at a time by
+ * 40 clients (insertions and deletions all over), so that its bytes hold as many separate structs as
+ * such a text can (2 MB: some 139,000). Deterministic; takes a few seconds at 2 MB.
+ */
+export function editedText(limitBytes: number): Uint8Array {
+  const doc = new Y.Doc({ gc: false })
+  const fragment = doc.getXmlFragment(FRAGMENT_NAME)
+  Y.applyUpdate(doc, paragraphsUpdate(200, 400))
+  let seed = 12345
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
+  const words = ['[shall]', 'should', '(+IND)', 'the Parties', 'reaffirm', 'and', 'urges', 'Notes with concern']
+  for (let round = 0; ; round++) {
+    doc.clientID = 1000 + (round % 40)
+    doc.transact(() => {
+      for (let k = 0; k < 50; k++) {
+        const text = (fragment.get(rand(fragment.length)) as Y.XmlElement).get(0) as Y.XmlText
+        const at = rand(text.length + 1)
+        if (rand(4) === 0 && text.length > 20) text.delete(Math.min(at, text.length - 10), 1 + rand(8))
+        else text.insert(at, words[rand(words.length)] + ' ')
+      }
+    })
+    if (round % 20 === 0 && Y.encodeStateAsUpdate(doc).byteLength > limitBytes) break
+  }
+  const out = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return out
+}
+
 /** A y-websocket sync step 1 from a client that holds nothing: "send me everything". */
 export function askEverything(): Uint8Array {
   const e = encoding.createEncoder()

@@ -86,7 +86,7 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
       if (!known) return call('compact', name)
       const plan = call<{ last: number; pending: number }>('compactPlan', name)
       if (plan.pending === 0) return 0
-      return call('compact', name, known.upto === plan.last ? { upto: known.upto, state: known.encode() } : undefined)
+      return call('compact', name, known.upto === plan.last ? { upto: known.upto, state: known.encode(), structs: known.structs } : undefined)
     },
     pendingCount: (name) => call('pendingCount', name),
     insertToken: (record) => call('insertToken', record),
@@ -110,6 +110,7 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
     owners: (doc) => new Map(call<Array<[number, string]>>('owners', doc)),
     bytesStored: () => call('bytesStored'),
     docBytes: (name) => call('docBytes', name),
+    loadCost: (name) => call('loadCost', name),
     docHeads: () => new Map(call<Array<[string, number]>>('docHeads')),
     // A consistent copy of a PostgreSQL database is pg_dump's job (docs/server.md), not Podium's.
     backup: async () => { throw new RangeError(`podium backup copies an embedded (SQLite) meeting; back up ${target.display} with pg_dump (see docs/server.md)`) },

@@ -173,5 +173,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     description: 'tables, the COB index, append-only triggers',
     sql: [TABLES, ...TRIGGERS.map(triggerSql), ...TRUNCATE_TRIGGERS.map((t) => t.sql)].join(';\n')
+  },
+  {
+    version: 2,
+    description: 'the struct count of each compacted state (its load cost)',
+    sql: 'ALTER TABLE states ADD COLUMN IF NOT EXISTS structs BIGINT'
   }
 ]

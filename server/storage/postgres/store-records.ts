@@ -4,7 +4,7 @@
 
 import type pg from 'pg'
 import { GENESIS, IntegrityError, refusalHash, snapshotSeal } from '../chain.ts'
-import { VISIBILITIES, type AuditEntry, type AuditQuery, type AuditRecord, type DocMetaPatch, type Lease, type ProvenanceRow, type RefusalRecord, type SnapshotMeta, type SnapshotRecord, type TokenRecord } from '../types.ts'
+import { VISIBILITIES, type AuditEntry, type AuditQuery, type AuditRecord, type DocMetaPatch, type Lease, type LoadCost, type ProvenanceRow, type RefusalRecord, type SnapshotMeta, type SnapshotRecord, type TokenRecord } from '../types.ts'
 import type { Role } from '../../../shared/protocol.ts'
 import { inTransaction } from './tx.ts'
 import { insertRows } from './store-log.ts'
@@ -153,6 +153,14 @@ export function recordOps (pool: pg.Pool) {
     owners: async (doc: string) => (await all<{ client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = $1', [doc])).map((o): [number, string] => [o.client_id, o.identity]),
     bytesStored: async () => (await one<{ n: number }>('SELECT (SELECT COALESCE(SUM(octet_length(data)), 0) FROM updates) + (SELECT COALESCE(SUM(octet_length(data)), 0) FROM states) AS n'))!.n,
     docBytes: async (name: string) => (await one<{ n: number }>('SELECT (SELECT COALESCE(SUM(octet_length(data)), 0) FROM updates WHERE doc = $1) + (SELECT COALESCE(SUM(octet_length(data)), 0) FROM states WHERE doc = $1) AS n', [name]))!.n,
+    loadCost: async (name: string): Promise<LoadCost | null> => {
+      const r = await one<{ structs: string | null; state_bytes: number | null; log_bytes: string }>(
+        'SELECT s.structs, octet_length(s.data) AS state_bytes, (SELECT COALESCE(SUM(octet_length(data)), 0) FROM updates WHERE doc = d.name) AS log_bytes FROM docs d LEFT JOIN states s ON s.doc = d.name WHERE d.name = $1', [name])
+      if (!r) return null
+      const state = r.state_bytes ?? 0
+      const log = Number(r.log_bytes)
+      return { bytes: state + log, structs: r.structs === null ? 0 : Number(r.structs), uncountedBytes: log + (r.structs === null ? state : 0) }
+    },
     docHeads: async () => (await all<{ name: string; head_id: number }>('SELECT name, head_id FROM docs')).map((r): [string, number] => [r.name, r.head_id])
   }
 }
