@@ -46,7 +46,7 @@ export interface ArmResult {
   observers: { latencyMs: Lat; penEdits: number; delivered: number; expected: number }
   deliveredPerSec: number
   /** CPU seconds over the measured span: the arm's processes (servers, HAProxy), Redis, PostgreSQL. */
-  cpu: { arm: number; redis: number; postgres: number; armShare: number; perThousand: number; perThousandWithServices: number }
+  cpu: { arm: number; redis: number; postgres: number; armShare: number; perThousand: number; perThousandWithServices: number; byProcess: { servers: number[]; balancer: number | null } }
   loadgen: { cpuShare: number; lagP99Ms: number }
   /** Server-side fan-out and append histograms (Podium's /metrics), summed over servers, since each server started. */
   serverSide: ServerHistograms | null
@@ -197,7 +197,8 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
       const obsExpected = measuredPen * p.observers
       await until(() => delivered >= expected && obsDelivered >= obsExpected, 20_000)
       const spanMs = performance.now() - t0
-      const armCpu = pids.reduce((sum, pid, k) => sum + cpuSeconds(pid) - cpu0[k], 0)
+      const used = pids.map((pid, k) => cpuSeconds(pid) - cpu0[k])
+      const armCpu = used.reduce((sum, c) => sum + c, 0)
       const svc = serviceCpuSince(svc0)
       const own = process.cpuUsage(own0)
       loop.disable()
@@ -210,7 +211,7 @@ export async function runLoad(arm: Arm, p: LoadParams): Promise<ArmResult> {
         writers: { latencyMs: percentiles(lat.subarray(0, nLat)), editsSent: measuredEdits, delivered, expected },
         observers: { latencyMs: percentiles(obsLat.subarray(0, nObs)), penEdits: measuredPen, delivered: obsDelivered, expected: obsExpected },
         deliveredPerSec: total / (spanMs / 1000),
-        cpu: { arm: armCpu, redis: svc.redis, postgres: svc.postgres, armShare: armCpu / (typedMs / 1000), perThousand: total ? (armCpu / total) * 1000 : NaN, perThousandWithServices: total ? ((armCpu + svc.redis + svc.postgres) / total) * 1000 : NaN },
+        cpu: { arm: armCpu, redis: svc.redis, postgres: svc.postgres, armShare: armCpu / (typedMs / 1000), perThousand: total ? (armCpu / total) * 1000 : NaN, perThousandWithServices: total ? ((armCpu + svc.redis + svc.postgres) / total) * 1000 : NaN, byProcess: { servers: used.slice(0, arm.servers.length), balancer: arm.balancer ? used[arm.servers.length] : null } },
         loadgen: { cpuShare: (own.user + own.system) / 1000 / spanMs, lagP99Ms: loop.percentile(99) / 1e6 },
         serverSide,
         placement,
