@@ -46,12 +46,15 @@ function shortReason(reason: string): string {
 
 /**
  * Closes a websocket with `code` and a reason, counting it; a peer that does not complete the
- * closing handshake within 2 s is cut off.
+ * closing handshake within 2 s is cut off. A socket paused (a writer being slowed, or waiting for a
+ * document being built) is read again, or the peer's answer to the close would wait for the cut-off;
+ * what else arrives is dropped (the connection is closed).
  */
 export function closeSocket(ws: WebSocket, code: number, reason: string, metrics: Metrics): void {
   if (ws.readyState === ws.CLOSING || ws.readyState === ws.CLOSED) return
   metrics.closed(code)
   ws.close(code, shortReason(reason))
+  if (ws.isPaused) ws.resume()
   setTimeout(() => ws.terminate(), 2000).unref()
 }
 

@@ -80,4 +80,32 @@ describe('a large document', () => {
     stored.destroy()
     storage.close()
   }, 90_000)
+
+  it('an update refused once the document is built closes its sender at once, though its socket was paused meanwhile', async () => {
+    const server = await start({ cob: false })
+    const initial = paragraphsUpdate(30, 100_000)
+    expect(server.storage.createDoc('big', 'Large', initial, serverAttribution([1]))).toBe(true)
+    const rooms = (server.hub.rooms as unknown as { rooms: Map<string, Room> }).rooms
+    // Hand-made: text straight in the document (refused), sent while the room is still being built,
+    // so it is held and the socket paused until the build ends.
+    const hostile = new Y.Doc({ gc: false })
+    Y.applyUpdate(hostile, initial)
+    const before = Y.encodeStateVector(hostile)
+    hostile.getXmlFragment(FRAGMENT_NAME).insert(0, [new Y.XmlText('loose text')])
+    const update = Y.encodeStateAsUpdate(hostile, before)
+    const ws = rawSocket(server, token(server, 'delegation', 'CHN'), 'big')
+    await opened(ws)
+    let toldAt = 0
+    ws.on('message', (d: Buffer) => { if (d[0] === 2 && toldAt === 0) toldAt = performance.now() })
+    const end = closed(ws, 30_000)
+    ws.send(syncUpdateFrame(update))
+    await waitFor(() => rooms.get('big')?.isLoading === true, 'the room loading')
+    const { code } = await end
+    const closedAt = performance.now()
+    expect(code).toBe(CloseCode.refused)
+    expect(toldAt).toBeGreaterThan(0)
+    // Before, the paused socket never read the client's answer to the close: cut off after 2 s.
+    expect(closedAt - toldAt).toBeLessThan(1000)
+    await server.close()
+  }, 60_000)
 })
