@@ -4,7 +4,7 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as zlib from 'node:zlib'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import type { RunningServer } from '../../server/index.ts'
@@ -124,7 +124,17 @@ export function loopStall(): { stop(): number } {
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
   const stalls: [number, number][] = []
-  let last = performance.now()
+  // With PODIUM_STALLS, V8's collections of 10 ms or more too (a fork of vitest does not show --trace-gc's lines).
+  const collections: [number, number, string][] = []
+  const kinds: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' }
+  const gc = process.env.PODIUM_STALLS ? new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration >= 10) collections.push([Math.round(e.startTime + e.duration), Math.round(e.duration), kinds[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? '?'])
+    }
+  }) : null
+  gc?.observe({ entryTypes: ['gc'] })
+  const started = performance.now()
+  let last = started
   const tick = process.env.PODIUM_STALLS ? setInterval(() => {
     const now = performance.now()
     if (now - last > 40) stalls.push([Math.round(now), Math.round(now - last)])
@@ -133,9 +143,11 @@ export function loopStall(): { stop(): number } {
   return {
     stop() {
       h.disable()
+      gc?.disconnect()
       if (tick) {
         clearInterval(tick)
-        console.log('turns over 40 ms [ended at, lasted]', JSON.stringify(stalls))
+        console.log(`turns over 40 ms since ${Math.round(started)} [ended at, lasted]`, JSON.stringify(stalls))
+        console.log('collections of 10 ms or more [ended at, lasted, kind]', JSON.stringify(collections))
       }
       return Math.round(h.max / 1e6)
     }
