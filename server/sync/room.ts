@@ -50,6 +50,10 @@ export interface RoomDeps {
 // Up to this many updates in one turn, each sender gets the others' updates only (one merge each).
 const SMALL_BATCH = 4
 
+// A fresh joiner's shared answer is encoded again once the updates applied since it reach this share
+// of its bytes (merging them for each joiner then costs about what encoding the document does).
+const FRESH_TAIL_SHARE = 0.25
+
 /** Encodes a y-websocket sync-update message. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
@@ -106,8 +110,10 @@ export class Room {
   // joiner is answered straight from these bytes, and the Y.Doc is built on the next turn.
   private pendingState: Uint8Array | null
   private pendingVector: Uint8Array | null
-  // The sync step 2 for a client with an empty state, shared by every fresh joiner; dropped on any change.
-  private freshAnswer: Uint8Array | null = null
+  // The sync step 2 for a client with an empty state, shared by every fresh joiner, and the updates
+  // applied since it was encoded (sent after it, merged): a reconnect storm under typing encodes the
+  // whole document once, not once per joiner. Dropped when those reach FRESH_TAIL_SHARE of its bytes.
+  private freshAnswer: { answer: Uint8Array; since: Uint8Array[]; sinceBytes: number } | null = null
   // A large document (loaded off the loop): the sync step 2 of the state it was loaded from, and the
   // updates applied since; a fresh joiner gets both instead of an encoding of the whole document.
   private base: { answer: Uint8Array; since: Uint8Array[] } | null = null
@@ -192,11 +198,8 @@ export class Room {
         // The state we send must not hold anything that is not on disk yet.
         this.flush()
         const fresh = message.stateVector.length === 1 && message.stateVector[0] === 0
-        if (fresh && this.freshAnswer) {
-          peer.send(this.freshAnswer)
-          return
-        }
-        if (fresh && this.base) return this.answerFromBase(peer)
+        if (fresh && this.freshAnswer) return this.answerWithTail(peer, this.freshAnswer)
+        if (fresh && this.base) return this.answerWithTail(peer, this.base)
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         if (this.pendingState) {
@@ -210,8 +213,8 @@ export class Room {
           syncProtocol.writeSyncStep2(encoder, this.ydoc, message.stateVector)
         }
         const answer = encoding.toUint8Array(encoder)
-        // Clients that arrive with nothing (every fresh tab) share one encoded answer until the next change.
-        if (fresh) this.freshAnswer = answer
+        // Clients that arrive with nothing (every fresh tab) share one encoded answer, then what changed since.
+        if (fresh) this.freshAnswer = { answer, since: [], sinceBytes: 0 }
         peer.send(answer)
         return
       }
@@ -338,7 +341,7 @@ export class Room {
   // Makes `doc`, built from storage up to update `upto`, the room's document: the old one's listeners
   // off (nothing else refers to it; not destroyed, awareness listens for its destroy event), owners and
   // provenance read again, every cached answer dropped. `answer` is the sync step 2 of the stored state
-  // it was built from (a large document, answered from it: see answerFromBase), else null.
+  // it was built from (a large document, answered from it: see answerWithTail), else null.
   private adopt(doc: Y.Doc, upto: number, owners: Iterable<[number, string]>, answer: Uint8Array | null): void {
     this.doc.off('update', this.onUpdate)
     this.doc.off('beforeObserverCalls', this.onTransaction)
@@ -384,9 +387,9 @@ export class Room {
     this.deps.onBroken(this, err)
   }
 
-  // A fresh joiner of a large document: the stored state it was loaded from, as it is, then what changed since.
-  private answerFromBase(peer: Peer): void {
-    const base = this.base!
+  // A fresh joiner: a shared answer (the stored state a large document was loaded from, or the last
+  // encoding of the whole document), as it is, then what changed since, merged once for every joiner.
+  private answerWithTail(peer: Peer, base: { answer: Uint8Array; since: Uint8Array[] }): void {
     peer.send(base.answer)
     if (base.since.length > 1) base.since = [Y.mergeUpdates(base.since)]
     if (base.since.length === 1) peer.send(syncUpdateMessage(base.since[0]))
@@ -566,7 +569,12 @@ export class Room {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
-    this.freshAnswer = null
+    const cached = this.freshAnswer
+    if (cached) {
+      cached.since.push(update)
+      cached.sinceBytes += update.byteLength
+      if (cached.sinceBytes > cached.answer.byteLength * FRESH_TAIL_SHARE) this.freshAnswer = null
+    }
     this.base?.since.push(update)
     if (!isOrigin(origin) || origin.kind === 'storage' || this.broken) return
     if (origin.kind === 'cluster') return this.relay(update)
