@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { WebsocketProvider } from 'y-websocket'
 import { addParagraph, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
 
 afterEach(cleanupDirs)
@@ -28,7 +29,7 @@ describe('a late joiner', () => {
     const server = await start()
     const pen = connect(server, token(server, 'secretariat'))
     await synced(pen)
-    const joiners = []
+    const joiners: WebsocketProvider[] = []
     // Each round: some edits, then a fresh joiner (an empty document: the shared answer, plus the
     // edits since it was encoded). One round adds a paragraph larger than a quarter of the document,
     // after which the answer is encoded again.
