@@ -4,7 +4,7 @@
 import * as Y from 'yjs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { splitUpdate } from '../../server/work/split-update.ts'
+import { DELETE_RANGES_PER_PIECE, splitUpdate, STRUCTS_PER_PIECE } from '../../server/work/split-update.ts'
 import { applyAsStored } from '../../server/sync/room-load.ts'
 
 // Three replicas editing text, nested elements, attributes and a map, synced now and then.
@@ -66,6 +66,41 @@ describe('splitUpdate', () => {
       expect(built.getXmlFragment('prosemirror').toString()).toBe(whole.getXmlFragment('prosemirror').toString())
       if (maxBytes < 50) expect(pieces.length).toBeGreaterThan(3)
     }), { numRuns: 60, seed: 12 })
+  })
+
+  it('caps each piece\'s structs and deleted ranges, whatever their bytes, the deletions last', () => {
+    // Two clients typing 5,000 one-letter structs in turn (many small structs in few bytes),
+    // then deleting every other letter of one of them (1,250 ranges of its clocks).
+    const doc = new Y.Doc({ gc: false })
+    const text = doc.getText('t')
+    for (let i = 0; i < 5000; i++) {
+      doc.clientID = 1 + (i % 2)
+      text.insert(i, 'x')
+    }
+    doc.clientID = 3
+    for (let i = 1249; i >= 0; i--) text.delete(i * 4, 1)
+    const update = Y.encodeStateAsUpdate(doc)
+    const pieces = splitUpdate(update, 1024 * 1024)
+    let structs = 0
+    let ranges = 0
+    let seenDeletions = false
+    for (const p of pieces) {
+      const { structs: s, ds } = Y.decodeUpdate(p) as unknown as { structs: unknown[]; ds: { clients: Map<number, unknown[]> } }
+      const r = [...ds.clients.values()].reduce((n, items) => n + items.length, 0)
+      expect(s.length).toBeLessThanOrEqual(STRUCTS_PER_PIECE)
+      expect(r).toBeLessThanOrEqual(DELETE_RANGES_PER_PIECE)
+      if (r > 0) seenDeletions = true
+      else expect(seenDeletions).toBe(false)
+      structs += s.length
+      ranges += r
+    }
+    const whole = Y.decodeUpdate(update) as unknown as { structs: unknown[]; ds: { clients: Map<number, unknown[]> } }
+    expect(structs).toBe(whole.structs.length)
+    expect(ranges).toBe([...whole.ds.clients.values()].reduce((n, items) => n + items.length, 0))
+    expect(ranges).toBeGreaterThan(DELETE_RANGES_PER_PIECE)
+    const built = new Y.Doc({ gc: false })
+    for (const p of pieces) applyAsStored(built, p, null)
+    expect(built.getText('t').toString()).toBe(text.toString())
   })
 
   it('refuses a bound that is not a positive number', () => {
