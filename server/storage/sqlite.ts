@@ -201,8 +201,11 @@ export interface IntegrityCheck {
 // The states' struct count (their load cost, not part of their hash) came after the first release:
 // added to older databases, whose states stay uncounted until they are compacted again.
 function addStateStructs(db: Database.Database): void {
-  const have = (db.prepare('PRAGMA table_info(states)').all() as { name: string }[]).some((c) => c.name === 'structs')
-  if (!have) db.exec('ALTER TABLE states ADD COLUMN structs INTEGER')
+  // In one IMMEDIATE transaction: two processes opening an older database at once add it once.
+  db.transaction(() => {
+    const have = (db.prepare('PRAGMA table_info(states)').all() as { name: string }[]).some((c) => c.name === 'structs')
+    if (!have) db.exec('ALTER TABLE states ADD COLUMN structs INTEGER')
+  }).immediate()
 }
 
 /**

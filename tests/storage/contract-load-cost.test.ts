@@ -68,6 +68,27 @@ describe.each(KINDS)('storage contract on %s: load cost', (kind) => {
   })
 })
 
+describe('an older SQLite database', () => {
+  it('gains the states\' struct count on open, its states uncounted until compacted again', async () => {
+    current = await backend('sqlite')
+    const s = current.open()
+    const source = newYDoc()
+    addParagraph(source, 'kept')
+    s.createDoc('d', 'D', Y.encodeStateAsUpdate(source), serverAttribution([source.clientID]))
+    expect(s.compact('d')).toBe(1)
+    s.close()
+    // As written before the column existed.
+    expect(await current.raw('ALTER TABLE states DROP COLUMN structs')).toBeNull()
+    const [a, b] = [current.open(), current.open()]
+    const cost = a.loadCost!('d')!
+    expect(cost.structs).toBe(0)
+    expect(cost.uncountedBytes).toBe(cost.bytes)
+    expect(b.loadCost!('d')).toEqual(cost)
+    expect(a.verify().ok).toBe(true)
+    source.destroy()
+  })
+})
+
 describe('the first-load decision (room-load.ts)', () => {
   it('is taken by bytes, by counted structs, or by uncounted bytes at a dense estimate', () => {
     const few = { bytes: 1_000_000, structs: 5_000, uncountedBytes: 0 }
