@@ -51,6 +51,9 @@ export function shareViewport(view: () => EditorView | null, awareness: Awarenes
 export function followSecretariat(view: () => EditorView | null, awareness: Awareness): () => void {
   let lastCursor: number | null = null
   let lastViewport: Viewport | null = null
+  // The frames in which the last shown viewport is placed again (paragraphs laid out late): a later
+  // jump to the pen's cursor stops them, or they would scroll the screen back.
+  let placing: (() => void) | null = null
   const onChange = () => {
     const v = view()
     if (!v) return
@@ -67,14 +70,20 @@ export function followSecretariat(view: () => EditorView | null, awareness: Awar
     const viewport = cleanViewport(state.viewport)
     if (viewport && !same(viewport, lastViewport)) {
       lastViewport = viewport
-      if (showViewport(v, viewport)) { lastCursor = pos; return }
+      placing?.()
+      placing = showViewport(v, viewport)
+      if (placing) { lastCursor = pos; return }
     }
     if (pos === null || pos === lastCursor) return
     lastCursor = pos
     try {
       const coords = v.coordsAtPos(pos)
       const target = window.scrollY + coords.top - window.innerHeight * 0.33
-      if (Math.abs(coords.top - window.innerHeight * 0.33) > window.innerHeight * 0.25) window.scrollTo({ top: Math.max(0, target), behavior: 'instant' })
+      if (Math.abs(coords.top - window.innerHeight * 0.33) > window.innerHeight * 0.25) {
+        placing?.()
+        placing = null
+        window.scrollTo({ top: Math.max(0, target), behavior: 'instant' })
+      }
     } catch {
       // position not rendered yet: the next change will catch up
     }

@@ -42,32 +42,44 @@ export function readViewport(view: EditorView, top = textTop()): Viewport | null
   return { block: typeof id === 'string' && id ? id : null, index: found, offset: Math.min(0.999, Math.max(0, into)) }
 }
 
+/** Frames at most in which a shown viewport is placed again while the paragraphs around it are laid out. */
+export const PLACE_FRAMES = 60
+
 /**
  * Scrolls the window so that `viewport`'s paragraph (found by id, else by index) starts as far above
- * the text's top as on the screen it came from. Returns false when `view` has no such paragraph.
+ * the text's top as on the screen it came from, and places it again in the next frames until it
+ * stays put (at most PLACE_FRAMES). Returns
+ * a function that stops those later placings (call it before scrolling elsewhere, or they undo it),
+ * or null when `view` has no such paragraph.
  */
-export function showViewport(view: EditorView, viewport: Viewport, top = textTop()): boolean {
+export function showViewport(view: EditorView, viewport: Viewport, top = textTop()): (() => void) | null {
   const offsets = blockOffsets(view)
   let index = -1
   if (viewport.block) view.state.doc.forEach((node, _offset, i) => { if (index < 0 && node.attrs.id === viewport.block) index = i })
   if (index < 0) index = Math.min(viewport.index, offsets.length - 1)
   const el = index >= 0 ? blockElement(view, offsets[index]) : null
-  if (!el) return false
-  const place = () => {
-    if (!el.isConnected) return
+  if (!el) return null
+  let stopped = false
+  const place = (): boolean => {
+    if (!el.isConnected) return false
     const rect = el.getBoundingClientRect()
     const delta = rect.top + viewport.offset * rect.height - top
+    if (Math.abs(delta) <= 1) return false
     // Instant: smooth scrolling is throttled (or never finishes) in background and headless windows.
-    if (Math.abs(delta) > 1) window.scrollTo({ top: Math.max(0, window.scrollY + delta), behavior: 'instant' })
+    window.scrollTo({ top: Math.max(0, window.scrollY + delta), behavior: 'instant' })
+    return true
   }
   place()
   // Paragraphs off screen are not laid out (content-visibility in editor.css): those the jump brings
-  // into view get their real heights only in the next frames, which moves the paragraph; place it again.
-  let frames = 4
+  // into view get their real heights only in the next frames, which moves the paragraph; place it
+  // again until it has stayed put for a few frames (on a busy machine layout takes more than one).
+  let frames = PLACE_FRAMES
+  let still = 0
   const again = () => {
-    place()
-    if (--frames > 0) requestAnimationFrame(again)
+    if (stopped) return
+    still = place() ? 0 : still + 1
+    if (still < 3 && --frames > 0) requestAnimationFrame(again)
   }
   requestAnimationFrame(again)
-  return true
+  return () => { stopped = true }
 }
