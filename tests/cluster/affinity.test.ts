@@ -16,7 +16,7 @@ import { DEFAULT_MEETING } from '../../server/config.ts'
 import { newYDoc } from '../../shared/ydoc.ts'
 import { paragraphsUpdate } from '../server/resilience-helpers.ts'
 import { addParagraph, content, synced, waitFor } from '../server/helpers.ts'
-import { paragraphTexts, provider, sharedStorage, startBalancer, startChild, startServers, storedDoc, type Balancer, type ChildServer, type SharedStorage } from './helpers.ts'
+import { paragraphTexts, provider, sharedStorage, startBalancer, tearDown, startChild, startServers, storedDoc, type Balancer, type ChildServer, type SharedStorage } from './helpers.ts'
 
 const DOCS = Array.from({ length: 12 }, (_, i) => `affinity-${i}`)
 const CLIENTS_PER_DOC = 3
@@ -36,12 +36,7 @@ describe('document-affine balancing (the committed HAProxy config)', () => {
     balancer = await startBalancer(servers.map((s) => s.port))
   }, 30_000)
 
-  afterAll(async () => {
-    for (const p of providers) p.destroy()
-    await balancer?.stop()
-    for (const s of servers) await s.close()
-    await shared?.cleanup()
-  })
+  afterAll(() => tearDown({ providers, balancer, servers, shared }))
 
   // The servers that have clients of `doc` connected, by index.
   const serversOf = (doc: string, among = servers) => among.filter((s) => (s.cluster!.linkOf(doc)?.room.peers.size ?? 0) > 0).map((s) => servers.indexOf(s))
@@ -114,12 +109,7 @@ describe('document-affine balancing when a server is killed (SIGKILL)', () => {
     listToken = createToken(storage, { role: 'secretariat', label: 'lister' }, DEFAULT_ROSTER).token
   }, 90_000)
 
-  afterAll(async () => {
-    for (const p of providers) p.destroy()
-    await balancer?.stop()
-    for (const s of servers) await s.stop()
-    await shared?.cleanup()
-  }, 30_000)
+  afterAll(() => tearDown({ providers, balancer, servers, shared }), 30_000)
 
   // How many clients each server has on each document (GET /api/docs answers for the server asked).
   const connectedOn = async (s: ChildServer): Promise<Map<string, number>> => {

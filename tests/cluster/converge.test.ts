@@ -10,7 +10,7 @@ import type { RunningServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 import { addParagraph, content, DOC, synced, waitFor } from '../server/helpers.ts'
-import { provider, sharedStorage, startBalancer, startServers, type Balancer, type SharedStorage } from './helpers.ts'
+import { provider, sharedStorage, startBalancer, tearDown, startServers, type Balancer, type SharedStorage } from './helpers.ts'
 
 describe('three servers behind HAProxy', () => {
   let servers: RunningServer[] = []
@@ -24,12 +24,7 @@ describe('three servers behind HAProxy', () => {
     balancer = await startBalancer(servers.map((s) => s.port))
   }, 30_000)
 
-  afterAll(async () => {
-    for (const p of providers) p.destroy()
-    await balancer?.stop()
-    for (const s of servers) await s.close()
-    await shared?.cleanup()
-  })
+  afterAll(() => tearDown({ providers, balancer, servers, shared }))
 
   it('converges: clients on each server and through the balancer, plus a stock y-websocket client', async () => {
     const tok = createToken(servers[0].storage, { role: 'secretariat' }, servers[0].meeting.roster).token

@@ -13,7 +13,7 @@ import { DEFAULT_MEETING } from '../../server/config.ts'
 import type { OpenedStorage } from '../../server/storage/open.ts'
 import { newYDoc } from '../../shared/ydoc.ts'
 import { addParagraph, DOC, synced, waitFor } from '../server/helpers.ts'
-import { paragraphTexts, provider, sharedStorage, sleep, startBalancer, startChild, storedDoc, type Balancer, type ChildServer, type SharedStorage } from './helpers.ts'
+import { paragraphTexts, provider, sharedStorage, sleep, startBalancer, startChild, tearDown, storedDoc, type Balancer, type ChildServer, type SharedStorage } from './helpers.ts'
 
 const WRITERS = 20
 const EVERY_MS = 100
@@ -32,12 +32,7 @@ describe('the holder of a document is killed (SIGKILL) during a burst', () => {
     storage = shared.open()
   }, 90_000)
 
-  afterAll(async () => {
-    for (const p of providers) p.destroy()
-    await balancer?.stop()
-    for (const s of servers) await s.stop()
-    await shared?.cleanup()
-  }, 30_000)
+  afterAll(() => tearDown({ providers, balancer, servers, shared }), 30_000)
 
   it('writing resumes within 2 s and nothing received back is lost', async () => {
     const roster = DEFAULT_MEETING.roster

@@ -118,6 +118,18 @@ export function threeServersWithSlowPolls(): { servers(): RunningServer[] } {
   return { servers: () => servers }
 }
 
+/**
+ * Stops what a test behind a balancer started, clients first: providers destroyed, HAProxy stopped,
+ * servers closed (in this process) or stopped (children), the shared storage dropped. Parts a failed
+ * `beforeAll` never made are skipped.
+ */
+export async function tearDown(parts: { providers: { destroy(): void }[]; balancer?: Balancer; servers: (RunningServer | ChildServer)[]; shared?: SharedStorage }): Promise<void> {
+  for (const p of parts.providers) p.destroy()
+  await parts.balancer?.stop()
+  for (const s of parts.servers) await ('stop' in s ? s.stop() : s.close())
+  await parts.shared?.cleanup()
+}
+
 /** A running HAProxy in front of `ports`. */
 export interface Balancer {
   port: number
