@@ -196,6 +196,12 @@ describe.skipIf(missing !== null)('browser editor', () => {
       return r.bottom > 0 && r.top < window.innerHeight
     })
     expect(await inView()).toBe(false)
+    // The projector first shows what the pen's screen shows (its viewport, shared ~150 ms after it
+    // opens); only a cursor moved after that is followed — else the pen's screen, still at the top,
+    // would rightly win over a cursor the pen itself does not see.
+    await expect.poll(() => obs.evaluate(() => [...window.podium!.connection.provider.awareness.getStates().values()]
+      .some((s) => (s as { user?: { role?: string } }).user?.role === 'secretariat' && 'viewport' in s)), { timeout: 10_000 }).toBe(true)
+    await obs.waitForTimeout(300)
     await selectIn(sec, 'OP5.', 'OP5.')
     await expect.poll(inView, { timeout: 10_000 }).toBe(true)
     // The secretariat's caret is drawn on the podium screen.
