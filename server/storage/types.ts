@@ -284,8 +284,8 @@ export interface Storage {
   owners(doc: string): Map<number, string>
   /** Total bytes of update data stored (logs and compacted states). */
   bytesStored(): number
-  /** What loading the document would cost (see LoadCost); null when there is no such document. Optional: Rooms falls back to bytes. */
-  loadCost?(name: string): LoadCost | null
+  /** What loading the document would cost (see LoadCost); null when there is no such document. */
+  loadCost(name: string): LoadCost | null
   /** Closes the database. Further calls throw. */
   close(): void
 }

@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { newYDoc } from '../../shared/ydoc.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { StorageUnavailableError, type LoadCost, type Storage } from '../storage/types.ts'
+import { StorageUnavailableError, type Storage } from '../storage/types.ts'
 import { STORAGE_ORIGIN } from './origins.ts'
 import { Room, type RoomDeps } from './room.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
@@ -43,14 +43,6 @@ export interface RoomsOptions {
   cluster?: RoomsCluster
   /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
   loader?: RoomLoader
-}
-
-// What loading `name` would cost; storage without loadCost is judged by its bytes alone (counted as few structs).
-function loadCostOf(storage: Storage, name: string): LoadCost {
-  const cost = storage.loadCost?.(name)
-  if (cost) return cost
-  const bytes = (storage as { docBytes?(name: string): number }).docBytes?.(name) ?? 0
-  return { bytes, structs: 0, uncountedBytes: 0 }
 }
 
 /** Every loaded document by name. */
@@ -105,7 +97,7 @@ export class Rooms {
       // A large document, or one of many structs (counted when it was compacted, else estimated from
       // its bytes), is built off the loop; the room takes peers at once and syncs them once it is built.
       // (In a cluster a room must hold the stored document at once: it may have to judge.)
-      const cost = loader && !this.options.cluster ? loadCostOf(storage, name) : null
+      const cost = loader && !this.options.cluster ? storage.loadCost(name) : null
       if (loader && cost && loadsOffLoop(cost, loader.thresholdBytes)) {
         const bytes = cost.bytes
         if (!storage.getDoc(name)) return { ok: false, reason: 'missing' }

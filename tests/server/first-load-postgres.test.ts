@@ -24,7 +24,7 @@ describe('the first load on PostgreSQL', () => {
     const initial = paragraphsUpdate(3, 100_000)
     expect(initial.byteLength).toBeLessThan(LOAD_OFF_LOOP_BYTES)
     expect(server.storage.createDoc('wide', 'Three long paragraphs', initial, serverAttribution([1]))).toBe(true)
-    const cost = server.storage.loadCost!('wide')!
+    const cost = server.storage.loadCost('wide')!
     expect(cost).toEqual({ bytes: initial.byteLength, structs: 0, uncountedBytes: initial.byteLength })
     expect(estimatedStructs(cost)).toBeGreaterThanOrEqual(RELOAD_OFF_LOOP_STRUCTS)
     const rooms = (server.hub.rooms as unknown as { rooms: Map<string, Room> }).rooms
@@ -37,8 +37,8 @@ describe('the first load on PostgreSQL', () => {
     await waitFor(() => content(rooms.get('wide')!.ydoc).includes('typed on PostgreSQL'), 'the edit applied', 10_000)
     destroyAll(writer)
     // Unloaded after 300 ms: compacted by the loader worker, with the room's count.
-    await waitFor(() => !rooms.has('wide') && server.storage.loadCost!('wide')!.uncountedBytes === 0, 'compacted with its count', 30_000)
-    const counted = server.storage.loadCost!('wide')!
+    await waitFor(() => !rooms.has('wide') && server.storage.loadCost('wide')!.uncountedBytes === 0, 'compacted with its count', 30_000)
+    const counted = server.storage.loadCost('wide')!
     expect(counted.structs).toBeGreaterThan(0)
     expect(counted.structs).toBeLessThan(100)
 

@@ -21,7 +21,7 @@ describe('a document of many small structs', () => {
     const server = await start({ cob: false, idleUnloadMs: 300 })
     expect(server.storage.createDoc('dense', 'Edited for days', state, serverAttribution([1]))).toBe(true)
     // Stored as one row, its structs not counted: estimated from its bytes as dense.
-    expect(estimatedStructs(server.storage.loadCost!('dense')!)).toBeGreaterThanOrEqual(RELOAD_OFF_LOOP_STRUCTS)
+    expect(estimatedStructs(server.storage.loadCost('dense')!)).toBeGreaterThanOrEqual(RELOAD_OFF_LOOP_STRUCTS)
     const rooms = (server.hub.rooms as unknown as { rooms: Map<string, Room> }).rooms
 
     const edits = await liveEdits(server)
@@ -47,8 +47,8 @@ describe('a document of many small structs', () => {
     addParagraph(writer.doc, 'after the first load')
     await waitFor(() => content(rooms.get('dense')!.ydoc).includes('after the first load'), 'the edit applied', 10_000)
     destroyAll(writer)
-    await waitFor(() => server.storage.loadCost!('dense')!.uncountedBytes === 0, 'compacted with its count', 30_000)
-    const counted = server.storage.loadCost!('dense')!
+    await waitFor(() => server.storage.loadCost('dense')!.uncountedBytes === 0, 'compacted with its count', 30_000)
+    const counted = server.storage.loadCost('dense')!
     expect(counted.structs).toBeGreaterThan(100_000)
 
     // Few structs, same order of bytes: compacted by its room with its count, then loaded on the loop.
@@ -58,8 +58,8 @@ describe('a document of many small structs', () => {
     addParagraph(plain.doc, 'typed')
     await waitFor(() => content(rooms.get('plain')!.ydoc).includes('typed'), 'the edit applied', 10_000)
     destroyAll(plain)
-    await waitFor(() => !rooms.has('plain') && server.storage.loadCost!('plain')!.uncountedBytes === 0, 'unloaded and compacted with its count', 30_000)
-    expect(server.storage.loadCost!('plain')!.structs).toBeLessThan(1_000)
+    await waitFor(() => !rooms.has('plain') && server.storage.loadCost('plain')!.uncountedBytes === 0, 'unloaded and compacted with its count', 30_000)
+    expect(server.storage.loadCost('plain')!.structs).toBeLessThan(1_000)
     const again = connect(server, token(server, 'observer'), 'plain')
     await waitFor(() => rooms.has('plain'), 'the room opened again')
     expect(rooms.get('plain')!.isLoading).toBe(false)
