@@ -24,6 +24,7 @@ import type { Provenance, Sender, Violation } from '../../shared/trust/index.ts'
 import { Authors } from './authors.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
+import { flushDelay, schedule } from './flush-pacing.ts'
 import { applyInSteps, RELOAD_OFF_LOOP_STRUCTS, structCount, type RoomLoader } from './room-load.ts'
 
 /** What a room needs from the server around it. */
@@ -91,6 +92,8 @@ export class Room {
   private appendsSinceCompact = 0
   private compactScheduled = false
   private lastAppendAt = 0
+  // When this room last sent what it accepted or relayed (flush-pacing.ts).
+  private lastFlushAt = 0
   // The id of the newest stored update this room's Y.Doc holds (loaded or appended by it).
   private lastId: number
   private idleTimer: ReturnType<typeof setTimeout> | null = null
@@ -600,7 +603,8 @@ export class Room {
     if (origin.kind === 'local') this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(() => {
+      // Several turns share a flush in a room of many peers (flush-pacing.ts).
+      schedule(flushDelay(this.peers.size, this.lastFlushAt, performance.now()), () => {
         this.flushScheduled = false
         this.flush()
       })
@@ -648,6 +652,7 @@ export class Room {
     }
     metrics.counters.updatesPersisted += batch.length
     this.broadcast(batch)
+    this.lastFlushAt = performance.now()
     if (this.link) {
       const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((i) => i.update))
       this.link.appended(prev, this.lastId, update, [...batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...waiting])
@@ -695,16 +700,17 @@ export class Room {
     }
   }
 
-  // Cluster replica: updates the holder stored, sent to this server's peers once per turn.
+  // Cluster replica: updates the holder stored, sent to this server's peers once per turn (paced as flushes are).
   private relay(update: Uint8Array): void {
     this.relayed.push(update)
     if (this.relayed.length > 1) return
-    setImmediate(() => {
+    schedule(flushDelay(this.peers.size, this.lastFlushAt, performance.now()), () => {
       const updates = this.relayed
       this.relayed = []
       if (this.broken || updates.length === 0) return
       const message = syncUpdateMessage(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
       for (const p of this.peers.values()) p.send(message)
+      this.lastFlushAt = performance.now()
     })
   }
 
