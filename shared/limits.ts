@@ -71,3 +71,16 @@ export const ROSTER_FALLBACK_POLL_MS = 60_000
 
 /** Longest header a document keeps from its source (a Word header and version line, lines joined by "\n"), in characters. */
 export const DOC_HEADER_MAX = 1000
+
+/**
+ * Largest piece of a snapshot's encodings SQLite writes in one transaction (server/storage/snapshot-parts.ts):
+ * a snapshot whose two encodings together exceed it is written in pieces this size, so SQLite's write lock
+ * is never held for more than one piece; smaller ones stay inline in their row.
+ */
+export const SNAPSHOT_PART_BYTES = 1024 * 1024
+
+/**
+ * A pieced snapshot write begun this long ago (ms) without its row is a leftover even if a process with
+ * its writer's id still runs (a worker thread ended mid-write, or the id reused): its pieces are removed at open.
+ */
+export const SNAPSHOT_WRITE_STALE_MS = 60 * 60 * 1000

@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import { loadStoredYDoc } from '../documents.ts'
 import { snapshotTextSha256 } from '../snapshots/service.ts'
 import { DB_FILE, openSqliteStorage } from '../storage/sqlite.ts'
+import { snapshotParts } from '../storage/snapshot-parts.ts'
 import { IMPORT_TABLES, openPostgresStorage, type MeetingDump, type TableRows } from '../storage/postgres/index.ts'
 import type { Storage } from '../storage/types.ts'
 import { verifyFile } from '../storage/verify.ts'
@@ -35,6 +36,28 @@ function tableRows (db: Database.Database, table: string): TableRows {
   return { columns, rows }
 }
 
+// Snapshots as PostgreSQL stores them: a pieced snapshot's encodings reassembled into its row
+// (snapshot-parts.ts), without the `parts` column SQLite alone has.
+function snapshotRows (db: Database.Database): TableRows {
+  const t = tableRows(db, 'snapshots')
+  const at = (name: string) => t.columns.indexOf(name)
+  const [partsAt, snapAt, stateAt] = [at('parts'), at('snapshot'), at('state')]
+  if (partsAt < 0) return t
+  const parts = snapshotParts(db)
+  return {
+    columns: t.columns.filter((_, i) => i !== partsAt),
+    rows: t.rows.map((row) => {
+      const batch = row[partsAt] as number | null
+      const out = [...row]
+      if (batch !== null) {
+        out[snapAt] = parts.read(batch, 0, row[snapAt] as Buffer)
+        out[stateAt] = parts.read(batch, 1, row[stateAt] as Buffer)
+      }
+      return out.filter((_, i) => i !== partsAt)
+    })
+  }
+}
+
 /** The whole meeting in `dataDir`'s database, read in one transaction. */
 export function dumpSqlite (file: string): MeetingDump {
   const db = new Database(file, { readonly: true, fileMustExist: true })
@@ -42,7 +65,7 @@ export function dumpSqlite (file: string): MeetingDump {
     db.pragma('busy_timeout = 5000')
     return db.transaction(() => {
       const tables: Record<string, TableRows> = {}
-      for (const t of IMPORT_TABLES) tables[t] = tableRows(db, t)
+      for (const t of IMPORT_TABLES) tables[t] = t === 'snapshots' ? snapshotRows(db) : tableRows(db, t)
       const seq = (name: string) => db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(name)?.seq ?? 0
       const head = (table: string) => db.prepare<[], { hash: string | null }>(`SELECT hash FROM ${table} ORDER BY id DESC LIMIT 1`).get()?.hash ?? ''
       return {

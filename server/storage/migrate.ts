@@ -3,6 +3,7 @@
 
 import type Database from 'better-sqlite3'
 import { auditHash, GENESIS, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
+import { PART_INDEX, PART_TRIGGERS } from './snapshot-parts.ts'
 
 /** The triggers that make the audit trail, refusals, snapshots and integrity events append-only, by table. */
 export const TRIGGERS: ReadonlyArray<{ name: string; table: string; sql: string }> = [
@@ -15,6 +16,9 @@ export const TRIGGERS: ReadonlyArray<{ name: string; table: string; sql: string 
   table,
   sql: `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op} BEFORE ${op.toUpperCase()} ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END;`
 })))
+
+/** The triggers a SQLite database has: TRIGGERS, and those of pieced snapshots (snapshot-parts.ts). */
+export const SQLITE_TRIGGERS: ReadonlyArray<{ name: string; table: string; sql: string }> = [...TRIGGERS, ...PART_TRIGGERS]
 
 // Columns of the hash chain, by table, as ALTER TABLE adds them to an older database.
 const CHAIN_COLUMNS: Record<string, string[]> = {
@@ -52,7 +56,7 @@ export function prepareSchema(db: Database.Database, tables: string): string[] {
     const triggersBefore = tableNames(db, 'trigger')
     db.exec(tables)
     // A trigger is missing only if its table was there before: a table new to this database gets its triggers now.
-    const dropped = TRIGGERS.filter((t) => tablesBefore.has(t.table) && !triggersBefore.has(t.name))
+    const dropped = SQLITE_TRIGGERS.filter((t) => tablesBefore.has(t.table) && !triggersBefore.has(t.name))
     let added = 0
     for (const [table, defs] of Object.entries(CHAIN_COLUMNS)) {
       const have = columns(db, table)
@@ -62,13 +66,17 @@ export function prepareSchema(db: Database.Database, tables: string): string[] {
         added++
       }
     }
+    // Pieced snapshots came after the chain: the row's `parts` (null on every row written before) is
+    // not hashed (the seal covers the bytes as reassembled), so adding it chains nothing.
+    if (!columns(db, 'snapshots').has('parts')) db.exec('ALTER TABLE snapshots ADD COLUMN parts INTEGER')
+    db.exec(PART_INDEX)
     if (added > 0) {
       // Filling the new columns updates append-only rows: the triggers go for the length of this transaction.
-      for (const t of TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${t.name}`)
+      for (const t of SQLITE_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${t.name}`)
       const n = chainExisting(db)
       recordEvent(db, 'chained', `the hash chain was added to this database: ${n} rows written before were chained as found (the chain vouches for them only from then on)`)
     }
-    for (const t of TRIGGERS) db.exec(t.sql)
+    for (const t of SQLITE_TRIGGERS) db.exec(t.sql)
     for (const t of dropped) {
       const message = `trigger ${t.name} was missing (dropped: ${t.table} could be changed without the database refusing); it has been recreated`
       recordEvent(db, 'trigger-recreated', message)

@@ -8,11 +8,15 @@ import * as Y from 'yjs'
 import { auditHash, GENESIS, IntegrityError, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
 import { deletionsOfUpdate } from './deletions.ts'
 import { prepareSchema } from './migrate.ts'
+import { PART_TABLES, snapshotParts, writesInParts, type WrittenParts } from './snapshot-parts.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
 import { docMetaStorage, visibilityOf } from './doc-meta.ts'
 import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadCost, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 import type { Role } from '../../shared/protocol.ts'
+
+// What a pieced snapshot's row holds in its inline columns (NOT NULL): its bytes are in snapshot_parts.
+const EMPTY = Buffer.alloc(0)
 
 /** The database file name inside the data directory. */
 export const DB_FILE = 'podium.db'
@@ -120,11 +124,13 @@ CREATE TABLE IF NOT EXISTS snapshots (
   state BLOB NOT NULL,
   head TEXT,
   prev TEXT,
-  seal TEXT
+  seal TEXT,
+  parts INTEGER
 );
 CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots(doc, id);
 -- One COB snapshot per document and day, whichever server process takes it first.
 CREATE UNIQUE INDEX IF NOT EXISTS snapshots_cob ON snapshots(doc, cob_date) WHERE cob_date IS NOT NULL;
+${PART_TABLES}
 -- What opening the database found and did about it: a dropped trigger recreated, old rows chained.
 CREATE TABLE IF NOT EXISTS integrity_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -142,7 +148,7 @@ export interface SqliteOptions {
 
 type DocRow = { name: string; title: string; created_at: string; last_change: string | null; visibility?: string; archived_at?: string | null; header?: string | null }
 type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
-type SnapshotFullRow = SnapshotRow & { snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null }
+type SnapshotFullRow = SnapshotRow & { snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null; parts: number | null }
 type EntryRow = { kind: 'accepted' | 'refused'; id: number; at: string; token_id: string | null; role: string; delegation: string | null; identity: string | null; bytes: number; update_id: number | null; client_ids: string | null; rule: string | null; reason: string | null }
 type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null; expires_at?: string | null }
 
@@ -224,6 +230,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON')
   const openWarnings = prepareSchema(db, TABLES)
   addStateStructs(db)
+  const parts = snapshotParts(db)
+  parts.removeLeftovers()
   const tokenExpiry = tokenExpiryStorage(db)
   const { checkFence, ...docMeta } = docMetaStorage(db)
 
@@ -259,7 +267,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     refusals: db.prepare<[string, number], { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number }>('SELECT * FROM refusals WHERE doc = ? ORDER BY id DESC LIMIT ?'),
     insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
     deletions: db.prepare<[string], { update_id: number; identity: string; ds: Buffer }>('SELECT update_id, identity, ds FROM deletions WHERE doc = ? ORDER BY update_id'),
-    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state, head, prev, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state, head, prev, seal, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     listSnapshots: db.prepare<[string], SnapshotRow>('SELECT id, doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals FROM snapshots WHERE doc = ? ORDER BY id'),
     getSnapshot: db.prepare<[string, number], SnapshotFullRow>('SELECT * FROM snapshots WHERE doc = ? AND id = ?'),
     // Accepted updates and refusals of one document, merged by time, newest first; filtered here, not in JS.
@@ -339,15 +347,66 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     q.insertRefusal.run(r.doc, r.tokenId, r.role, r.delegation, r.at, r.rule, r.reason, r.bytes, prev, refusalHash(prev, r))
   })
 
+  // The chain head a snapshot covers: update `upto`'s link (the document's head when taken in one turn).
+  // A link never changes once written, so this may be read before the write transaction.
+  const headAt = (doc: string, upto: number): string => {
+    const h = q.head.get(doc)
+    return h && h.head_id === upto ? h.head_hash : q.linkOf.get(upto, doc)?.hash ?? (q.state.get(doc)?.upto === upto ? q.state.get(doc)?.head ?? GENESIS : GENESIS)
+  }
+
   const snapshotTx = db.transaction((r: Omit<SnapshotRecord, 'id'>): number | null => {
-    // The chain head the snapshot covers: update `upto`'s link (the document's head when taken in one turn).
-    const h = q.head.get(r.doc)
-    const head = h && h.head_id === r.upto ? h.head_hash : q.linkOf.get(r.upto, r.doc)?.hash ?? (q.state.get(r.doc)?.upto === r.upto ? q.state.get(r.doc)?.head ?? GENESIS : GENESIS)
+    const head = headAt(r.doc, r.upto)
     const prev = q.lastSeal.get(r.doc)?.seal ?? GENESIS
     const totals = JSON.stringify(r.totals)
     const seal = snapshotSeal(prev, { ...r, totals, head })
-    const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, totals, r.snapshot, r.state, head, prev, seal)
+    const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, totals, r.snapshot, r.state, head, prev, seal, null)
     return res.changes > 0 ? Number(res.lastInsertRowid) : null
+  })
+
+  // A read transaction: the head and the last seal as of one moment.
+  const sealBasis = db.transaction((doc: string, upto: number) => ({ head: headAt(doc, upto), prev: q.lastSeal.get(doc)?.seal ?? GENESIS }))
+
+  // The small last transaction of a pieced snapshot: its row, sealed over pieces already written.
+  // 'moved' when another snapshot of the document landed since the seal was computed over `prev`.
+  const sealPartsTx = db.transaction((r: Omit<SnapshotRecord, 'id'>, totals: string, head: string, prev: string, seal: string, written: WrittenParts): number | null | 'moved' => {
+    if ((q.lastSeal.get(r.doc)?.seal ?? GENESIS) !== prev) return 'moved'
+    if (!parts.intact(written)) throw new Error(`${r.doc}: the pieces of snapshot "${r.label}" were removed while it was written`)
+    const res = q.insertSnapshot.run(r.doc, r.label, r.createdAt, r.takenBy, r.role, r.cobDate, r.sha256, r.upto, totals, EMPTY, EMPTY, head, prev, seal, written.batch)
+    if (res.changes === 0) return null
+    parts.finish(written.batch)
+    return Number(res.lastInsertRowid)
+  })
+
+  // A large snapshot: everything costly (the seal's hash over its bytes, writing them) outside the
+  // write lock, or in pieces that hold it briefly each; the row that seals them is one small insert.
+  const insertPieced = (r: Omit<SnapshotRecord, 'id'>): number | null => {
+    const totals = JSON.stringify(r.totals)
+    let { head, prev } = sealBasis(r.doc, r.upto)
+    let seal = snapshotSeal(prev, { ...r, totals, head })
+    const written = parts.write(r.doc, [r.snapshot, r.state])
+    try {
+      for (;;) {
+        const out = sealPartsTx.immediate(r, totals, head, prev, seal, written)
+        if (out !== 'moved') {
+          // A COB race lost (INSERT OR IGNORE found the day's COB taken): its pieces go at once.
+          if (out === null) parts.remove(written.batch)
+          return out
+        }
+        ;({ head, prev } = sealBasis(r.doc, r.upto))
+        seal = snapshotSeal(prev, { ...r, totals, head })
+      }
+    } catch (err) {
+      parts.remove(written.batch)
+      throw err
+    }
+  }
+
+  // Reads a snapshot row's encodings, from its pieces when it has them.
+  const blobsOf = (row: SnapshotFullRow): { snapshot: Buffer; state: Buffer } => ({ snapshot: parts.read(row.parts, 0, row.snapshot), state: parts.read(row.parts, 1, row.state) })
+
+  const readSnapshotTx = db.transaction((doc: string, id: number) => {
+    const row = q.getSnapshot.get(doc, id)
+    return row ? { row, ...blobsOf(row) } : null
   })
 
   // One read transaction, so a compaction by another process cannot fall between the state and its log.
@@ -439,15 +498,17 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       kind: r.kind, id: r.id, doc, at: r.at, tokenId: r.token_id, role: r.role, delegation: r.delegation, identity: r.identity, bytes: r.bytes,
       updateId: r.update_id, clientIds: r.client_ids === null ? null : JSON.parse(r.client_ids) as number[], rule: r.rule, reason: r.reason
     })),
-    insertSnapshot: (r) => snapshotTx.immediate(r),
+    insertSnapshot: (r) => (writesInParts(r.snapshot, r.state) ? insertPieced(r) : snapshotTx.immediate(r)),
     listSnapshots: (doc) => q.listSnapshots.all(doc).map(snapshotMeta),
     getSnapshot: (doc, id) => {
-      const row = q.getSnapshot.get(doc, id)
-      if (!row) return null
+      // One read transaction: the row and its pieces as of one moment.
+      const got = readSnapshotTx(doc, id)
+      if (!got) return null
+      const { row, snapshot, state } = got
       // Re-hashed on every read: a snapshot changed in the file is an error, never served as if intact.
-      const seal = snapshotSeal(row.prev ?? GENESIS, { doc: row.doc, label: row.label, createdAt: row.created_at, takenBy: row.taken_by, role: row.role, cobDate: row.cob_date, sha256: row.sha256, upto: row.upto, totals: row.totals, head: row.head ?? GENESIS, snapshot: row.snapshot, state: row.state })
+      const seal = snapshotSeal(row.prev ?? GENESIS, { doc: row.doc, label: row.label, createdAt: row.created_at, takenBy: row.taken_by, role: row.role, cobDate: row.cob_date, sha256: row.sha256, upto: row.upto, totals: row.totals, head: row.head ?? GENESIS, snapshot, state })
       if (seal !== row.seal) throw new IntegrityError(`${doc}: snapshot ${id} does not match its hash (changed after it was written)`)
-      return { ...snapshotMeta(row), snapshot: new Uint8Array(row.snapshot), state: new Uint8Array(row.state) }
+      return { ...snapshotMeta(row), snapshot: new Uint8Array(snapshot), state: new Uint8Array(state) }
     },
     lastUpdateId: (doc) => q.lastUpdate.get(doc)?.id ?? uptoOf(doc),
     deletions: (doc) => q.deletions.all(doc).map((r) => ({ updateId: r.update_id, identity: r.identity, ds: new Uint8Array(r.ds) })),

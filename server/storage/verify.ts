@@ -3,7 +3,8 @@
 
 import Database from 'better-sqlite3'
 import { auditHash, GENESIS, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
-import { TRIGGERS } from './migrate.ts'
+import { SQLITE_TRIGGERS, TRIGGERS } from './migrate.ts'
+import { snapshotParts } from './snapshot-parts.ts'
 
 /** Options of verifyDatabase. */
 export interface VerifyOptions {
@@ -78,8 +79,12 @@ export function sqliteSource (db: Database.Database): VerifySource {
   // Prepared when first used: a database older than the hash chain has no `prev`/`hash` columns to select.
   type UpdateRow = { id: number; data: Buffer; prev: string | null; hash: string | null }
   let updates: Database.Statement<[string], UpdateRow> | null = null
-  let snapshots: Database.Statement<[string], SnapshotRow> | null = null
+  let snapshots: Database.Statement<[string, number], SnapshotRow & { parts?: number | null }> | null = null
+  // A database written before pieced snapshots has no snapshot_parts, and no triggers for it to miss.
+  const pieced = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'snapshot_parts'").get()!.n > 0
+  const parts = pieced ? snapshotParts(db) : null
   return {
+    requiredTriggers: (pieced ? SQLITE_TRIGGERS : TRIGGERS).map((t) => t.name),
     hasChain: () => db.prepare<[], { name: string }>('PRAGMA table_info(updates)').all().some((c) => c.name === 'hash'),
     triggerNames: () => new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all().map((r) => r.name)),
     events: () => db.prepare<[], { at: string; kind: string; detail: string }>('SELECT at, kind, detail FROM integrity_events ORDER BY id').all(),
@@ -89,7 +94,17 @@ export function sqliteSource (db: Database.Database): VerifySource {
     auditRows: () => db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id').iterate(),
     refusalRows: () => db.prepare<[], RefusalRow>('SELECT * FROM refusals ORDER BY id').iterate(),
     updates: (doc) => (updates ??= db.prepare<[string], UpdateRow>('SELECT id, data, prev, hash FROM updates WHERE doc = ? ORDER BY id')).iterate(doc),
-    snapshots: (doc) => (snapshots ??= db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE doc = ? ORDER BY id')).iterate(doc),
+    snapshots: function * (doc) {
+      // A pieced snapshot's encodings are reassembled: its seal covers them as one.
+      // Row by row (one row's bytes in memory at a time); the connection runs nothing else while iterating.
+      snapshots ??= db.prepare<[string, number], SnapshotRow & { parts?: number | null }>('SELECT * FROM snapshots WHERE doc = ? AND id = ?')
+      for (const { id } of db.prepare<[string], { id: number }>('SELECT id FROM snapshots WHERE doc = ? ORDER BY id').all(doc)) {
+        const got = snapshots.get(doc, id)
+        if (!got) continue
+        const { parts: batch, ...row } = got
+        yield parts && batch != null ? { ...row, snapshot: parts.read(batch, 0, row.snapshot), state: parts.read(batch, 1, row.state) } : row
+      }
+    },
     lastWrittenId: (table) => db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)?.seq ?? 0
   }
 }

@@ -8,10 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TEST_POSTGRES_URL, withPostgresSchema, type PostgresSchema } from '../helpers/postgres.ts'
 import { addParagraph, connect, destroyAll, start, synced, token, waitFor, content } from '../server/helpers.ts'
+import { appendEdit } from '../server/tamper-helpers.ts'
+import { DB_FILE, openSqliteStorage } from '../../server/storage/sqlite.ts'
 
 const run = promisify(execFile)
 let schema: PostgresSchema | null = null
@@ -24,7 +27,7 @@ afterEach(async () => {
 
 async function podium (args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/podium.js', ...args], { env: { ...process.env, PODIUM_LOG_LEVEL: 'silent', PODIUM_POSTGRES_URL: '', ...env }, timeout: 90_000 })
+    const { stdout, stderr } = await run(process.execPath, ['bin/podium.js', ...args], { env: { ...process.env, PODIUM_LOG_LEVEL: 'silent', PODIUM_POSTGRES_URL: '', ...env }, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 })
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string }
@@ -70,6 +73,15 @@ describe('podium on PostgreSQL', () => {
     await server.close()
     const snap = await podium(['snapshot', 'astana-statement', '--label', 'Before migrating', '--data', data])
     expect(snap.code).toBe(0)
+    // A paragraph of 1.2 MB: the next snapshot is stored in pieces (snapshot_parts), which the copy reassembles.
+    const local = openSqliteStorage(data)
+    appendEdit(local, 'IND', 'x'.repeat(1_200_000))
+    local.close()
+    expect((await podium(['snapshot', 'astana-statement', '--label', 'Large', '--data', data])).code).toBe(0)
+    const pieced = new Database(join(data, DB_FILE), { readonly: true })
+    const large = pieced.prepare<[], { id: number; parts: number | null }>("SELECT id, parts FROM snapshots WHERE label = 'Large'").get()!
+    pieced.close()
+    expect(large.parts).not.toBeNull()
 
     schema = await withPostgresSchema()
     const migrated = await podium(['migrate', '--from', data, '--to', schema.url])
@@ -83,7 +95,7 @@ describe('podium on PostgreSQL', () => {
     const embedded = await podium(['verify', '--data', data])
     expect(verified.stdout.split('\n').filter((l) => l.startsWith('astana-statement'))).toEqual(embedded.stdout.split('\n').filter((l) => l.startsWith('astana-statement')))
 
-    for (const args of [['export', 'astana-statement', '--format', 'text'], ['audit', 'astana-statement'], ['snapshots', 'astana-statement', '--json'], ['token', 'list']]) {
+    for (const args of [['export', 'astana-statement', '--format', 'text'], ['export', 'astana-statement', '--format', 'text', '--snapshot', String(large.id)], ['audit', 'astana-statement'], ['snapshots', 'astana-statement', '--json'], ['token', 'list']]) {
       const here = await podium([...args, '--data', data])
       const there = await podium([...args, '--postgres', schema.url])
       expect(there.code, args.join(' ')).toBe(0)

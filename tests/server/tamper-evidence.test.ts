@@ -176,6 +176,8 @@ describe('tamper evidence in storage: every stored row is chained, and verify na
     tamper(dir, (db) => {
       for (const t of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()) db.exec(`DROP TRIGGER ${t.name}`)
       db.exec('DROP TABLE integrity_events')
+      // Nor had it pieced snapshots (server/storage/snapshot-parts.ts).
+      db.exec('DROP TABLE snapshot_parts; DROP TABLE snapshot_writes; DROP INDEX snapshots_parts; ALTER TABLE snapshots DROP COLUMN parts')
       const columns = { docs: ['head_id', 'head_hash'], states: ['head', 'hash'], updates: ['prev', 'hash'], audit: ['identity', 'link', 'prev', 'hash'], refusals: ['prev', 'hash'], snapshots: ['head', 'prev', 'seal'] }
       for (const [table, names] of Object.entries(columns)) for (const c of names) db.exec(`ALTER TABLE ${table} DROP COLUMN ${c}`)
       // The triggers an older Podium had.

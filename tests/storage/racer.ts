@@ -4,6 +4,7 @@
 //   racer.ts SPEC_JSON lease DOC HOLDER   -> the Lease or null
 //   racer.ts SPEC_JSON cob DOC DATE       -> the snapshot id or null
 //   racer.ts SPEC_JSON open - -            -> opens only after the go (migrations racing), then the document list
+//   racer.ts SPEC_JSON big DOC MB[:DATE]   -> the id (or null) of a snapshot of MB megabytes (pieces on SQLite), a COB of DATE if given
 
 import { readFileSync } from 'node:fs'
 import { openStorage } from '../../server/storage/open.ts'
@@ -20,6 +21,15 @@ if (what === 'open') {
   out = storage.listDocs().map((d) => d.name)
 } else if (what === 'lease') {
   out = storage.acquireLease(doc, arg, 60_000)
+} else if (what === 'big') {
+  const [mb, cobDate] = arg.split(':')
+  const bytes = Math.round(Number(mb) * 1024 * 1024)
+  const fill = (n: number, seed: number) => {
+    const a = new Uint8Array(n)
+    for (let i = 0; i < n; i++) a[i] = (i * 31 + seed + process.pid) & 0xff
+    return a
+  }
+  out = storage.insertSnapshot({ doc, label: `big by ${process.pid}`, createdAt: new Date().toISOString(), takenBy: `racer ${process.pid}`, role: 'server', cobDate: cobDate ?? null, sha256: 'x'.repeat(64), upto: storage.lastUpdateId(doc), totals: { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 } as never, snapshot: fill(bytes >> 2, 1), state: fill(bytes - (bytes >> 2), 2) })
 } else {
   const last = storage.lastUpdateId(doc)
   out = storage.insertSnapshot({ doc, label: `COB ${arg} by ${process.pid}`, createdAt: new Date().toISOString(), takenBy: `racer ${process.pid}`, role: 'server', cobDate: arg, sha256: 'x'.repeat(64), upto: last, totals: { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 } as never, snapshot: new Uint8Array([0]), state: new Uint8Array([0, 0]) })
