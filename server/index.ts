@@ -162,7 +162,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const openError = (err: unknown) => (spec.dataDir !== undefined ? storageOpenError(spec.dataDir, err) : null) ?? err
   let storage
   try {
-    storage = openStorage(spec)
+    // The loop's own connection writes a large snapshot's pieces without pausing (SqliteOptions.pieceGaps).
+    storage = openStorage(spec.dataDir !== undefined ? { ...spec, pieceGaps: false } : spec)
   } catch (err) {
     throw openError(err)
   }

@@ -7,7 +7,7 @@ import type { Storage } from './types.ts'
 
 /** Where a meeting is stored: `{ dataDir }` (SQLite, podium.db inside) or `{ postgres: url }`. */
 export type StorageSpec =
-  | { dataDir: string; synchronous?: 'full' | 'normal'; postgres?: undefined }
+  | { dataDir: string; synchronous?: 'full' | 'normal'; pieceGaps?: boolean; postgres?: undefined }
   | { postgres: string; dataDir?: undefined }
 
 /** Storage as opened by openStorage: the contract and what both implementations add. */
@@ -20,7 +20,7 @@ export type OpenedStorage = Storage & BatchAppend & IntegrityCheck & DocSizes
 export function openStorage (spec: StorageSpec): OpenedStorage {
   if (spec?.postgres !== undefined && spec.dataDir !== undefined) throw new RangeError(`storage ${JSON.stringify(spec)} names both a data directory and PostgreSQL`)
   if (typeof spec?.postgres === 'string') return openPostgresStorage(spec.postgres)
-  if (typeof spec?.dataDir === 'string') return openSqliteStorage(spec.dataDir, { synchronous: spec.synchronous })
+  if (typeof spec?.dataDir === 'string') return openSqliteStorage(spec.dataDir, { synchronous: spec.synchronous, pieceGaps: spec.pieceGaps })
   throw new RangeError(`storage ${JSON.stringify(spec)} names neither a data directory nor a PostgreSQL URL`)
 }
 

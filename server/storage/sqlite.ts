@@ -144,6 +144,12 @@ CREATE TABLE IF NOT EXISTS integrity_events (
 export interface SqliteOptions {
   /** `full` (default) fsyncs every commit; `normal` survives a process crash but not a power cut. */
   synchronous?: 'full' | 'normal'
+  /**
+   * Pause after each piece of a large snapshot (default true), so other connections' appends take the
+   * write lock in between. False on the server's own connection, whose sleeps would stall the event
+   * loop its live appends run on (the COB job snapshots there): the appends that matter are its own.
+   */
+  pieceGaps?: boolean
 }
 
 type DocRow = { name: string; title: string; created_at: string; last_change: string | null; visibility?: string; archived_at?: string | null; header?: string | null }
@@ -230,7 +236,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON')
   const openWarnings = prepareSchema(db, TABLES)
   addStateStructs(db)
-  const parts = snapshotParts(db)
+  const parts = snapshotParts(db, { gaps: options.pieceGaps })
   parts.removeLeftovers()
   const tokenExpiry = tokenExpiryStorage(db)
   const { checkFence, ...docMeta } = docMetaStorage(db)
