@@ -2,9 +2,12 @@
 // seals them (server/storage/snapshot-parts.ts); on PostgreSQL in one row. On both: a multi-MB
 // snapshot round-trips byte for byte and verifies; snapshots racing from several processes all chain.
 // On SQLite: a changed or removed piece fails verify and getSnapshot, sealed pieces are immutable, a
-// lost COB race leaves no pieces, and a crashed writer's pieces are removed at the next open.
+// lost COB race leaves no pieces, a crashed writer's pieces are removed at the next open, and a
+// backup carries them.
 
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -12,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { serverAttribution } from '../../server/documents.ts'
 import { IntegrityError } from '../../server/storage/chain.ts'
-import { DB_FILE } from '../../server/storage/sqlite.ts'
+import { DB_FILE, openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { verifyFile } from '../../server/storage/verify.ts'
 import type { SnapshotRecord } from '../../server/storage/types.ts'
 import { SNAPSHOT_PART_BYTES } from '../../shared/limits.ts'
@@ -174,6 +177,26 @@ describe('pieced snapshots on SQLite', () => {
     // And the next snapshot is unaffected.
     const id = s.insertSnapshot(bigSnapshot(s.lastUpdateId('d'), 1.5))!
     expect(s.getSnapshot('d', id)!.state.byteLength).toBeGreaterThan(SNAPSHOT_PART_BYTES)
+  })
+
+  it('a backup carries the pieces: the copy verifies and serves the snapshot byte for byte', async () => {
+    current = await backend('sqlite')
+    const s = withDoc(current)
+    const big = bigSnapshot(s.lastUpdateId('d'), 2.5)
+    const id = s.insertSnapshot(big)!
+    const copy = mkdtempSync(join(tmpdir(), 'podium-parts-backup-'))
+    try {
+      await s.backup(join(copy, DB_FILE))
+      expect(verifyFile(join(copy, DB_FILE))).toMatchObject({ ok: true, checked: { snapshots: 1 } })
+      const restored = openSqliteStorage(copy)
+      try {
+        expect(Buffer.compare(Buffer.from(restored.getSnapshot('d', id)!.state), Buffer.from(big.state))).toBe(0)
+      } finally {
+        restored.close()
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
   })
 
   it('an older database (snapshots without parts, no snapshot_parts) gains them on open, its snapshots still verify', async () => {
