@@ -36,8 +36,8 @@ export const RTT_MS = 100
 /** The worst round trip allowed while an attack runs (quiet machine: 14–330 ms). */
 export const RTT_WORST_MS = 500
 /**
- * The worst allowed while a 50 MB document is loaded, compared, exported and snapshotted at once: twice
- * the quiet machine's worst (25–54 ms in ten runs since a large snapshot is written to SQLite in pieces;
+ * The worst allowed while a 50 MB document is loaded, compared, exported and snapshotted at once: about
+ * twice the quiet machine's worst (25–62 ms in 14 runs since a large snapshot is written to SQLite in pieces;
  * 183–532 ms before, a live append waiting for the write lock while the ~100 MB snapshot committed),
  * tighter than RTT_WORST_MS. Its longest turns now are the first load's (see docs/benchmarks.md, "Resilience").
  */
