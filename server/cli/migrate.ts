@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { loadStoredYDoc } from '../documents.ts'
 import { snapshotTextSha256 } from '../snapshots/service.ts'
 import { DB_FILE, openSqliteStorage } from '../storage/sqlite.ts'
-import { snapshotParts } from '../storage/snapshot-parts.ts'
+import { partsReader } from '../storage/snapshot-parts.ts'
 import { IMPORT_TABLES, openPostgresStorage, type MeetingDump, type TableRows } from '../storage/postgres/index.ts'
 import type { Storage } from '../storage/types.ts'
 import { verifyFile } from '../storage/verify.ts'
@@ -43,15 +43,15 @@ function snapshotRows (db: Database.Database): TableRows {
   const at = (name: string) => t.columns.indexOf(name)
   const [partsAt, snapAt, stateAt] = [at('parts'), at('snapshot'), at('state')]
   if (partsAt < 0) return t
-  const parts = snapshotParts(db)
+  const read = partsReader(db)
   return {
     columns: t.columns.filter((_, i) => i !== partsAt),
     rows: t.rows.map((row) => {
       const batch = row[partsAt] as number | null
       const out = [...row]
       if (batch !== null) {
-        out[snapAt] = parts.read(batch, 0, row[snapAt] as Buffer)
-        out[stateAt] = parts.read(batch, 1, row[stateAt] as Buffer)
+        out[snapAt] = read(batch, 0, row[snapAt] as Buffer)
+        out[stateAt] = read(batch, 1, row[stateAt] as Buffer)
       }
       return out.filter((_, i) => i !== partsAt)
     })

@@ -60,6 +60,20 @@ export interface WrittenParts {
 }
 
 /**
+ * Reads one encoding of a snapshot row: reassembled from its pieces when the row names a batch
+ * (`parts`), else `inline` itself, even when a hand edit made it text (the seal check then fails, as
+ * it should). Needs only snapshot_parts, so verify and migrate can read a database as they find it.
+ */
+export function partsReader(db: Database.Database): <T extends Uint8Array>(parts: number | null | undefined, kind: 0 | 1, inline: T) => T | Buffer {
+  let stmt: Database.Statement<[number, number], { data: Buffer }> | null = null
+  return (parts, kind, inline) => {
+    if (parts === null || parts === undefined) return inline
+    stmt ??= db.prepare<[number, number], { data: Buffer }>('SELECT data FROM snapshot_parts WHERE batch = ? AND kind = ? ORDER BY seq')
+    return Buffer.concat(stmt.all(parts, kind).map((r) => r.data))
+  }
+}
+
+/**
  * Reading and writing pieced snapshots on one connection. With `gaps` (the default) the writer pauses
  * after each piece so other connections' appends get the lock in between.
  */
@@ -68,7 +82,6 @@ export function snapshotParts(db: Database.Database, options: { gaps?: boolean }
   const q = {
     begin: db.prepare('INSERT INTO snapshot_writes (doc, pid, started_at) VALUES (?, ?, ?)'),
     insert: db.prepare('INSERT INTO snapshot_parts (batch, kind, seq, data) VALUES (?, ?, ?, ?)'),
-    parts: db.prepare<[number, number], { data: Buffer }>('SELECT data FROM snapshot_parts WHERE batch = ? AND kind = ? ORDER BY seq'),
     // length() of a blob reads its size, not its pages.
     sizes: db.prepare<[number], { kind: number; n: number; bytes: number }>('SELECT kind, COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM snapshot_parts WHERE batch = ? GROUP BY kind'),
     oneRowid: db.prepare<[number], { rowid: number }>('SELECT rowid FROM snapshot_parts WHERE batch = ? LIMIT 1'),
@@ -136,14 +149,8 @@ export function snapshotParts(db: Database.Database, options: { gaps?: boolean }
       q.done.run(batch)
     },
 
-    /**
-     * One encoding of a pieced snapshot, reassembled; `inline` itself when the row has no pieces (parts
-     * null), even when a hand edit made it text (the seal check then fails, as it should).
-     */
-    read<T extends Uint8Array>(parts: number | null | undefined, kind: 0 | 1, inline: T): T | Buffer {
-      if (parts === null || parts === undefined) return inline
-      return Buffer.concat(q.parts.all(parts, kind).map((r) => r.data))
-    },
+    /** One encoding of a snapshot row, as partsReader reads it. */
+    read: partsReader(db),
 
     /** Removes the pieces of a batch no row names, piece by piece (each a short transaction), and its write row. */
     remove,

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { auditHash, GENESIS, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
 import { SQLITE_TRIGGERS, TRIGGERS } from './migrate.ts'
-import { snapshotParts } from './snapshot-parts.ts'
+import { partsReader } from './snapshot-parts.ts'
 
 /** Options of verifyDatabase. */
 export interface VerifyOptions {
@@ -82,7 +82,7 @@ export function sqliteSource (db: Database.Database): VerifySource {
   let snapshots: Database.Statement<[string, number], SnapshotRow & { parts?: number | null }> | null = null
   // A database written before pieced snapshots has no snapshot_parts, and no triggers for it to miss.
   const pieced = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'snapshot_parts'").get()!.n > 0
-  const parts = pieced ? snapshotParts(db) : null
+  const read = pieced ? partsReader(db) : null
   return {
     requiredTriggers: (pieced ? SQLITE_TRIGGERS : TRIGGERS).map((t) => t.name),
     hasChain: () => db.prepare<[], { name: string }>('PRAGMA table_info(updates)').all().some((c) => c.name === 'hash'),
@@ -102,7 +102,7 @@ export function sqliteSource (db: Database.Database): VerifySource {
         const got = snapshots.get(doc, id)
         if (!got) continue
         const { parts: batch, ...row } = got
-        yield parts && batch != null ? { ...row, snapshot: parts.read(batch, 0, row.snapshot), state: parts.read(batch, 1, row.state) } : row
+        yield read && batch != null ? { ...row, snapshot: read(batch, 0, row.snapshot), state: read(batch, 1, row.state) } : row
       }
     },
     lastWrittenId: (table) => db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)?.seq ?? 0
