@@ -1,30 +1,26 @@
-// How often a room sends what it accepted. A flush costs one socket write per peer (~10 µs on
-// loopback, more once a load balancer sits on the same machine), whatever the number of updates
-// it carries. Flushing every event-loop turn under steady typing by 200 delegations meant ~180
-// flushes a second, 36,000 writes: most of the server's time, and the balancer's. Waiting a little
-// after the previous flush lets one flush carry the updates of several turns (one append, one
-// message per peer), so fan-out work stays bounded however fast updates arrive, at the price of at
-// most that wait (docs/benchmarks.md, "Cluster: paced flushes").
+// How often a room sends what it accepted. A flush (one append, then one socket write per peer)
+// costs about the same whatever the number of updates it carries. Flushing every event-loop turn
+// under steady typing by 200 delegations meant ~180 flushes a second, 36,000 socket writes: most of
+// the server's time, and the load balancer's. So a room waits, after a flush, a few times what that
+// flush cost before the next: one flush then carries the updates of several turns, flushing takes at
+// most a quarter of the room's time however fast updates arrive, and the wait follows the real cost
+// (the peers, the storage's commit, a core shared with other processes). A room of few peers waits
+// well under a millisecond, which is no wait at all (docs/benchmarks.md, "Paced flushes").
 
-/** A room with fewer peers flushes every turn (a flush is cheap; nothing waits). */
-export const PACED_FLUSH_PEERS = 32
+/** A room waits this many times its previous flush's cost after it (flushing ≤ 1/(1+3) of the time). */
+export const PACED_FLUSH_FACTOR = 3
 
-/** The wait per peer since the previous flush (ms): 200 peers wait at most 8 ms. */
-export const PACED_FLUSH_MS_PER_PEER = 0.04
-
-/** The longest a room ever waits to flush (ms), however many peers it has. */
+/** The longest a room ever waits to flush (ms). */
 export const PACED_FLUSH_MAX_MS = 10
 
 /**
- * How long (ms) a room of `peers` peers whose previous flush ended at `lastFlushAt` waits, at time
- * `now` (both `performance.now()`), before sending what it accepted: 0 (flush this turn) under
- * PACED_FLUSH_PEERS peers or once the room's wait has passed; otherwise what is left of
- * `peers × PACED_FLUSH_MS_PER_PEER`, at most PACED_FLUSH_MAX_MS.
+ * How long (ms) a room waits, at `now`, before sending what it accepted, when its previous flush
+ * ended at `lastFlushAt` and took `lastFlushCost` ms (all from `performance.now()`): what is left
+ * of `PACED_FLUSH_FACTOR × lastFlushCost` (at most PACED_FLUSH_MAX_MS) since that flush; 0 once passed.
  */
-export function flushDelay(peers: number, lastFlushAt: number, now: number): number {
-  if (!Number.isFinite(peers) || peers < 0) throw new RangeError(`peers ${peers} is not a count`)
-  if (peers < PACED_FLUSH_PEERS) return 0
-  const wait = Math.min(PACED_FLUSH_MAX_MS, peers * PACED_FLUSH_MS_PER_PEER)
+export function flushDelay(lastFlushAt: number, lastFlushCost: number, now: number): number {
+  if (!Number.isFinite(lastFlushCost) || lastFlushCost < 0) throw new RangeError(`flush cost ${lastFlushCost} ms is not a duration`)
+  const wait = Math.min(PACED_FLUSH_MAX_MS, PACED_FLUSH_FACTOR * lastFlushCost)
   return Math.max(0, Math.min(wait, lastFlushAt + wait - now))
 }
 

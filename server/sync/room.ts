@@ -92,8 +92,9 @@ export class Room {
   private appendsSinceCompact = 0
   private compactScheduled = false
   private lastAppendAt = 0
-  // When this room last sent what it accepted or relayed (flush-pacing.ts).
+  // When this room last sent what it accepted or relayed, and what that flush cost in ms (flush-pacing.ts).
   private lastFlushAt = 0
+  private lastFlushCost = 0
   // The id of the newest stored update this room's Y.Doc holds (loaded or appended by it).
   private lastId: number
   private idleTimer: ReturnType<typeof setTimeout> | null = null
@@ -603,8 +604,8 @@ export class Room {
     if (origin.kind === 'local') this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      // Several turns share a flush in a room of many peers (flush-pacing.ts).
-      schedule(flushDelay(this.peers.size, this.lastFlushAt, performance.now()), () => {
+      // After a costly flush (many peers, a slow commit) several turns share the next (flush-pacing.ts).
+      schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
         this.flushScheduled = false
         this.flush()
       })
@@ -626,11 +627,11 @@ export class Room {
     const waiting = this.waiting
     this.waiting = []
     const fence = this.link ? this.link.fence ?? -1 : undefined
+    const flushStarted = performance.now()
     try {
-      const started = performance.now()
       if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch, fence).at(-1)!
       else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution, fence)
-      metrics.observeAppend((performance.now() - started) / 1000, batch.length)
+      metrics.observeAppend((performance.now() - flushStarted) / 1000, batch.length)
       const moved = batch.flatMap((i) => i.provenance ?? [])
       if (moved.length) storage.recordProvenance(this.name, moved)
     } catch (err) {
@@ -652,7 +653,7 @@ export class Room {
     }
     metrics.counters.updatesPersisted += batch.length
     this.broadcast(batch)
-    this.lastFlushAt = performance.now()
+    this.flushed(flushStarted)
     if (this.link) {
       const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((i) => i.update))
       this.link.appended(prev, this.lastId, update, [...batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...waiting])
@@ -700,17 +701,23 @@ export class Room {
     }
   }
 
+  private flushed(started: number): void {
+    this.lastFlushAt = performance.now()
+    this.lastFlushCost = this.lastFlushAt - started
+  }
+
   // Cluster replica: updates the holder stored, sent to this server's peers once per turn (paced as flushes are).
   private relay(update: Uint8Array): void {
     this.relayed.push(update)
     if (this.relayed.length > 1) return
-    schedule(flushDelay(this.peers.size, this.lastFlushAt, performance.now()), () => {
+    schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
       const updates = this.relayed
       this.relayed = []
       if (this.broken || updates.length === 0) return
+      const started = performance.now()
       const message = syncUpdateMessage(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
       for (const p of this.peers.values()) p.send(message)
-      this.lastFlushAt = performance.now()
+      this.flushed(started)
     })
   }
 
