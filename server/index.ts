@@ -18,8 +18,8 @@ import type { IntegrityCheck } from './storage/sqlite.ts'
 import { describeStorage, openStorage, type StorageSpec } from './storage/open.ts'
 import type { Storage } from './storage/types.ts'
 import { Hub } from './sync/hub.ts'
-import { runCob } from './snapshots/cob-job.ts'
-import { startCobScheduler, type Clock } from './snapshots/scheduler.ts'
+import { startServerCob } from './snapshots/cob-server.ts'
+import type { Clock } from './snapshots/scheduler.ts'
 import { WorkPool } from './work/pool.ts'
 import { createRoomLoader } from './work/room-loader.ts'
 import { DocList } from './http/doc-list.ts'
@@ -162,7 +162,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const openError = (err: unknown) => (spec.dataDir !== undefined ? storageOpenError(spec.dataDir, err) : null) ?? err
   let storage
   try {
-    // The loop's own connection writes a large snapshot's pieces without pausing (SqliteOptions.pieceGaps).
+    // The loop's own connection writes no snapshot (REST and COB snapshots are taken in the work pool);
+    // should one ever be written here, its pieces go without pauses (SqliteOptions.pieceGaps): a pause
+    // would be a sleep of this very loop, stalling the appends it is meant to let in.
     storage = openStorage(spec.dataDir !== undefined ? { ...spec, pieceGaps: false } : spec)
   } catch (err) {
     throw openError(err)
@@ -315,15 +317,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage.close()
     throw err
   }
-  const cob = options.cob === false ? null : startCobScheduler({
+  // Each document's COB snapshot is taken in the work pool, one at a time; the loop lists and hands out.
+  const cob = options.cob === false ? null : startServerCob({
+    storage,
+    work,
+    flush: (doc) => hub.rooms.flush(doc),
+    log,
     timeZone: meeting.timeZone,
     cobTime: meeting.cobTime,
-    clock: typeof options.cob === 'object' ? options.cob.clock : undefined,
-    onCob: (date) => {
-      const taken = runCob({ storage, live: hub.rooms }, date, (doc, err) => log.error({ doc, date, err: (err as Error).message }, 'COB snapshot failed for this document'))
-      log.info({ date, taken }, 'COB snapshots')
-    },
-    onError: (err) => log.error({ err: (err as Error).stack }, 'COB snapshots failed')
+    clock: typeof options.cob === 'object' ? options.cob.clock : undefined
   })
   const actual = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
@@ -343,7 +345,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demoLinks: demo ? demo.map((d) => ({ role: d.role, delegation: d.delegation, label: d.label, token: d.token, url: url + d.path })) : null,
     close: () => {
       closing ??= (async () => {
-        cob?.stop()
+        // The COB run stops before its next document; the pool's close refuses the job in flight, and
+        // the run has ended (it reads storage between jobs) before storage closes.
+        const cobStopped = cob?.stop()
         clearInterval(rosterPoll)
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await hub.close()
@@ -351,6 +355,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections()
         await stopped
         await work.close()
+        await cobStopped
         await loader.close()
         health.stop()
         metrics.stop()

@@ -84,3 +84,21 @@ export const SNAPSHOT_PART_BYTES = 1024 * 1024
  * its writer's id still runs (a worker thread ended mid-write, or the id reused): its pieces are removed at open.
  */
 export const SNAPSHOT_WRITE_STALE_MS = 60 * 60 * 1000
+
+/**
+ * The daily COB job's snapshots are taken in the server's work pool (server/snapshots/cob-server.ts).
+ * A COB snapshot job may run this long (ms) before it is stopped: longer than an interactive job's
+ * limit, since nobody waits on it and the secretariat's record must not be lost to a slow moment.
+ */
+export const COB_JOB_TIMEOUT_MS = 5 * 60_000
+
+/**
+ * When the work pool is full (its queue, or the disk), a document's COB job is offered again after
+ * COB_RETRY_FIRST_MS, doubling up to COB_RETRY_MAX_DELAY_MS between offers, for at most
+ * COB_RETRY_FOR_MS (ms) in all; after that the document's COB is logged as not taken.
+ */
+export const COB_RETRY_FIRST_MS = 1000
+/** See COB_RETRY_FIRST_MS. */
+export const COB_RETRY_MAX_DELAY_MS = 30_000
+/** See COB_RETRY_FIRST_MS. */
+export const COB_RETRY_FOR_MS = 15 * 60_000

@@ -23,8 +23,11 @@ export interface CobSchedulerOptions {
   timeZone: string
   cobTime: string
   clock?: Clock
-  /** Called at each COB with the local date (`YYYY-MM-DD`) and the instant; errors are passed to onError. */
-  onCob(date: string, at: number): void
+  /**
+   * Called at each COB with the local date (`YYYY-MM-DD`) and the instant. Errors are passed to
+   * onError: one it throws, and a rejection of a promise it returns (not awaited: the schedule goes on).
+   */
+  onCob(date: string, at: number): unknown
   onError?(err: unknown): void
 }
 
@@ -48,7 +51,8 @@ export function startCobScheduler(options: CobSchedulerOptions): { stop(): void 
       const due = target
       target = nextCob(due.at, options.cobTime, options.timeZone)
       try {
-        options.onCob(due.date, due.at)
+        const result = options.onCob(due.date, due.at)
+        if (result instanceof Promise) result.then(undefined, (err: unknown) => options.onError?.(err))
       } catch (err) {
         options.onError?.(err)
       }

@@ -147,7 +147,8 @@ export interface SqliteOptions {
   /**
    * Pause after each piece of a large snapshot (default true), so other connections' appends take the
    * write lock in between. False on the server's own connection, whose sleeps would stall the event
-   * loop its live appends run on (the COB job snapshots there): the appends that matter are its own.
+   * loop its live appends run on: the appends that matter are its own. (It writes no snapshot today:
+   * REST and COB snapshots are taken in the work pool's threads, which pause.)
    */
   pieceGaps?: boolean
 }

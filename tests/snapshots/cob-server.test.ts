@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createDocument } from '../../server/documents.ts'
-import { runCob } from '../../server/snapshots/cob-job.ts'
+import { inThreadTaker, runCob } from '../../server/snapshots/cob-job.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import type { RunningServer } from '../../server/index.ts'
 import { addParagraph, cleanupDirs, connect, destroyAll, DOC, start, synced, tempDir, token, waitFor } from '../server/helpers.ts'
@@ -25,6 +25,8 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
     await waitFor(() => (server.storage.getDoc(DOC)?.lastChange ?? '') !== '' && server.storage.audit(DOC, 5).some((a) => a.delegation === 'IND'), 'the edit is stored')
 
     clock.advanceTo(Date.parse('2022-09-28T12:00:00Z')) // 18:00 in Astana, 28 September
+    // Taken in the work pool: the scheduler only hands the job out.
+    await waitFor(() => server.storage.listSnapshots(DOC).length === 1, 'the COB snapshot of the 28th')
     let list = (await api(server, obs, 'GET', `/docs/${DOC}/snapshots`)).body
     expect(list.map((s: { label: string; cobDate: string; takenBy: string }) => [s.label, s.cobDate, s.takenBy])).toEqual([
       ['Podium version as of COB, 28 September 2022', '2022-09-28', 'server']
@@ -35,13 +37,14 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
     addParagraph(ind.doc, 'OP9. After midnight.')
     await waitFor(() => server.storage.audit(DOC, 100).filter((a) => a.delegation === 'IND').length >= 2, 'the second edit is stored')
     clock.advanceTo(Date.parse('2022-10-01T00:00:00Z'))
+    await waitFor(() => server.storage.listSnapshots(DOC).length === 2, 'the COB snapshot of the 30th')
     list = (await api(server, obs, 'GET', `/docs/${DOC}/snapshots`)).body
     expect(list.map((s: { cobDate: string }) => s.cobDate)).toEqual(['2022-09-28', '2022-09-30'])
     expect(list[1].totals.paragraphs).toBe(list[0].totals.paragraphs + 1)
     destroyAll(ind)
   })
 
-  it('a document that cannot be read does not stop the COB snapshots of the others', () => {
+  it('a document that cannot be read does not stop the COB snapshots of the others', async () => {
     const dataDir = tempDir()
     const storage = openSqliteStorage(dataDir)
     try {
@@ -52,7 +55,7 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
       db.prepare("UPDATE updates SET data = x'09090909' WHERE doc = 'a-broken'").run()
       db.close()
       const failed: string[] = []
-      const taken = runCob({ storage, live: { get: () => undefined } }, '2022-10-04', (doc) => failed.push(doc))
+      const taken = await runCob(storage, '2022-10-04', inThreadTaker({ storage, live: { get: () => undefined } }), (doc) => failed.push(doc))
       expect(taken).toEqual(['b-fine'])
       expect(failed).toEqual(['a-broken'])
     } finally {
@@ -60,15 +63,15 @@ describe('COB snapshots on the server (Asia/Almaty, 18:00, fake clock)', () => {
     }
   })
 
-  it('two server processes on one database take one COB snapshot between them', () => {
+  it('two server processes on one database take one COB snapshot between them', async () => {
     const dataDir = tempDir()
     const a = openSqliteStorage(dataDir)
     const b = openSqliteStorage(dataDir)
     try {
       createDocument(a, 'd', 'D', 'PP1. text', [])
       const none = { get: () => undefined }
-      const takenA = runCob({ storage: a, live: none }, '2022-10-04')
-      const takenB = runCob({ storage: b, live: none }, '2022-10-04')
+      const takenA = await runCob(a, '2022-10-04', inThreadTaker({ storage: a, live: none }))
+      const takenB = await runCob(b, '2022-10-04', inThreadTaker({ storage: b, live: none }))
       expect([takenA, takenB]).toEqual([['d'], []])
       expect(b.listSnapshots('d')).toHaveLength(1)
     } finally {
