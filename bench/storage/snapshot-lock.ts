@@ -14,18 +14,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as Y from 'yjs'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import type { Attribution } from '../../server/storage/types.ts'
+import { noiseBytes } from '../../tests/helpers/noise-bytes.ts'
 
 const attribution: Attribution = { tokenId: null, role: 'server', delegation: null, identity: 'server', clientIds: [1] }
-
-// Pseudo-random bytes: nothing SQLite or the disk could shortcut.
-function bytes(n: number, seed: number): Uint8Array {
-  const a = new Uint8Array(n)
-  for (let i = 0, x = seed; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0
-    a[i] = x >>> 24
-  }
-  return a
-}
 
 async function appender(dir: string): Promise<void> {
   const storage = openSqliteStorage(dir)
@@ -58,7 +49,7 @@ async function main(): Promise<void> {
     const worker = new Worker(new URL('./snapshot-lock-entry.mjs', import.meta.url), { workerData: { dir } })
     await new Promise((r) => worker.once('message', r))
     const n = Math.round(mb * 1024 * 1024)
-    const record = { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'bench', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto: storage.lastUpdateId('d'), totals: { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 }, snapshot: bytes(n >> 3, 1), state: bytes(n - (n >> 3), 2) }
+    const record = { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'bench', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto: storage.lastUpdateId('d'), totals: { paragraphs: 0, open: 0, agreed: 0, brackets: 0, positions: 0, notes: 0 }, snapshot: noiseBytes(n >> 3, 1), state: noiseBytes(n - (n >> 3), 2) }
     await new Promise((r) => setTimeout(r, 200))
     const t0 = performance.now()
     storage.insertSnapshot(record)

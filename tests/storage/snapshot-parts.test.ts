@@ -23,6 +23,7 @@ import { newYDoc } from '../../shared/ydoc.ts'
 import { addParagraph } from '../server/helpers.ts'
 import { backend, KINDS, type Backend } from './backends.ts'
 import { race } from './race.ts'
+import { noiseBytes } from '../helpers/noise-bytes.ts'
 
 let current: Backend | null = null
 afterEach(async () => {
@@ -31,16 +32,6 @@ afterEach(async () => {
 })
 
 const TOTALS = { paragraphs: 1, open: 1, agreed: 0, brackets: 0, positions: 0, notes: 0 }
-
-// Bytes that differ from piece to piece (a piece swapped or dropped changes the whole).
-function bytes(n: number, seed: number): Uint8Array {
-  const a = new Uint8Array(n)
-  for (let i = 0, x = seed; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0
-    a[i] = x >>> 24
-  }
-  return a
-}
 
 function withDoc (b: Backend) {
   const s = b.open()
@@ -52,7 +43,7 @@ function withDoc (b: Backend) {
 
 function bigSnapshot (upto: number, mb: number, extra: Partial<SnapshotRecord> = {}): Omit<SnapshotRecord, 'id'> {
   const n = Math.round(mb * 1024 * 1024)
-  return { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: TOTALS, snapshot: bytes(n >> 3, 1), state: bytes(n - (n >> 3), 2), ...extra }
+  return { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: TOTALS, snapshot: noiseBytes(n >> 3, 1), state: noiseBytes(n - (n >> 3), 2), ...extra }
 }
 
 const sqlite = (b: Backend) => new Database(join(b.spec.dataDir!, DB_FILE))
