@@ -31,11 +31,6 @@ export async function replaceInWorker(deps: ApiDeps, principal: Principal, args:
   return { status: 200, json: 'snapshot' in args ? { ok: true, before } : { before, warnings } }
 }
 
-/** The snapshot service's view of the API's dependencies. */
-export function snapshotDeps(deps: ApiDeps) {
-  return { storage: deps.storage, live: deps.hub.rooms }
-}
-
 function parseId(value: string | null, what: string): number | Reply {
   const n = Number(value)
   if (!value || !Number.isInteger(n) || n <= 0) return error(400, `${what} ${JSON.stringify(value)} is not a snapshot id`)
