@@ -33,8 +33,12 @@ export interface RoundTrips {
  * prints its figures (median, 90th, 95th and 99th percentiles, worst).
  */
 export const RTT_MS = 100
-/** The worst round trip allowed while an attack runs (quiet machine: 14–330 ms). */
-export const RTT_WORST_MS = 500
+/**
+ * The worst round trip allowed while an attack runs: about twice the worst seen since the last
+ * long turns were removed (5–72 ms over the attacks in four runs of this project and a full CI run,
+ * 2026-12-01; 14–330 ms before), so the issue's 100 ms holds for every sample but a rare collection.
+ */
+export const RTT_WORST_MS = 150
 /**
  * The worst allowed while a 50 MB document is loaded, compared, exported and snapshotted at once: about
  * twice the quiet machine's worst (25–62 ms in 14 runs since a large snapshot is written to SQLite in pieces;
