@@ -10,7 +10,11 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { openStorage, type OpenedStorage, type StorageSpec } from '../../server/storage/open.ts'
 import { DB_FILE } from '../../server/storage/sqlite.ts'
+import * as Y from 'yjs'
+import { serverAttribution } from '../../server/documents.ts'
+import { newYDoc } from '../../shared/ydoc.ts'
 import { withPostgresSchema, TEST_POSTGRES_URL } from '../helpers/postgres.ts'
+import { addParagraph } from '../server/helpers.ts'
 
 /** The kinds of storage the contract runs on. */
 export const KINDS = ['sqlite', 'postgres'] as const
@@ -78,4 +82,24 @@ export async function backend (kind: (typeof KINDS)[number]): Promise<Backend> {
       await schema.cleanup()
     }
   }
+}
+
+/** The totals of the one-paragraph text openWithDoc stores, for snapshot records. */
+export const ONE_PARAGRAPH_TOTALS = { paragraphs: 1, open: 1, agreed: 0, brackets: 0, positions: 0, notes: 0 }
+
+/**
+ * Opens a storage on `b` holding document `d` (one paragraph "hello", by the server): the storage,
+ * the source Y.Doc, and `more()`, which adds a paragraph to the source and returns its update (not stored).
+ */
+export function openWithDoc (b: Backend): { s: OpenedStorage; source: Y.Doc; more: () => Uint8Array } {
+  const s = b.open()
+  const source = newYDoc()
+  addParagraph(source, 'hello')
+  s.createDoc('d', 'D', Y.encodeStateAsUpdate(source), serverAttribution([source.clientID]))
+  const more = () => {
+    const before = Y.encodeStateVector(source)
+    addParagraph(source, 'more')
+    return Y.encodeStateAsUpdate(source, before)
+  }
+  return { s, source, more }
 }

@@ -6,10 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { serverAttribution } from '../../server/documents.ts'
 import { FencedError, type Lease, type TokenRecord } from '../../server/storage/types.ts'
-import { newYDoc } from '../../shared/ydoc.ts'
 import * as Y from 'yjs'
-import { addParagraph } from '../server/helpers.ts'
-import { backend, KINDS, type Backend } from './backends.ts'
+import { backend, KINDS, ONE_PARAGRAPH_TOTALS, openWithDoc, type Backend } from './backends.ts'
 import { race } from './race.ts'
 
 let current: Backend | null = null
@@ -17,21 +15,6 @@ afterEach(async () => {
   await current?.cleanup()
   current = null
 })
-
-const TOTALS = { paragraphs: 1, open: 1, agreed: 0, brackets: 0, positions: 0, notes: 0 }
-
-function withDoc (b: Backend) {
-  const s = b.open()
-  const source = newYDoc()
-  addParagraph(source, 'hello')
-  s.createDoc('d', 'D', Y.encodeStateAsUpdate(source), serverAttribution([source.clientID]))
-  const more = () => {
-    const before = Y.encodeStateVector(source)
-    addParagraph(source, 'more')
-    return Y.encodeStateAsUpdate(source, before)
-  }
-  return { s, source, more }
-}
 
 const token = (id: string, createdAt: string): TokenRecord => ({ id, hash: `h-${id}`, role: 'delegation', delegation: 'IND', label: null, doc: null, createdAt, revokedAt: null, expiresAt: null })
 
@@ -62,7 +45,7 @@ describe.each(KINDS)('storage contract on %s: records', (kind) => {
 
   it('keeps settings and document metadata', async () => {
     current = await backend(kind)
-    const { s } = withDoc(current)
+    const { s } = openWithDoc(current)
     expect(s.getSetting('roster')).toBeNull()
     s.setSetting('roster', '[1]')
     s.setSetting('roster', '[2]')
@@ -79,14 +62,14 @@ describe.each(KINDS)('storage contract on %s: records', (kind) => {
 
   it('stores snapshots immutably, one COB per document and day', async () => {
     current = await backend(kind)
-    const { s, source } = withDoc(current)
+    const { s, source } = openWithDoc(current)
     const upto = s.lastUpdateId('d')
-    const snap = { doc: 'd', label: 'Before', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: TOTALS, snapshot: Y.encodeSnapshot(Y.snapshot(source)), state: Y.encodeStateAsUpdate(source) }
+    const snap = { doc: 'd', label: 'Before', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: ONE_PARAGRAPH_TOTALS, snapshot: Y.encodeSnapshot(Y.snapshot(source)), state: Y.encodeStateAsUpdate(source) }
     const id = s.insertSnapshot(snap)!
     expect(id).toBeGreaterThan(0)
     expect(s.insertSnapshot({ ...snap, label: 'COB', cobDate: '2026-12-01' })).toBeGreaterThan(id)
     expect(s.insertSnapshot({ ...snap, label: 'COB again', cobDate: '2026-12-01' })).toBeNull()
-    expect(s.listSnapshots('d').map((m) => [m.label, m.cobDate, m.totals])).toEqual([['Before', null, TOTALS], ['COB', '2026-12-01', TOTALS]])
+    expect(s.listSnapshots('d').map((m) => [m.label, m.cobDate, m.totals])).toEqual([['Before', null, ONE_PARAGRAPH_TOTALS], ['COB', '2026-12-01', ONE_PARAGRAPH_TOTALS]])
     const got = s.getSnapshot('d', id)!
     expect(got.state).toEqual(snap.state)
     expect(s.getSnapshot('d', 9999)).toBeNull()
@@ -98,7 +81,7 @@ describe.each(KINDS)('storage contract on %s: records', (kind) => {
 
   it('gives the COB to exactly one of several processes racing for it', { timeout: 90_000 }, async () => {
     current = await backend(kind)
-    withDoc(current)
+    openWithDoc(current)
     const out = await race(current.spec, [['cob', 'd', '2026-12-01'], ['cob', 'd', '2026-12-01'], ['cob', 'd', '2026-12-01']])
     expect(out.filter((x) => x !== null)).toHaveLength(1)
     const s = current.open()
@@ -108,7 +91,7 @@ describe.each(KINDS)('storage contract on %s: records', (kind) => {
 
   it('leases a document to one holder at a time; a fenced append from a lapsed holder writes nothing', async () => {
     current = await backend(kind)
-    const { s, more } = withDoc(current)
+    const { s, more } = openWithDoc(current)
     expect(s.leaseOf('d')).toBeNull()
     const a = s.acquireLease('d', 'A', 60_000)!
     expect(a).toMatchObject({ doc: 'd', holder: 'A', fence: 1 })
@@ -138,7 +121,7 @@ describe.each(KINDS)('storage contract on %s: records', (kind) => {
 
   it('gives a lease to exactly one of several processes racing for it', { timeout: 90_000 }, async () => {
     current = await backend(kind)
-    withDoc(current)
+    openWithDoc(current)
     const out = await race(current.spec, [['lease', 'd', 'P1'], ['lease', 'd', 'P2'], ['lease', 'd', 'P3'], ['lease', 'd', 'P4']]) as Array<Lease | null>
     const winners = out.filter((x): x is Lease => x !== null)
     expect(winners).toHaveLength(1)

@@ -12,16 +12,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
-import { serverAttribution } from '../../server/documents.ts'
 import { IntegrityError } from '../../server/storage/chain.ts'
 import { DB_FILE, openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { verifyFile } from '../../server/storage/verify.ts'
 import type { SnapshotRecord } from '../../server/storage/types.ts'
 import { SNAPSHOT_PART_BYTES } from '../../shared/limits.ts'
-import { newYDoc } from '../../shared/ydoc.ts'
-import { addParagraph } from '../server/helpers.ts'
-import { backend, KINDS, type Backend } from './backends.ts'
+import { backend, KINDS, ONE_PARAGRAPH_TOTALS, openWithDoc, type Backend } from './backends.ts'
 import { race } from './race.ts'
 import { noiseBytes } from '../helpers/noise-bytes.ts'
 
@@ -31,19 +27,11 @@ afterEach(async () => {
   current = null
 })
 
-const TOTALS = { paragraphs: 1, open: 1, agreed: 0, brackets: 0, positions: 0, notes: 0 }
-
-function withDoc (b: Backend) {
-  const s = b.open()
-  const source = newYDoc()
-  addParagraph(source, 'hello')
-  s.createDoc('d', 'D', Y.encodeStateAsUpdate(source), serverAttribution([source.clientID]))
-  return s
-}
+const withDoc = (b: Backend) => openWithDoc(b).s
 
 function bigSnapshot (upto: number, mb: number, extra: Partial<SnapshotRecord> = {}): Omit<SnapshotRecord, 'id'> {
   const n = Math.round(mb * 1024 * 1024)
-  return { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: TOTALS, snapshot: noiseBytes(n >> 3, 1), state: noiseBytes(n - (n >> 3), 2), ...extra }
+  return { doc: 'd', label: 'Large', createdAt: new Date().toISOString(), takenBy: 'Secretariat', role: 'secretariat', cobDate: null, sha256: 'a'.repeat(64), upto, totals: ONE_PARAGRAPH_TOTALS, snapshot: noiseBytes(n >> 3, 1), state: noiseBytes(n - (n >> 3), 2), ...extra }
 }
 
 const sqlite = (b: Backend) => new Database(join(b.spec.dataDir!, DB_FILE))
@@ -67,7 +55,7 @@ describe.each(KINDS)('large snapshots on %s', (kind) => {
     const again = current.open().getSnapshot('d', id)!
     expect(Buffer.compare(Buffer.from(again.snapshot), Buffer.from(big.snapshot))).toBe(0)
     expect(Buffer.compare(Buffer.from(again.state), Buffer.from(big.state))).toBe(0)
-    expect(again).toMatchObject({ label: 'Large', upto: big.upto, totals: TOTALS })
+    expect(again).toMatchObject({ label: 'Large', upto: big.upto, totals: ONE_PARAGRAPH_TOTALS })
     expect([...s.getSnapshot('d', small)!.state]).toEqual([3])
     expect(s.verify()).toMatchObject({ ok: true, checked: { snapshots: 2 } })
     if (kind === 'sqlite') {
