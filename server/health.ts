@@ -7,6 +7,7 @@ import { statfsSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from './logger.ts'
 import type { Storage } from './storage/types.ts'
+import type { AppendInFlight } from './storage/sqlite.ts'
 
 /** The close reason (≤ 123 bytes) sent to the people connected when the disk fills. */
 export const DISK_FULL_REASON = 'the server\'s disk is full: your edits are kept on your device and sent when space returns'
@@ -97,7 +98,24 @@ export class StorageHealth {
 }
 
 // The Storage methods that write: their failures are watched for a full disk.
-const WRITES = ['createDoc', 'append', 'appendMany', 'compact', 'recordRefusal', 'insertSnapshot', 'insertToken', 'revokeToken', 'setTitle'] as const
+const WRITES = ['createDoc', 'append', 'appendMany', 'startAppendMany', 'compact', 'recordRefusal', 'insertSnapshot', 'insertToken', 'revokeToken', 'setTitle'] as const
+
+// A started append's outcome, watched as a blocking one's is.
+function watchSettle(inFlight: AppendInFlight, health: StorageHealth): AppendInFlight {
+  return {
+    settle: () => {
+      try {
+        const ids = inFlight.settle()
+        health.succeeded()
+        return ids
+      } catch (err) {
+        health.failed(err)
+        throw err
+      }
+    },
+    onSettled: (done) => inFlight.onSettled(done)
+  }
+}
 
 /** Wraps `storage`'s writing methods in place so that a full disk is seen by `health` (errors still thrown). */
 export function watchWrites<S extends Storage>(storage: S, health: StorageHealth): S {
@@ -109,6 +127,7 @@ export function watchWrites<S extends Storage>(storage: S, health: StorageHealth
       try {
         const result = (original as (...a: unknown[]) => unknown)(...args)
         if (name === 'append' || name === 'appendMany') health.succeeded()
+        if (name === 'startAppendMany') return watchSettle(result as AppendInFlight, health)
         return result
       } catch (err) {
         health.failed(err)

@@ -191,6 +191,24 @@ export interface BatchAppend {
   appendMany(name: string, items: readonly PendingAppend[], fence?: number): number[]
 }
 
+/** An append started without waiting for its commit; see AsyncAppend. */
+export interface AppendInFlight {
+  /** Blocks until the commit is known; returns the ids, or throws as appendMany would. The same each time. */
+  settle(): number[]
+  /** Calls `done` once, on a later turn, when the outcome is known (settle() then returns at once). */
+  onSettled(done: () => void): void
+}
+
+/**
+ * What PostgreSQL storage adds: an append whose commit runs while the caller's event loop goes on
+ * (the commit is in a worker thread), so a server is not stalled by its database's round trips.
+ * Nothing about durability changes: the caller sends nothing until the append has settled.
+ */
+export interface AsyncAppend {
+  /** Starts appendMany(name, items, fence); errors (a fence, an outage) are thrown by settle(). */
+  startAppendMany(name: string, items: readonly PendingAppend[], fence?: number): AppendInFlight
+}
+
 /** What SQLite storage adds for quotas, the document list and backups (issue 12). */
 export interface DocSizes {
   /** Bytes stored for one document: its compacted state and its log. */

@@ -10,7 +10,7 @@ import { CloseCode, MessageType, canEdit } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { FencedError, type Attribution, type Storage } from '../storage/types.ts'
-import type { BatchAppend, PendingAppend } from '../storage/sqlite.ts'
+import type { AppendInFlight, AsyncAppend, BatchAppend, PendingAppend } from '../storage/sqlite.ts'
 import { encodeDeletions } from '../storage/deletions.ts'
 import type { Incoming } from './messages.ts'
 import { CLUSTER_ORIGIN, isOrigin, SERVER_ACTOR, STORAGE_ORIGIN, type ConnectionOrigin, type LocalOrigin, type OnBehalfOf } from './origins.ts'
@@ -83,6 +83,19 @@ function canAppendMany(storage: Storage): storage is Storage & BatchAppend {
   return typeof (storage as Partial<BatchAppend>).appendMany === 'function'
 }
 
+function canStartAppend(storage: Storage): storage is Storage & AsyncAppend {
+  return typeof (storage as Partial<AsyncAppend>).startAppendMany === 'function'
+}
+
+// Queued updates taken for one append, with what the room knew when it began.
+interface Taken {
+  batch: (PendingAppend & { from: Peer | undefined; provenance?: Provenance[]; receivedAt: number; ticket?: Ticket })[]
+  prev: number
+  waiting: Ticket[]
+  fence: number | undefined
+  started: number
+}
+
 /** A loaded document with its peers. Create through Rooms, which loads it from storage. */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
@@ -99,8 +112,10 @@ export class Room {
   private lastId: number
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   // Updates applied in this event-loop turn, appended and broadcast together at its end (see flush).
-  private queue: (PendingAppend & { from: Peer | undefined; provenance?: Provenance[]; receivedAt: number; ticket?: Ticket })[] = []
+  private queue: Taken['batch'] = []
   private flushScheduled = false
+  // An append committing off the loop (storage with AsyncAppend): nothing of it is sent until it settles.
+  private inflight: (Taken & { call: AppendInFlight }) | null = null
   // Cluster mode: tickets of updates already in the document, settled once the queue ahead of them is stored.
   private waiting: Ticket[] = []
   // Cluster mode: updates from the holder applied in this turn, sent to the peers together at its end.
@@ -303,7 +318,7 @@ export class Room {
 
   // A ticket whose update is already in the document: settled now, or once the updates queued ahead of it are stored.
   private settleAfterQueue(ticket: Ticket): void {
-    if (this.queue.length === 0) this.link?.settled([ticket])
+    if (this.queue.length === 0 && !this.inflight) this.link?.settled([ticket])
     else this.waiting.push(ticket)
   }
 
@@ -602,58 +617,120 @@ export class Room {
     // A server-made change (a restore) is on disk before its caller goes on; client updates are
     // group-committed: every update read in one event-loop turn shares one transaction (one fsync).
     if (origin.kind === 'local') this.flush()
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true
-      // After a costly flush (many peers, a slow commit) several turns share the next (flush-pacing.ts).
-      schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
-        this.flushScheduled = false
-        this.flush()
-      })
+    else this.schedulePaced()
+  }
+
+  // After a costly flush (many peers, a slow commit) several turns share the next (flush-pacing.ts).
+  private schedulePaced(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
+      this.flushScheduled = false
+      this.flushPaced()
+    })
+  }
+
+  // The paced flush: with storage that commits off the loop, the append is started and the room goes
+  // on (judging what arrives meanwhile) until it settles; one append at a time, in order.
+  private flushPaced(): void {
+    if (this.inflight) return
+    const storage = this.deps.storage
+    if (!canStartAppend(storage) || this.queue.length === 0 || this.broken) return this.flush()
+    const taken = this.take()
+    const entry = { ...taken, call: storage.startAppendMany(this.name, taken.batch, taken.fence) }
+    this.inflight = entry
+    entry.call.onSettled(() => {
+      if (this.inflight === entry) this.finish(entry)
+    })
+  }
+
+  // Takes the queue (and the tickets waiting on it) for one append.
+  private take(): Taken {
+    const batch = this.queue
+    this.queue = []
+    const waiting = this.waiting
+    this.waiting = []
+    return { batch, prev: this.lastId, waiting, fence: this.link ? this.link.fence ?? -1 : undefined, started: performance.now() }
+  }
+
+  // An append started off the loop has settled (or is waited for now, blocking): sent on, or failed.
+  private finish(entry: Taken & { call: AppendInFlight }): void {
+    this.inflight = null
+    let ids: number[]
+    try {
+      ids = entry.call.settle()
+    } catch (err) {
+      return this.appendFailed(err, entry)
     }
+    if (this.broken) return
+    this.lastId = ids.at(-1)!
+    this.stored(entry)
+    // Tickets that waited only for this append; otherwise what arrived meanwhile goes in the next.
+    if (this.queue.length === 0 && this.waiting.length > 0) {
+      const waiting = this.waiting
+      this.waiting = []
+      this.link?.settled(waiting)
+    } else if (this.queue.length > 0) this.schedulePaced()
   }
 
   /**
    * Appends the queued updates in one transaction, then sends each to every peer but its sender:
-   * nobody sees an update before it is durable. On an append failure the room is dropped and
-   * nothing queued is sent (the senders resend on reconnect).
+   * nobody sees an update before it is durable. An append still committing off the loop is waited
+   * for first, so afterwards storage holds everything the room accepted. On an append failure the
+   * room is dropped and nothing queued is sent (the senders resend on reconnect).
    */
   flush(): void {
+    if (this.inflight) this.finish(this.inflight)
     if (this.queue.length === 0) return
-    const batch = this.queue
-    this.queue = []
+    const taken = this.take()
     if (this.broken) return
-    const { storage, metrics } = this.deps
-    const prev = this.lastId
-    const waiting = this.waiting
-    this.waiting = []
-    const fence = this.link ? this.link.fence ?? -1 : undefined
-    const flushStarted = performance.now()
+    const { storage } = this.deps
     try {
-      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, batch, fence).at(-1)!
-      else for (const item of batch) this.lastId = storage.append(this.name, item.update, item.attribution, fence)
-      metrics.observeAppend((performance.now() - flushStarted) / 1000, batch.length)
-      const moved = batch.flatMap((i) => i.provenance ?? [])
-      if (moved.length) storage.recordProvenance(this.name, moved)
+      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, taken.batch, taken.fence).at(-1)!
+      else for (const item of taken.batch) this.lastId = storage.append(this.name, item.update, item.attribution, taken.fence)
     } catch (err) {
-      if (err instanceof FencedError && this.link && this.lastId === prev) {
-        // Another server holds the lease: nothing of this batch is stored, so nobody may see it. The
-        // document is rebuilt from storage; the senders' servers resend to the new holder.
-        this.deps.log.warn({ doc: this.name, fence }, 'lease lost: this server is no longer authoritative for the document')
-        this.doc.off('update', this.onUpdate)
-        this.doc.off('beforeObserverCalls', this.onTransaction)
-        this.link.fenced()
-        this.reload()
-        return
-      }
-      // Not on disk, so nobody else may see it: drop this instance; the sender resends on reconnect.
-      this.broken = true
-      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'append failed; dropping the document from memory')
-      this.deps.onBroken(this, err)
+      return this.appendFailed(err, taken)
+    }
+    this.stored(taken)
+  }
+
+  // An append failed: nothing of it is stored, so nobody may see it.
+  private appendFailed(err: unknown, taken: Taken): void {
+    if (err instanceof FencedError && this.link && this.lastId === taken.prev) {
+      // Another server holds the lease: the document is rebuilt from storage, and what was applied
+      // after this batch goes with it; the senders' servers resend to the new holder.
+      this.deps.log.warn({ doc: this.name, fence: taken.fence }, 'lease lost: this server is no longer authoritative for the document')
+      this.queue = []
+      this.waiting = []
+      this.doc.off('update', this.onUpdate)
+      this.doc.off('beforeObserverCalls', this.onTransaction)
+      this.link.fenced()
+      this.reload()
       return
+    }
+    // Drop this instance; the senders resend on reconnect.
+    this.broken = true
+    this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'append failed; dropping the document from memory')
+    this.deps.onBroken(this, err)
+  }
+
+  // The batch is stored (lastId is its last id): its provenance recorded, then sent to every peer
+  // but its sender, relayed to the other servers, and compaction considered.
+  private stored(taken: Taken): void {
+    const { storage, metrics } = this.deps
+    const { batch, prev, waiting, started } = taken
+    metrics.observeAppend((performance.now() - started) / 1000, batch.length)
+    const moved = batch.flatMap((i) => i.provenance ?? [])
+    if (moved.length) {
+      try {
+        storage.recordProvenance(this.name, moved)
+      } catch (err) {
+        return this.appendFailed(err, { ...taken, prev: -1 })
+      }
     }
     metrics.counters.updatesPersisted += batch.length
     this.broadcast(batch)
-    this.flushed(flushStarted)
+    this.flushed(started)
     if (this.link) {
       const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((i) => i.update))
       this.link.appended(prev, this.lastId, update, [...batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...waiting])

@@ -1,9 +1,10 @@
 // PostgreSQL storage: the whole Storage contract (and what SQLite storage adds) on a PostgreSQL
 // database, for several Podium servers sharing one meeting. Calls are synchronous, as the contract
 // is: each runs in a worker thread that owns the connection pool, the caller blocking until it
-// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError).
+// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). One more, startAppendMany,
+// does not block: a room's appends commit while its server's loop goes on (sync/room.ts).
 
-import type { IntegrityCheck, BatchAppend, DocSizes } from '../sqlite.ts'
+import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend } from '../sqlite.ts'
 import { StorageUnavailableError, type LoadedDoc, type Storage } from '../types.ts'
 import { verifyRows } from '../verify.ts'
 import { SyncBridge } from './bridge.ts'
@@ -28,7 +29,7 @@ export interface MeetingImport {
 }
 
 /** PostgreSQL storage: Storage and what SQLite storage adds, with backup left to pg_dump. */
-export type PostgresStorage = Storage & BatchAppend & IntegrityCheck & DocSizes & MeetingImport & {
+export type PostgresStorage = Storage & BatchAppend & AsyncAppend & IntegrityCheck & DocSizes & MeetingImport & {
   /** The URL it was opened with, password hidden. */
   readonly where: string
 }
@@ -62,6 +63,7 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
   }
   const call = <T>(op: string, ...args: unknown[]): T => bridge.call<T>(op, args)
   const appendMany = (name: string, items: readonly WireAppend[], fence?: number): number[] => call('appendMany', name, items, fence)
+  const wire = (items: readonly PendingAppend[]): WireAppend[] => items.map((i) => ({ update: i.update, attribution: i.attribution, deletions: i.deletions }))
 
   return {
     where: target.display,
@@ -74,7 +76,8 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
       return w ? { ...w, owners: new Map(w.owners) } satisfies LoadedDoc : null
     },
     append: (name, update, attribution, fence) => appendMany(name, [{ update, attribution }], fence)[0],
-    appendMany: (name, items, fence) => appendMany(name, items.map((i) => ({ update: i.update, attribution: i.attribution, deletions: i.deletions })), fence),
+    appendMany: (name, items, fence) => appendMany(name, wire(items), fence),
+    startAppendMany: (name, items, fence) => bridge.start<number[]>('appendMany', [name, wire(items), fence]),
     setDocMeta: (name, patch) => call('setDocMeta', name, patch),
     getSetting: (key) => call('getSetting', key),
     setSetting: (key, value) => call('setSetting', key, value),
