@@ -27,6 +27,8 @@ export interface Backend {
   open(): OpenedStorage
   /** Runs raw SQL on the database; resolves to the error message, or null when it succeeded. */
   raw(sql: string): Promise<string | null>
+  /** PostgreSQL only: runs `sql` in a transaction left open (its locks held) until `release`. */
+  hold(sql: string): Promise<{ release(): Promise<void> }>
   /** Closes what it opened and removes the meeting (directory or schema). */
   cleanup(): Promise<void>
 }
@@ -53,6 +55,7 @@ export async function backend (kind: (typeof KINDS)[number]): Promise<Backend> {
           db.close()
         }
       },
+      hold: async () => { throw new RangeError('hold: a SQLite meeting has no other sessions to hold locks in') },
       cleanup: async () => {
         for (const s of opened) s.close()
         rmSync(dir, { recursive: true, force: true })
@@ -76,6 +79,13 @@ export async function backend (kind: (typeof KINDS)[number]): Promise<Backend> {
       } finally {
         await c.end()
       }
+    },
+    hold: async (sql) => {
+      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL, options: `-c search_path=${schema.schema}` })
+      await c.connect()
+      await c.query('BEGIN')
+      await c.query(sql)
+      return { release: async () => { await c.query('ROLLBACK'); await c.end() } }
     },
     cleanup: async () => {
       for (const s of opened) s.close()

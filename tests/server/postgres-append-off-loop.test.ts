@@ -1,0 +1,81 @@
+// A server on PostgreSQL commits a room's appends off its event loop: while one document's commit
+// waits on the database (here: a lock another session holds on the append counters), the server
+// goes on serving everything else — its timers run, presence on another document flows over real
+// sockets — and still sends nobody the waiting update until it is stored.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import { withPostgresSchema, TEST_POSTGRES_URL, type PostgresSchema } from '../helpers/postgres.ts'
+import { addParagraph, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
+
+let schema: PostgresSchema | null = null
+afterEach(async () => {
+  cleanupDirs()
+  await schema?.cleanup()
+  schema = null
+})
+
+// How long the other session holds the lock: well under the storage call timeout (5 s).
+const HOLD_MS = 2_000
+
+describe('a server on PostgreSQL while a commit waits', () => {
+  it('keeps its loop and other documents going, and sends the update only once stored', { timeout: 60_000 }, async () => {
+    schema = await withPostgresSchema()
+    const server = await start({ postgres: schema.url })
+    const sec = token(server, 'secretariat')
+    const res = await fetch(`${server.url}/api/docs`, { method: 'POST', headers: { authorization: `Bearer ${sec}` }, body: JSON.stringify({ name: 'other', title: 'Other text', text: 'PP1. Recalling\n', visibility: 'public' }) })
+    expect(res.status).toBe(201)
+    const writer = connect(server, token(server, 'delegation', 'IND'))
+    const reader = connect(server, token(server, 'observer'))
+    const here = connect(server, token(server, 'delegation', 'CHN'), 'other')
+    const there = connect(server, token(server, 'observer'), 'other')
+    await Promise.all([synced(writer), synced(reader), synced(here), synced(there)])
+
+    // Another session takes the counters every append locks first: appends now wait for it.
+    const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+    await locker.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query(`SELECT * FROM "${schema.schema}".counters FOR UPDATE`)
+      const lockedAt = performance.now()
+      const delay = monitorEventLoopDelay({ resolution: 10 })
+      delay.enable()
+      const applied = server.metrics.counters.updatesApplied
+      addParagraph(writer.doc, 'held by the lock')
+      // The server has taken it (applied; its append started) well before the lock goes. (Not read
+      // through hub.rooms.get: a reader of the room waits for its append, as it must.)
+      await waitFor(() => server.metrics.counters.updatesApplied > applied, 'the server applies the update', 1_000)
+
+      // Presence on the other document goes round while the commit waits.
+      let round = 0
+      // (The server writes `user` itself from the token; the entry's clock says which change arrived.)
+      for (const colour of ['#e07000', '#0070e0', '#00a050']) {
+        const sent = performance.now()
+        here.awareness.setLocalStateField('user', { delegation: 'CHN', colour })
+        const clock = here.awareness.meta.get(here.doc.clientID)!.clock
+        await waitFor(() => (there.awareness.meta.get(here.doc.clientID)?.clock ?? -1) >= clock, `presence change ${clock} reaches the other client`, 1_000)
+        round = Math.max(round, performance.now() - sent)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(performance.now() - lockedAt).toBeLessThan(HOLD_MS)
+      // Nobody sees what is not stored yet.
+      expect(content(reader.doc)).not.toContain('held by the lock')
+      expect(server.storage.audit('astana-statement', 1000).some((r) => r.delegation === 'IND')).toBe(false)
+      await new Promise((r) => setTimeout(r, Math.max(0, HOLD_MS - (performance.now() - lockedAt))))
+      delay.disable()
+      // A loop blocked on the commit would have stalled for the whole hold (≈ 2 s).
+      expect(delay.max / 1e6).toBeLessThan(500)
+      expect(round).toBeLessThan(500)
+      expect(content(reader.doc)).not.toContain('held by the lock')
+    } finally {
+      await locker.query('ROLLBACK')
+      await locker.end()
+    }
+
+    await waitFor(() => content(reader.doc).includes('held by the lock'), 'the reader gets the update once stored', 5_000)
+    expect(server.storage.audit('astana-statement', 1000).some((r) => r.delegation === 'IND')).toBe(true)
+    destroyAll(writer, reader, here, there)
+    await server.close()
+  })
+})

@@ -1,0 +1,98 @@
+// PostgreSQL storage's startAppendMany: an append whose commit runs while the caller's loop goes on.
+// It settles on a later turn (or at once, blocking, through settle) with the ids a blocking append
+// would have given; calls made meanwhile are answered as usual; a stale fence and an outage come
+// out of settle() as they come out of appendMany, with nothing written.
+
+import { afterEach, describe, expect, it } from 'vitest'
+import { FencedError, StorageUnavailableError } from '../../server/storage/types.ts'
+import { CALL_TIMEOUT_MS } from '../../server/storage/postgres/index.ts'
+import type { AsyncAppend } from '../../server/storage/sqlite.ts'
+import { serverAttribution } from '../../server/documents.ts'
+import { backend, openWithDoc, type Backend } from './backends.ts'
+
+let current: Backend | null = null
+afterEach(async () => {
+  await current?.cleanup()
+  current = null
+})
+
+const settled = (call: { onSettled(done: () => void): void }) => new Promise<void>((resolve) => call.onSettled(resolve))
+
+describe('PostgreSQL: appends started without blocking', () => {
+  it('settles on a later turn with the next ids, while other calls are answered meanwhile', async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    const first = s.lastUpdateId('d')
+    const call = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }, { update: more(), attribution: serverAttribution([1]) }])
+    // A blocking call in between is answered (the started one's answer, if it comes first, waits for its turn).
+    expect(s.getDoc('d')?.title).toBe('D')
+    let fired = false
+    const done = settled(call).then(() => { fired = true })
+    expect(fired).toBe(false)
+    await done
+    expect(call.settle()).toEqual([first + 1, first + 2])
+    expect(call.settle()).toEqual([first + 1, first + 2])
+    expect(s.lastUpdateId('d')).toBe(first + 2)
+    expect(s.verify().ok).toBe(true)
+  })
+
+  it('can be settled at once, blocking, and then never calls back inside the caller', async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    const first = s.lastUpdateId('d')
+    const call = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+    let fired = false
+    call.onSettled(() => { fired = true })
+    expect(call.settle()).toEqual([first + 1])
+    expect(fired).toBe(false)
+    await new Promise((r) => setImmediate(r))
+    expect(fired).toBe(true)
+  })
+
+  it('throws a stale fence from settle(), writing nothing', async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    const lease = s.acquireLease('d', 'A', 60_000)!
+    const last = s.lastUpdateId('d')
+    const call = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }], lease.fence + 1)
+    await settled(call)
+    expect(() => call.settle()).toThrow(FencedError)
+    expect(s.lastUpdateId('d')).toBe(last)
+  })
+
+  it('keeps several started appends in order when settled one after another', async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    const first = s.lastUpdateId('d')
+    const a = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+    expect(a.settle()).toEqual([first + 1])
+    const b = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+    await settled(b)
+    expect(b.settle()).toEqual([first + 2])
+    expect(s.verify().ok).toBe(true)
+  })
+
+  it('settles with StorageUnavailableError when the database does not answer in time', { timeout: 30_000 }, async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    // Another session holds the counters every append locks: this one waits past the call timeout.
+    const locker = await current.hold('SELECT * FROM counters FOR UPDATE')
+    const started = performance.now()
+    try {
+      const call = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+      await settled(call)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(CALL_TIMEOUT_MS - 50)
+      expect(() => call.settle()).toThrow(StorageUnavailableError)
+      expect(() => call.settle()).toThrow(/did not answer within 5 s \(appendMany\)/)
+    } finally {
+      await locker.release()
+    }
+    // Later calls work; the abandoned append may still land once the lock goes, as a blocking one's may.
+    expect(s.getDoc('d')?.title).toBe('D')
+  })
+})
