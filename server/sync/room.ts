@@ -94,8 +94,6 @@ interface Taken {
   waiting: Ticket[]
   fence: number | undefined
   started: number
-  /** The id of its last update once stored (prev until then). */
-  upto: number
 }
 
 /** A loaded document with its peers. Create through Rooms, which loads it from storage. */
@@ -118,9 +116,6 @@ export class Room {
   private flushScheduled = false
   // An append committing off the loop (storage with AsyncAppend): nothing of it is sent until it settles.
   private inflight: (Taken & { call: AppendInFlight }) | null = null
-  // Stored batches not sent yet, in order (with AsyncAppend, appends run ahead and the sending is paced).
-  private unsent: Taken[] = []
-  private sendScheduled = false
   // Cluster mode: tickets of updates already in the document, settled once the queue ahead of them is stored.
   private waiting: Ticket[] = []
   // Cluster mode: updates from the holder applied in this turn, sent to the peers together at its end.
@@ -323,7 +318,7 @@ export class Room {
 
   // A ticket whose update is already in the document: settled now, or once the updates queued ahead of it are stored.
   private settleAfterQueue(ticket: Ticket): void {
-    if (this.queue.length === 0 && !this.inflight && this.unsent.length === 0) this.link?.settled([ticket])
+    if (this.queue.length === 0 && !this.inflight) this.link?.settled([ticket])
     else this.waiting.push(ticket)
   }
 
@@ -626,31 +621,21 @@ export class Room {
   }
 
   // After a costly flush (many peers, a slow commit) several turns share the next (flush-pacing.ts).
-  // With storage that commits off the loop the append starts at once and only the sending is paced.
   private schedulePaced(): void {
-    if (canStartAppend(this.deps.storage)) return this.scheduleAppend()
     if (this.flushScheduled) return
     this.flushScheduled = true
     schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
       this.flushScheduled = false
-      this.flush()
+      this.flushPaced()
     })
   }
 
-  // Storage with AsyncAppend: this turn's updates are appended at its end unless an append is
-  // committing (its end starts the next, with everything queued meanwhile: a group commit).
-  private scheduleAppend(): void {
-    if (this.inflight || this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(() => {
-      this.flushScheduled = false
-      this.startAppend()
-    })
-  }
-
-  private startAppend(): void {
+  // The paced flush: with storage that commits off the loop, the append is started and the room goes
+  // on (judging what arrives meanwhile) until it settles; one append at a time, in order.
+  private flushPaced(): void {
+    if (this.inflight) return
     const storage = this.deps.storage
-    if (this.inflight || this.queue.length === 0 || this.broken || !canStartAppend(storage)) return
+    if (!canStartAppend(storage) || this.queue.length === 0 || this.broken) return this.flush()
     const taken = this.take()
     const entry = { ...taken, call: storage.startAppendMany(this.name, taken.batch, taken.fence) }
     this.inflight = entry
@@ -665,11 +650,10 @@ export class Room {
     this.queue = []
     const waiting = this.waiting
     this.waiting = []
-    return { batch, prev: this.lastId, waiting, fence: this.link ? this.link.fence ?? -1 : undefined, started: performance.now(), upto: this.lastId }
+    return { batch, prev: this.lastId, waiting, fence: this.link ? this.link.fence ?? -1 : undefined, started: performance.now() }
   }
 
-  // An append started off the loop has settled (or is waited for now, blocking): stored, then sent
-  // when the pacing allows (the next append starts at once), or failed.
+  // An append started off the loop has settled (or is waited for now, blocking): sent on, or failed.
   private finish(entry: Taken & { call: AppendInFlight }): void {
     this.inflight = null
     let ids: number[]
@@ -679,49 +663,39 @@ export class Room {
       return this.appendFailed(err, entry)
     }
     if (this.broken) return
-    this.lastId = entry.upto = ids.at(-1)!
-    if (!this.recorded(entry)) return
-    this.startAppend()
-    if (this.sendScheduled) return
-    this.sendScheduled = true
-    schedule(flushDelay(this.lastFlushAt, this.lastFlushCost, performance.now()), () => {
-      this.sendScheduled = false
-      this.sendStored(performance.now())
-    })
+    this.lastId = ids.at(-1)!
+    this.stored(entry)
+    // Tickets that waited only for this append; otherwise what arrived meanwhile goes in the next.
+    if (this.queue.length === 0 && this.waiting.length > 0) {
+      const waiting = this.waiting
+      this.waiting = []
+      this.link?.settled(waiting)
+    } else if (this.queue.length > 0) this.schedulePaced()
   }
 
   /**
    * Appends the queued updates in one transaction, then sends each to every peer but its sender:
    * nobody sees an update before it is durable. An append still committing off the loop is waited
-   * for first, so afterwards storage holds, and the peers have been sent, everything the room
-   * accepted. On an append failure the room is dropped and nothing queued is sent (the senders
-   * resend on reconnect).
+   * for first, so afterwards storage holds everything the room accepted. On an append failure the
+   * room is dropped and nothing queued is sent (the senders resend on reconnect).
    */
   flush(): void {
-    // (Each settled append starts the next with what was queued meanwhile.)
-    while (this.inflight) this.finish(this.inflight)
-    if (this.queue.length > 0) {
-      const taken = this.take()
-      if (this.broken) return
-      const { storage } = this.deps
-      try {
-        if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, taken.batch, taken.fence).at(-1)!
-        else for (const item of taken.batch) this.lastId = storage.append(this.name, item.update, item.attribution, taken.fence)
-      } catch (err) {
-        return this.appendFailed(err, taken)
-      }
-      taken.upto = this.lastId
-      if (!this.recorded(taken)) return
-      // Paced from when this append began: its commit was on the loop.
-      return this.sendStored(this.unsent[0]?.started ?? taken.started)
+    if (this.inflight) this.finish(this.inflight)
+    if (this.queue.length === 0) return
+    const taken = this.take()
+    if (this.broken) return
+    const { storage } = this.deps
+    try {
+      if (canAppendMany(storage)) this.lastId = storage.appendMany(this.name, taken.batch, taken.fence).at(-1)!
+      else for (const item of taken.batch) this.lastId = storage.append(this.name, item.update, item.attribution, taken.fence)
+    } catch (err) {
+      return this.appendFailed(err, taken)
     }
-    this.sendStored(performance.now())
+    this.stored(taken)
   }
 
   // An append failed: nothing of it is stored, so nobody may see it.
   private appendFailed(err: unknown, taken: Taken): void {
-    // What was stored before it is sent first.
-    this.sendStored(performance.now())
     if (err instanceof FencedError && this.link && this.lastId === taken.prev) {
       // Another server holds the lease: the document is rebuilt from storage, and what was applied
       // after this batch goes with it; the senders' servers resend to the new holder.
@@ -740,47 +714,31 @@ export class Room {
     this.deps.onBroken(this, err)
   }
 
-  // The batch is stored (taken.upto is its last id): its provenance recorded and it is counted,
-  // then it waits in `unsent` for sendStored. False when recording failed (the room is dropped).
-  private recorded(taken: Taken): boolean {
+  // The batch is stored (lastId is its last id): its provenance recorded, then sent to every peer
+  // but its sender, relayed to the other servers, and compaction considered.
+  private stored(taken: Taken): void {
     const { storage, metrics } = this.deps
-    const { batch } = taken
-    metrics.observeAppend((performance.now() - taken.started) / 1000, batch.length)
+    const { batch, prev, waiting, started } = taken
+    metrics.observeAppend((performance.now() - started) / 1000, batch.length)
     const moved = batch.flatMap((i) => i.provenance ?? [])
     if (moved.length) {
       try {
         storage.recordProvenance(this.name, moved)
       } catch (err) {
-        this.appendFailed(err, { ...taken, prev: -1 })
-        return false
+        return this.appendFailed(err, { ...taken, prev: -1 })
       }
     }
     metrics.counters.updatesPersisted += batch.length
-    this.unsent.push(taken)
-    this.appendsSinceCompact += batch.length
-    this.lastAppendAt = performance.now()
-    return true
-  }
-
-  // Sends every stored batch not sent yet, in order: one message per peer, relayed to the other
-  // servers, tickets settled; `since` starts the cost the next pacing follows. Then compaction.
-  private sendStored(since: number): void {
-    const batches = this.unsent
-    if (batches.length === 0 || this.broken) return
-    this.unsent = []
-    const batch = batches.length === 1 ? batches[0].batch : batches.flatMap((b) => b.batch)
     this.broadcast(batch)
-    this.flushed(since)
+    this.flushed(started)
     if (this.link) {
       const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((i) => i.update))
-      const tickets = batches.flatMap((b) => [...b.batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...b.waiting])
-      // Tickets that waited only for what is now stored.
-      if (!this.inflight && this.queue.length === 0) tickets.push(...this.waiting.splice(0))
-      this.link.appended(batches[0].prev, batches[batches.length - 1].upto, update, tickets)
+      this.link.appended(prev, this.lastId, update, [...batch.flatMap((i) => i.ticket ? [i.ticket] : []), ...waiting])
     }
     const sent = performance.now()
-    const metrics = this.deps.metrics
     for (const item of batch) if (this.peers.size > (item.from ? 1 : 0)) metrics.observeFanout((sent - item.receivedAt) / 1000)
+    this.appendsSinceCompact += batch.length
+    this.lastAppendAt = performance.now()
     if (this.appendsSinceCompact >= this.deps.compactEvery) this.scheduleCompaction()
     else this.armIdleCompaction()
   }
