@@ -113,6 +113,7 @@ function watchSettle(inFlight: AppendInFlight, health: StorageHealth): AppendInF
         throw err
       }
     },
+    waitAtMost: (ms) => inFlight.waitAtMost(ms),
     onSettled: (done) => inFlight.onSettled(done)
   }
 }

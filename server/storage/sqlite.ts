@@ -195,6 +195,8 @@ export interface BatchAppend {
 export interface AppendInFlight {
   /** Blocks until the commit is known; returns the ids, or throws as appendMany would. The same each time. */
   settle(): number[]
+  /** Blocks at most `ms` for the outcome; true when it is known (settle() then returns at once). */
+  waitAtMost(ms: number): boolean
   /** Calls `done` once, on a later turn, when the outcome is known (settle() then returns at once). */
   onSettled(done: () => void): void
 }

@@ -14,6 +14,16 @@ export const PACED_FLUSH_FACTOR = 3
 export const PACED_FLUSH_MAX_MS = 10
 
 /**
+ * How long (ms) a flush waits on the loop for its commit, when storage commits off the loop
+ * (PostgreSQL): a commit answered within it is sent on at once, as if it had blocked; a slower one
+ * (a lock held, a checkpoint) lets the loop go on and is sent when it comes back. Waiting on the
+ * loop for an ordinary commit costs less than going back to the loop for it: in `bench:cluster` the
+ * busy document's server used 10–17 % more CPU, and its writers' latency was higher, with no wait at all
+ * (docs/benchmarks.md, *Appends off the loop*).
+ */
+export const COMMIT_WAIT_ON_LOOP_MS = 20
+
+/**
  * How long (ms) a room waits, at `now`, before sending what it accepted, when its previous flush
  * ended at `lastFlushAt` and took `lastFlushCost` ms (all from `performance.now()`): what is left
  * of `PACED_FLUSH_FACTOR × lastFlushCost` (at most PACED_FLUSH_MAX_MS) since that flush; 0 once passed.

@@ -24,7 +24,7 @@ import type { Provenance, Sender, Violation } from '../../shared/trust/index.ts'
 import { Authors } from './authors.ts'
 import { receiveAwareness } from './awareness-guard.ts'
 import type { RosterEntry } from '../../shared/roster.ts'
-import { flushDelay, schedule } from './flush-pacing.ts'
+import { COMMIT_WAIT_ON_LOOP_MS, flushDelay, schedule } from './flush-pacing.ts'
 import { applyInSteps, RELOAD_OFF_LOOP_STRUCTS, structCount, type RoomLoader } from './room-load.ts'
 
 /** What a room needs from the server around it. */
@@ -630,8 +630,9 @@ export class Room {
     })
   }
 
-  // The paced flush: with storage that commits off the loop, the append is started and the room goes
-  // on (judging what arrives meanwhile) until it settles; one append at a time, in order.
+  // The paced flush: with storage that commits off the loop, the append is started and, unless it
+  // settles within COMMIT_WAIT_ON_LOOP_MS, the room goes on (judging what arrives meanwhile) until it
+  // does; one append at a time, in order.
   private flushPaced(): void {
     if (this.inflight) return
     const storage = this.deps.storage
@@ -639,6 +640,7 @@ export class Room {
     const taken = this.take()
     const entry = { ...taken, call: storage.startAppendMany(this.name, taken.batch, taken.fence) }
     this.inflight = entry
+    if (entry.call.waitAtMost(COMMIT_WAIT_ON_LOOP_MS)) return this.finish(entry)
     entry.call.onSettled(() => {
       if (this.inflight === entry) this.finish(entry)
     })

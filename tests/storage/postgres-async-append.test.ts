@@ -95,4 +95,29 @@ describe('PostgreSQL: appends started without blocking', () => {
     // Later calls work; the abandoned append may still land once the lock goes, as a blocking one's may.
     expect(s.getDoc('d')?.title).toBe('D')
   })
+
+  it('waits a bounded time for the answer without giving the call up', { timeout: 30_000 }, async () => {
+    current = await backend('postgres')
+    const { s, more } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    const first = s.lastUpdateId('d')
+    const quick = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+    expect(quick.waitAtMost(2_000)).toBe(true)
+    expect(quick.settle()).toEqual([first + 1])
+    const locker = await current.hold('SELECT * FROM counters FOR UPDATE')
+    let call
+    try {
+      call = async.startAppendMany('d', [{ update: more(), attribution: serverAttribution([1]) }])
+      const before = performance.now()
+      expect(call.waitAtMost(100)).toBe(false)
+      expect(performance.now() - before).toBeLessThan(1_000)
+      expect(call.waitAtMost(0)).toBe(false)
+    } finally {
+      await locker.release()
+    }
+    // Still waiting, not given up: it lands once the lock goes.
+    await settled(call)
+    expect(call.settle()).toEqual([first + 2])
+    expect(() => quick.waitAtMost(-1)).toThrow(RangeError)
+  })
 })

@@ -20,6 +20,8 @@ type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false
 export interface CallInFlight<T> {
   /** Blocks until the worker answers (at once when it has); returns the value or throws the error. The same each time. */
   settle(): T
+  /** Blocks at most `ms` for the answer; true when it is there (settle() then returns at once). */
+  waitAtMost(ms: number): boolean
   /**
    * Calls `done` once, on a later turn of the event loop, when the answer is there (or the call
    * timed out): settle() then returns at once. Never called synchronously from inside another call.
@@ -42,6 +44,12 @@ class Started<T> implements CallInFlight<T> {
   settle(): T {
     if (!this.answer) this.bridge.waitFor(this)
     return this.bridge.unwrap<T>(this.answer!, this.op, this.timeoutMs)
+  }
+
+  waitAtMost(ms: number): boolean {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`waitAtMost: ${ms} ms is not a duration`)
+    if (!this.answer) this.bridge.waitFor(this, ms)
+    return this.answer !== null
   }
 
   onSettled(done: () => void): void {
@@ -133,14 +141,15 @@ export class SyncBridge {
     return s
   }
 
-  /** Blocks until `s` is answered or its deadline passes (for Started.settle). */
-  waitFor (s: Started<unknown>): void {
+  /** Blocks until `s` is answered, its deadline passes (then it is expired) or `ms` have passed. */
+  waitFor (s: Started<unknown>, ms = Infinity): void {
     if (s.answer) return
-    const answer = this.read(s.id, s.deadline)
+    const until = Math.min(s.deadline, performance.now() + ms)
+    const answer = this.read(s.id, until)
     if (answer) {
       this.started.delete(s.id)
       s.deliver(answer, true)
-    } else this.expire(s)
+    } else if (until >= s.deadline) this.expire(s)
   }
 
   /** Settles `s` as timed out, if it was not answered. */
