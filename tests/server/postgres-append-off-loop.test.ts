@@ -1,7 +1,7 @@
-// A server on PostgreSQL commits a room's appends off its event loop: while one document's commit
-// waits on the database (here: a lock another session holds on the append counters), the server
-// goes on serving everything else — its timers run, presence on another document flows over real
-// sockets — and still sends nobody the waiting update until it is stored.
+// A server on PostgreSQL waits for a room's commit on its event loop only briefly (20 ms): while one
+// document's commit waits on the database (here: a lock another session holds on the append
+// counters), the server goes on serving everything else — its timers run, presence on another
+// document flows over real sockets — and still sends nobody the waiting update until it is stored.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import pg from 'pg'
