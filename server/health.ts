@@ -7,7 +7,7 @@ import { statfsSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from './logger.ts'
 import type { Storage } from './storage/types.ts'
-import type { AppendInFlight } from './storage/sqlite.ts'
+import type { CallInFlight } from './storage/sqlite.ts'
 
 /** The close reason (≤ 123 bytes) sent to the people connected when the disk fills. */
 export const DISK_FULL_REASON = 'the server\'s disk is full: your edits are kept on your device and sent when space returns'
@@ -98,10 +98,10 @@ export class StorageHealth {
 }
 
 // The Storage methods that write: their failures are watched for a full disk.
-const WRITES = ['createDoc', 'append', 'appendMany', 'startAppendMany', 'compact', 'recordRefusal', 'insertSnapshot', 'insertToken', 'revokeToken', 'setTitle'] as const
+const WRITES = ['createDoc', 'append', 'appendMany', 'startAppendMany', 'startCompact', 'compact', 'recordRefusal', 'insertSnapshot', 'insertToken', 'revokeToken', 'setTitle'] as const
 
-// A started append's outcome, watched as a blocking one's is.
-function watchSettle(inFlight: AppendInFlight, health: StorageHealth): AppendInFlight {
+// A started write's outcome, watched as a blocking one's is.
+function watchSettle<T>(inFlight: CallInFlight<T>, health: StorageHealth): CallInFlight<T> {
   return {
     settle: () => {
       try {
@@ -128,7 +128,7 @@ export function watchWrites<S extends Storage>(storage: S, health: StorageHealth
       try {
         const result = (original as (...a: unknown[]) => unknown)(...args)
         if (name === 'append' || name === 'appendMany') health.succeeded()
-        if (name === 'startAppendMany') return watchSettle(result as AppendInFlight, health)
+        if (name === 'startAppendMany' || name === 'startCompact') return watchSettle(result as CallInFlight<unknown>, health)
         return result
       } catch (err) {
         health.failed(err)

@@ -191,15 +191,8 @@ export interface BatchAppend {
   appendMany(name: string, items: readonly PendingAppend[], fence?: number): number[]
 }
 
-/** An append started without waiting for its commit; see AsyncAppend. */
-export interface AppendInFlight {
-  /** Blocks until the commit is known; returns the ids, or throws as appendMany would. The same each time. */
-  settle(): number[]
-  /** Blocks at most `ms` for the outcome; true when it is known (settle() then returns at once). */
-  waitAtMost(ms: number): boolean
-  /** Calls `done` once, on a later turn, when the outcome is known (settle() then returns at once). */
-  onSettled(done: () => void): void
-}
+/** An append started without waiting for its commit (its value: the ids); see AsyncAppend. */
+export type AppendInFlight = CallInFlight<number[]>
 
 /**
  * What PostgreSQL storage adds: an append whose commit runs while the caller's event loop goes on
@@ -209,6 +202,25 @@ export interface AppendInFlight {
 export interface AsyncAppend {
   /** Starts appendMany(name, items, fence); errors (a fence, an outage) are thrown by settle(). */
   startAppendMany(name: string, items: readonly PendingAppend[], fence?: number): AppendInFlight
+  /**
+   * Starts Storage.compact(name), the log merged by storage itself (not by the caller's loop).
+   * `known` is the caller's struct count for the state up to update `upto`, stored with the state
+   * when the log ends there. settle() gives the rows merged (0 when there was nothing to merge).
+   */
+  startCompact(name: string, known?: { upto: number; structs: number }): CallInFlight<number>
+}
+
+/** A storage call started without blocking. */
+export interface CallInFlight<T> {
+  /** Blocks until the outcome is known; returns the value or throws as the blocking call would. The same each time. */
+  settle(): T
+  /** Blocks at most `ms` for the outcome; true when it is known (settle() then returns at once). */
+  waitAtMost(ms: number): boolean
+  /**
+   * Calls `done` once, on a later turn of the event loop, when the outcome is known (or the call
+   * timed out): settle() then returns at once. Never called synchronously from inside another call.
+   */
+  onSettled(done: () => void): void
 }
 
 /** What SQLite storage adds for quotas, the document list and backups (issue 12). */

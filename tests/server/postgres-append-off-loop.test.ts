@@ -78,4 +78,37 @@ describe('a server on PostgreSQL while a commit waits', () => {
     destroyAll(writer, reader, here, there)
     await server.close()
   })
+
+  it('compacts in storage while the loop goes on', { timeout: 60_000 }, async () => {
+    schema = await withPostgresSchema()
+    const server = await start({ postgres: schema.url, compactEvery: 3 })
+    const writer = connect(server, token(server, 'delegation', 'IND'))
+    const reader = connect(server, token(server, 'observer'))
+    await Promise.all([synced(writer), synced(reader)])
+    const compactions = server.metrics.counters.compactions
+    // Another session keeps the compacted states' table: a compaction waits for it.
+    const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+    await locker.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query(`LOCK TABLE "${schema.schema}".states IN ACCESS EXCLUSIVE MODE`)
+      const lockedAt = performance.now()
+      const delay = monitorEventLoopDelay({ resolution: 10 })
+      delay.enable()
+      for (let i = 0; i < 4; i++) addParagraph(writer.doc, `typed while compacting ${i}`)
+      // Appends do not touch that table: the edits go round while the compaction waits.
+      await waitFor(() => content(reader.doc).includes('typed while compacting 3'), 'the edits reach the reader', 1_500)
+      await new Promise((r) => setTimeout(r, Math.max(0, HOLD_MS - (performance.now() - lockedAt))))
+      delay.disable()
+      expect(delay.max / 1e6).toBeLessThan(500)
+      expect(server.metrics.counters.compactions).toBe(compactions)
+    } finally {
+      await locker.query('ROLLBACK')
+      await locker.end()
+    }
+    await waitFor(() => server.metrics.counters.compactions > compactions, 'the compaction lands once the lock goes', 5_000)
+    destroyAll(writer, reader)
+    await server.close()
+  })
 })
+

@@ -8,6 +8,8 @@ import { FencedError, StorageUnavailableError } from '../../server/storage/types
 import { CALL_TIMEOUT_MS } from '../../server/storage/postgres/index.ts'
 import type { AsyncAppend } from '../../server/storage/sqlite.ts'
 import { serverAttribution } from '../../server/documents.ts'
+import * as Y from 'yjs'
+import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'
 import { backend, openWithDoc, type Backend } from './backends.ts'
 
 let current: Backend | null = null
@@ -119,5 +121,31 @@ describe('PostgreSQL: appends started without blocking', () => {
     await settled(call)
     expect(call.settle()).toEqual([first + 2])
     expect(() => quick.waitAtMost(-1)).toThrow(RangeError)
+  })
+
+  it('compacts without blocking: the rows merged by storage, the count kept only when the log ends where the caller said', async () => {
+    current = await backend('postgres')
+    const { s, more, source } = openWithDoc(current)
+    const async = s as typeof s & AsyncAppend
+    for (let i = 0; i < 5; i++) s.append('d', more(), serverAttribution([source.clientID]))
+    const upto = s.lastUpdateId('d')
+    const call = async.startCompact('d', { upto, structs: 1234 })
+    await settled(call)
+    expect(call.settle()).toBe(6)
+    expect(s.pendingCount('d')).toBe(0)
+    expect(s.loadCost('d')).toMatchObject({ structs: 1234, uncountedBytes: 0 })
+    // What the merge holds is the document.
+    const loaded = s.load('d')!
+    const doc = newYDoc()
+    for (const u of loaded.updates) Y.applyUpdate(doc, u)
+    expect(doc.getXmlFragment(FRAGMENT_NAME).toString()).toBe(source.getXmlFragment(FRAGMENT_NAME).toString())
+    expect(doc.getXmlFragment(FRAGMENT_NAME).toString()).toContain('more')
+    // A hint for an older update than the log's last: the state is stored without a count.
+    s.append('d', more(), serverAttribution([source.clientID]))
+    const stale = async.startCompact('d', { upto, structs: 99 })
+    expect(stale.settle()).toBe(1)
+    expect(s.loadCost('d')!.structs).toBe(0)
+    // Nothing to merge: 0.
+    expect(async.startCompact('d').settle()).toBe(0)
   })
 })

@@ -13,21 +13,9 @@ import { StorageUnavailableError } from '../types.ts'
 import { CALL_TIMEOUT_MS } from './config.ts'
 import { fromWire, type WireError } from './errors.ts'
 import type { BridgeWorkerData } from './worker.ts'
+import type { CallInFlight } from '../sqlite.ts'
 
 type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError }
-
-/** A call started without blocking; see SyncBridge.start. */
-export interface CallInFlight<T> {
-  /** Blocks until the worker answers (at once when it has); returns the value or throws the error. The same each time. */
-  settle(): T
-  /** Blocks at most `ms` for the answer; true when it is there (settle() then returns at once). */
-  waitAtMost(ms: number): boolean
-  /**
-   * Calls `done` once, on a later turn of the event loop, when the answer is there (or the call
-   * timed out): settle() then returns at once. Never called synchronously from inside another call.
-   */
-  onSettled(done: () => void): void
-}
 
 // One started call: its answer once known (taken by whichever read of the port met it first).
 class Started<T> implements CallInFlight<T> {

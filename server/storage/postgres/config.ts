@@ -4,6 +4,9 @@
 /** How long one storage call may take before it fails with StorageUnavailableError, in ms. */
 export const CALL_TIMEOUT_MS = 5_000
 
+/** How long a compaction started without blocking (startCompact) may take, in ms: it merges a log. */
+export const COMPACT_TIMEOUT_MS = 60_000
+
 /** How long opening may take (starting the worker thread, connecting, running migrations), in ms. */
 export const OPEN_TIMEOUT_MS = 20_000
 

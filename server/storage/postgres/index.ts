@@ -8,7 +8,7 @@ import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend 
 import { StorageUnavailableError, type LoadedDoc, type Storage } from '../types.ts'
 import { verifyRows } from '../verify.ts'
 import { SyncBridge } from './bridge.ts'
-import { OPEN_TIMEOUT_MS, parsePostgresUrl } from './config.ts'
+import { COMPACT_TIMEOUT_MS, OPEN_TIMEOUT_MS, parsePostgresUrl } from './config.ts'
 import type { WireAppend, WireLoaded } from './store-log.ts'
 import type { ImportResult, MeetingDump } from './store-import.ts'
 import { postgresSource } from './verify-source.ts'
@@ -78,6 +78,7 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
     append: (name, update, attribution, fence) => appendMany(name, [{ update, attribution }], fence)[0],
     appendMany: (name, items, fence) => appendMany(name, wire(items), fence),
     startAppendMany: (name, items, fence) => bridge.start<number[]>('appendMany', [name, wire(items), fence]),
+    startCompact: (name, known) => bridge.start<number>('compact', [name, known ? { upto: known.upto, structs: known.structs } : undefined], COMPACT_TIMEOUT_MS),
     setDocMeta: (name, patch) => call('setDocMeta', name, patch),
     getSetting: (key) => call('getSetting', key),
     setSetting: (key, value) => call('setSetting', key, value),

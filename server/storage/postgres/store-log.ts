@@ -208,7 +208,7 @@ export async function load (pool: pg.Pool, name: string): Promise<WireLoaded | n
  * Storage.compact. `known` is the holder's encoding and the update id it covers, already encoded by
  * the caller (the bridge cannot carry a function); it is stored only when the log ends at it.
  */
-export async function compact (pool: pg.Pool, name: string, known?: { upto: number; state: Uint8Array; structs?: number }): Promise<number> {
+export async function compact (pool: pg.Pool, name: string, known?: { upto: number; state?: Uint8Array; structs?: number }): Promise<number> {
   return inTransaction(pool, async (c) => {
     // One compaction of a document at a time; appends go on meanwhile (they add rows after `last`).
     await c.query("SELECT pg_advisory_xact_lock(hashtext('podium-compact:' || current_schema() || ':' || $1))", [name])
@@ -217,12 +217,14 @@ export async function compact (pool: pg.Pool, name: string, known?: { upto: numb
     const rows = (await c.query<{ id: number; data: Buffer; hash: string | null }>('SELECT id, data, hash FROM updates WHERE doc = $1 AND id > $2 ORDER BY id', [name, from])).rows
     if (rows.length === 0) return 0
     const last = rows[rows.length - 1]
-    const fromKnown = known !== undefined && known.upto === last.id
-    const merged = fromKnown
+    // Without a state, the rows are merged here (in this thread, off the caller's loop).
+    const atKnown = known !== undefined && known.upto === last.id
+    const merged = atKnown && known.state !== undefined
       ? known.state
       : Y.mergeUpdates([...(st.rows[0] ? [st.rows[0].data] : []), ...rows.map((r) => r.data)])
-    // The holder's struct count goes with its state (a merge of rows is not counted: that would decode it).
-    const structs = fromKnown ? known.structs ?? null : null
+    // The holder's struct count goes with the state when it covers the same updates (a merge of rows
+    // is not counted: that would decode it).
+    const structs = atKnown ? known.structs ?? null : null
     const head = last.hash ?? GENESIS
     await c.query('INSERT INTO states (doc, data, upto, head, hash, structs) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash, structs = excluded.structs',
       [name, merged, last.id, head, stateHash(name, last.id, head, merged), structs])
