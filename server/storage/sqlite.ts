@@ -203,11 +203,11 @@ export interface AsyncAppend {
   /** Starts appendMany(name, items, fence); errors (a fence, an outage) are thrown by settle(). */
   startAppendMany(name: string, items: readonly PendingAppend[], fence?: number): AppendInFlight
   /**
-   * Starts Storage.compact(name), the log merged by storage itself (not by the caller's loop).
-   * `known` is the caller's struct count for the state up to update `upto`, stored with the state
-   * when the log ends there. settle() gives the rows merged (0 when there was nothing to merge).
+   * Starts Storage.compact(name, known): `known.state` is the caller's encoding of the document up to
+   * update `upto` (with its struct count), stored as the state up to there while later rows stay in
+   * the log; without it storage merges the rows. settle() gives the rows removed (0: nothing to do).
    */
-  startCompact(name: string, known?: { upto: number; structs: number }): CallInFlight<number>
+  startCompact(name: string, known?: { upto: number; state: Uint8Array; structs: number }): CallInFlight<number>
 }
 
 /** A storage call started without blocking. */

@@ -123,29 +123,35 @@ describe('PostgreSQL: appends started without blocking', () => {
     expect(() => quick.waitAtMost(-1)).toThrow(RangeError)
   })
 
-  it('compacts without blocking: the rows merged by storage, the count kept only when the log ends where the caller said', async () => {
+  it('compacts without blocking: the caller\'s state stored up to its update, later rows kept', async () => {
     current = await backend('postgres')
     const { s, more, source } = openWithDoc(current)
     const async = s as typeof s & AsyncAppend
     for (let i = 0; i < 5; i++) s.append('d', more(), serverAttribution([source.clientID]))
     const upto = s.lastUpdateId('d')
-    const call = async.startCompact('d', { upto, structs: 1234 })
-    await settled(call)
-    expect(call.settle()).toBe(6)
+    const first = async.startCompact('d', { upto, state: Y.encodeStateAsUpdate(source), structs: 1234 })
+    await settled(first)
+    expect(first.settle()).toBe(6)
     expect(s.pendingCount('d')).toBe(0)
     expect(s.loadCost('d')).toMatchObject({ structs: 1234, uncountedBytes: 0 })
-    // What the merge holds is the document.
+    // The state at one update, two appended since (as while a room's next append commits): the
+    // state covers the first, the second stays in the log.
+    const at = s.append('d', more(), serverAttribution([source.clientID]))
+    const stateAt = Y.encodeStateAsUpdate(source)
+    s.append('d', more(), serverAttribution([source.clientID]))
+    expect(async.startCompact('d', { upto: at, state: stateAt, structs: 77 }).settle()).toBe(1)
+    expect(s.pendingCount('d')).toBe(1)
+    expect(s.loadCost('d')!.structs).toBe(77)
     const loaded = s.load('d')!
+    expect(loaded.upto).toBe(at + 1)
     const doc = newYDoc()
     for (const u of loaded.updates) Y.applyUpdate(doc, u)
     expect(doc.getXmlFragment(FRAGMENT_NAME).toString()).toBe(source.getXmlFragment(FRAGMENT_NAME).toString())
     expect(doc.getXmlFragment(FRAGMENT_NAME).toString()).toContain('more')
-    // A hint for an older update than the log's last: the state is stored without a count.
-    s.append('d', more(), serverAttribution([source.clientID]))
-    const stale = async.startCompact('d', { upto, structs: 99 })
-    expect(stale.settle()).toBe(1)
+    expect(s.verify().ok).toBe(true)
+    // Without a state the rows are merged (and stored without a count); with nothing left, 0.
+    expect(async.startCompact('d').settle()).toBe(1)
     expect(s.loadCost('d')!.structs).toBe(0)
-    // Nothing to merge: 0.
     expect(async.startCompact('d').settle()).toBe(0)
   })
 })

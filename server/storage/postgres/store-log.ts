@@ -206,31 +206,35 @@ export async function load (pool: pg.Pool, name: string): Promise<WireLoaded | n
 
 /**
  * Storage.compact. `known` is the holder's encoding and the update id it covers, already encoded by
- * the caller (the bridge cannot carry a function); it is stored only when the log ends at it.
+ * the caller (the bridge cannot carry a function). It is stored as the state up to that update when
+ * the log still holds that update (rows appended after it stay in the log); otherwise the rows are
+ * merged here.
  */
-export async function compact (pool: pg.Pool, name: string, known?: { upto: number; state?: Uint8Array; structs?: number }): Promise<number> {
+export async function compact (pool: pg.Pool, name: string, known?: { upto: number; state: Uint8Array; structs?: number }): Promise<number> {
   return inTransaction(pool, async (c) => {
     // One compaction of a document at a time; appends go on meanwhile (they add rows after `last`).
     await c.query("SELECT pg_advisory_xact_lock(hashtext('podium-compact:' || current_schema() || ':' || $1))", [name])
     const st = await c.query<{ data: Buffer; upto: number }>('SELECT data, upto FROM states WHERE doc = $1', [name])
     const from = st.rows[0]?.upto ?? 0
+    if (known && known.upto > from) {
+      const at = (await c.query<{ hash: string | null }>('SELECT hash FROM updates WHERE doc = $1 AND id = $2', [name, known.upto])).rows[0]
+      if (at) return store(c, name, known.state, known.upto, at.hash ?? GENESIS, known.structs ?? null)
+    }
     const rows = (await c.query<{ id: number; data: Buffer; hash: string | null }>('SELECT id, data, hash FROM updates WHERE doc = $1 AND id > $2 ORDER BY id', [name, from])).rows
     if (rows.length === 0) return 0
     const last = rows[rows.length - 1]
-    // Without a state, the rows are merged here (in this thread, off the caller's loop).
-    const atKnown = known !== undefined && known.upto === last.id
-    const merged = atKnown && known.state !== undefined
-      ? known.state
-      : Y.mergeUpdates([...(st.rows[0] ? [st.rows[0].data] : []), ...rows.map((r) => r.data)])
-    // The holder's struct count goes with the state when it covers the same updates (a merge of rows
-    // is not counted: that would decode it).
-    const structs = atKnown ? known.structs ?? null : null
-    const head = last.hash ?? GENESIS
-    await c.query('INSERT INTO states (doc, data, upto, head, hash, structs) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash, structs = excluded.structs',
-      [name, merged, last.id, head, stateHash(name, last.id, head, merged), structs])
-    await c.query('DELETE FROM updates WHERE doc = $1 AND id <= $2', [name, last.id])
-    return rows.length
+    // A merge of rows is stored without a struct count (counting would decode it).
+    const merged = Y.mergeUpdates([...(st.rows[0] ? [st.rows[0].data] : []), ...rows.map((r) => r.data)])
+    return store(c, name, merged, last.id, last.hash ?? GENESIS, null)
   })
+}
+
+// Stores `state` as the document's compacted state up to update `upto` (whose link is `head`) and
+// removes the rows it covers; returns how many.
+async function store (c: pg.PoolClient, name: string, state: Uint8Array, upto: number, head: string, structs: number | null): Promise<number> {
+  await c.query('INSERT INTO states (doc, data, upto, head, hash, structs) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash, structs = excluded.structs',
+    [name, state, upto, head, stateHash(name, upto, head, state), structs])
+  return (await c.query('DELETE FROM updates WHERE doc = $1 AND id <= $2', [name, upto])).rowCount ?? 0
 }
 
 /** Storage.pendingCount. */

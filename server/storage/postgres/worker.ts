@@ -73,7 +73,7 @@ const ops: Record<string, (...args: never[]) => Promise<unknown>> = {
   createDoc: (name: string, title: string, initial: Uint8Array, a) => createDoc(pool, name, title, initial, a),
   appendMany: (name: string, items, fence?: number) => appendMany(pool, name, items, fence),
   load: (name: string) => load(pool, name),
-  compact: (name: string, known?: { upto: number; state?: Uint8Array; structs?: number }) => compact(pool, name, known),
+  compact: (name: string, known?: { upto: number; state: Uint8Array; structs?: number }) => compact(pool, name, known),
   pendingCount: (name: string) => pendingCount(pool, name),
   compactPlan: async (name: string) => ({ last: await lastUpdateId(pool, name), pending: await pendingCount(pool, name) }),
   lastUpdateId: (doc: string) => lastUpdateId(pool, doc),
