@@ -856,8 +856,8 @@ export class Room {
     }).finally(() => { this.compacting = false })
   }
 
-  // PostgreSQL: the state is encoded here, and stored while the loop goes on (waiting for its upload
-  // stalled a busy room's server at every compaction). Appends stored meanwhile stay in the log.
+  // PostgreSQL: the state is encoded here and stored while the loop goes on, so that a slow write of
+  // the states table does not stall the server. Appends stored meanwhile stay in the log.
   private compactInStorage(storage: Storage & AsyncAppend): void {
     if (this.compacting || this.appendsSinceCompact === 0) return
     this.compacting = true
