@@ -4,7 +4,7 @@
 /** How long one storage call may take before it fails with StorageUnavailableError, in ms. */
 export const CALL_TIMEOUT_MS = 5_000
 
-/** How long a compaction started without blocking (startCompact) may take, in ms: it merges a log. */
+/** How long a compaction started without blocking (startCompact) may take, in ms: it may merge a whole log. */
 export const COMPACT_TIMEOUT_MS = 60_000
 
 /** How long opening may take (starting the worker thread, connecting, running migrations), in ms. */

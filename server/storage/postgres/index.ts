@@ -1,8 +1,9 @@
 // PostgreSQL storage: the whole Storage contract (and what SQLite storage adds) on a PostgreSQL
 // database, for several Podium servers sharing one meeting. Calls are synchronous, as the contract
 // is: each runs in a worker thread that owns the connection pool, the caller blocking until it
-// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). One more, startAppendMany,
-// does not block: a room's appends commit while its server's loop goes on (sync/room.ts).
+// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). Two more, startAppendMany
+// and startCompact, are started without blocking: a room's slow commit or compaction does not stall
+// its server's loop (sync/room.ts).
 
 import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend } from '../sqlite.ts'
 import { StorageUnavailableError, type LoadedDoc, type Storage } from '../types.ts'
