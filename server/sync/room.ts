@@ -846,31 +846,34 @@ export class Room {
 
   // A large document: re-encoding it here would stall every other document, so a worker merges its log.
   private compactOffLoop(loader: RoomLoader): void {
-    if (this.compacting || this.appendsSinceCompact === 0) return
-    this.compacting = true
-    this.appendsSinceCompact = 0
-    loader.compact(this.name, structCount(this.doc)).then((rows) => {
-      if (rows > 0) this.deps.metrics.counters.compactions++
-    }, (err) => {
-      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
-    }).finally(() => { this.compacting = false })
+    this.compactAside(() => loader.compact(this.name, structCount(this.doc)))
   }
 
   // PostgreSQL: the state is encoded here and stored while the loop goes on, so that a slow write of
   // the states table does not stall the server. Appends stored meanwhile stay in the log.
   private compactInStorage(storage: Storage & AsyncAppend): void {
+    this.compactAside(() => {
+      const call = storage.startCompact(this.name, this.pendingState ? undefined : { upto: this.lastId, state: Y.encodeStateAsUpdate(this.ydoc), structs: structCount(this.ydoc) })
+      return new Promise<number>((resolve, reject) => call.onSettled(() => {
+        try {
+          resolve(call.settle())
+        } catch (err) {
+          reject(err)
+        }
+      }))
+    })
+  }
+
+  // Runs a compaction that finishes on a later turn, one at a time, when anything was appended since the last.
+  private compactAside(run: () => Promise<number>): void {
     if (this.compacting || this.appendsSinceCompact === 0) return
     this.compacting = true
     this.appendsSinceCompact = 0
-    const call = storage.startCompact(this.name, this.pendingState ? undefined : { upto: this.lastId, state: Y.encodeStateAsUpdate(this.ydoc), structs: structCount(this.ydoc) })
-    call.onSettled(() => {
-      this.compacting = false
-      try {
-        if (call.settle() > 0) this.deps.metrics.counters.compactions++
-      } catch (err) {
-        this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
-      }
-    })
+    new Promise<number>((resolve) => resolve(run())).then((rows) => {
+      if (rows > 0) this.deps.metrics.counters.compactions++
+    }, (err) => {
+      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'compaction failed')
+    }).finally(() => { this.compacting = false })
   }
 
   /** Stops listening and frees the Y.Doc. Peers must have been closed. */

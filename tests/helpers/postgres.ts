@@ -55,3 +55,15 @@ export async function withPostgresSchema (): Promise<PostgresSchema> {
     }
   }
 }
+
+/**
+ * Runs `sql` in a transaction of its own in `schema` (a session as another process's would be),
+ * left open — its locks held — until `release` rolls it back.
+ */
+export async function holdInSchema (schema: string, sql: string): Promise<{ release(): Promise<void> }> {
+  const c = new pg.Client({ connectionString: TEST_POSTGRES_URL, options: `-c search_path=${schema}` })
+  await c.connect()
+  await c.query('BEGIN')
+  await c.query(sql)
+  return { release: async () => { await c.query('ROLLBACK'); await c.end() } }
+}

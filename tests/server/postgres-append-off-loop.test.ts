@@ -4,9 +4,8 @@
 // document flows over real sockets — and still sends nobody the waiting update until it is stored.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
-import { withPostgresSchema, TEST_POSTGRES_URL, type PostgresSchema } from '../helpers/postgres.ts'
+import { holdInSchema, withPostgresSchema, type PostgresSchema } from '../helpers/postgres.ts'
 import { addParagraph, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
 
 let schema: PostgresSchema | null = null
@@ -33,11 +32,8 @@ describe('a server on PostgreSQL while a commit waits', () => {
     await Promise.all([synced(writer), synced(reader), synced(here), synced(there)])
 
     // Another session takes the counters every append locks first: appends now wait for it.
-    const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL })
-    await locker.connect()
+    const locker = await holdInSchema(schema.schema, 'SELECT * FROM counters FOR UPDATE')
     try {
-      await locker.query('BEGIN')
-      await locker.query(`SELECT * FROM "${schema.schema}".counters FOR UPDATE`)
       const lockedAt = performance.now()
       const delay = monitorEventLoopDelay({ resolution: 10 })
       delay.enable()
@@ -69,8 +65,7 @@ describe('a server on PostgreSQL while a commit waits', () => {
       expect(round).toBeLessThan(500)
       expect(content(reader.doc)).not.toContain('held by the lock')
     } finally {
-      await locker.query('ROLLBACK')
-      await locker.end()
+      await locker.release()
     }
 
     await waitFor(() => content(reader.doc).includes('held by the lock'), 'the reader gets the update once stored', 5_000)
@@ -87,11 +82,8 @@ describe('a server on PostgreSQL while a commit waits', () => {
     await Promise.all([synced(writer), synced(reader)])
     const compactions = server.metrics.counters.compactions
     // Another session keeps the compacted states' table: a compaction waits for it.
-    const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL })
-    await locker.connect()
+    const locker = await holdInSchema(schema.schema, 'LOCK TABLE states IN ACCESS EXCLUSIVE MODE')
     try {
-      await locker.query('BEGIN')
-      await locker.query(`LOCK TABLE "${schema.schema}".states IN ACCESS EXCLUSIVE MODE`)
       const lockedAt = performance.now()
       const delay = monitorEventLoopDelay({ resolution: 10 })
       delay.enable()
@@ -103,8 +95,7 @@ describe('a server on PostgreSQL while a commit waits', () => {
       expect(delay.max / 1e6).toBeLessThan(500)
       expect(server.metrics.counters.compactions).toBe(compactions)
     } finally {
-      await locker.query('ROLLBACK')
-      await locker.end()
+      await locker.release()
     }
     await waitFor(() => server.metrics.counters.compactions > compactions, 'the compaction lands once the lock goes', 5_000)
     destroyAll(writer, reader)

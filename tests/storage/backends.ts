@@ -13,7 +13,7 @@ import { DB_FILE } from '../../server/storage/sqlite.ts'
 import * as Y from 'yjs'
 import { serverAttribution } from '../../server/documents.ts'
 import { newYDoc } from '../../shared/ydoc.ts'
-import { withPostgresSchema, TEST_POSTGRES_URL } from '../helpers/postgres.ts'
+import { holdInSchema, withPostgresSchema, TEST_POSTGRES_URL } from '../helpers/postgres.ts'
 import { addParagraph } from '../server/helpers.ts'
 
 /** The kinds of storage the contract runs on. */
@@ -80,13 +80,7 @@ export async function backend (kind: (typeof KINDS)[number]): Promise<Backend> {
         await c.end()
       }
     },
-    hold: async (sql) => {
-      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL, options: `-c search_path=${schema.schema}` })
-      await c.connect()
-      await c.query('BEGIN')
-      await c.query(sql)
-      return { release: async () => { await c.query('ROLLBACK'); await c.end() } }
-    },
+    hold: (sql) => holdInSchema(schema.schema, sql),
     cleanup: async () => {
       for (const s of opened) s.close()
       await schema.cleanup()
