@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { api } from '../snapshots/helpers.ts'
 import { cleanupDirs, start, token } from './helpers.ts'
-import { bombDocx, healthLatency, liveEdits, loopStall, lyingDocx, rssMb, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
+import { bombDocx, expectLive, healthLatency, liveEdits, loopStall, lyingDocx, rssMb, RTT_MS, RTT_WORST_MS } from './resilience-helpers.ts'
 
 afterAll(cleanupDirs)
 
@@ -49,10 +49,8 @@ describe('hostile imports', () => {
     }
     expect(elapsed).toBeLessThan(30_000)
     expect(rtt.samples).toBeGreaterThan(5)
-    expect(rtt.p95).toBeLessThan(RTT_MS)
-    expect(rtt.max).toBeLessThan(RTT_WORST_MS)
-    expect(hz.p95).toBeLessThan(RTT_MS)
-    expect(hz.max).toBeLessThan(RTT_WORST_MS)
+    expectLive(rtt, RTT_WORST_MS)
+    expectLive(hz, RTT_WORST_MS, '/healthz')
     // The server is still there, and a real import still works.
     const ok = await api(server, token(server, 'secretariat'), 'POST', '/import/preview', { filename: 'x.txt', text: 'PP1. Recalling [the Charter] (+IND).' })
     expect(ok.status).toBe(200)
