@@ -124,11 +124,6 @@ export function authenticate(storage: Storage, token: string | null | undefined)
   return principalOf(storage.tokenByHash(hashToken(token)))
 }
 
-/** Whether the token with this id is still valid (exists, not revoked, not expired). */
-export function stillValid(storage: Storage, tokenId: string, now = Date.now()): boolean {
-  return principalOf(storage.tokenById(tokenId), now) !== null
-}
-
 /**
  * Whether `p` may use document `doc`: a meeting-wide token (doc null) any document, a token
  * issued for one document only that one.

@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/types.ts'
 import type { Room } from '../sync/room.ts'
+import { startTokenRevision } from '../storage/checks.ts'
+import type { CallInFlight } from '../storage/sqlite.ts'
 import { Bus } from './bus.ts'
 import { DocLink } from './doc-link.ts'
 import { LEASE_TTL_MS, TICK_MS, TOKEN_RECHECK_MS } from './timing.ts'
@@ -49,6 +51,8 @@ export class Cluster {
   private seq = 0
   private tokenRevision: string | null = null
   private tokenCheckedAt = 0
+  // The token revision's read while it is out (see recheckTokens).
+  private revisionRead: CallInFlight<string> | null = null
   /** Called for a revocation published by any server (this one included): close the token's connections here. */
   onRevoke: (tokenId: string, reason: string) => void = () => {}
   /** Called when any server (this one included) changed a document's visibility or archive state: apply it here. */
@@ -156,23 +160,31 @@ export class Cluster {
 
   // A holder keeps the principals of other servers' peers (one token read per connection, not per
   // update): when the token table's revision moved (a revocation anywhere, the command line's
-  // included), they are read again. One read per TOKEN_RECHECK_MS, only while some are kept.
+  // included), they are read again. One read per TOKEN_RECHECK_MS, only while some are kept, started
+  // without blocking the loop where storage allows (../storage/checks.ts); one read out at a time.
   private recheckTokens(now: number): void {
+    if (this.revisionRead) return
     this.tokenCheckedAt = now
     let kept = false
     for (const link of this.links.values()) if (link.remotePeers > 0) kept = true
     // Nothing kept: nothing to read (the first principal kept is followed by a read, which differs from null).
     if (!kept) return void (this.tokenRevision = null)
-    let revision: string
-    try {
-      revision = this.options.storage.tokenRevision()
-    } catch (err) {
-      this.options.log.warn({ err: (err as Error).message }, 'reading the token revision failed; forgetting forwarded senders\' principals')
-      for (const link of this.links.values()) link.forgetPrincipals()
-      return
-    }
-    if (revision !== this.tokenRevision) for (const link of this.links.values()) link.forgetPrincipals()
-    this.tokenRevision = revision
+    const read = startTokenRevision(this.options.storage)
+    this.revisionRead = read
+    read.onSettled(() => {
+      this.revisionRead = null
+      if (!this.timer) return
+      let revision: string
+      try {
+        revision = read.settle()
+      } catch (err) {
+        this.options.log.warn({ err: (err as Error).message }, 'reading the token revision failed; forgetting forwarded senders\' principals')
+        for (const link of this.links.values()) link.forgetPrincipals()
+        return
+      }
+      if (revision !== this.tokenRevision) for (const link of this.links.values()) link.forgetPrincipals()
+      this.tokenRevision = revision
+    })
   }
 
   // After Redis came back every replica may have missed updates: read what storage has.
@@ -190,6 +202,7 @@ export class Cluster {
   /** Stops the clock, gives up every lease (rooms should be unloaded first) and closes Redis. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
+    this.timer = null
     for (const link of this.links.values()) link.close()
     this.links.clear()
     await this.bus.close()

@@ -5,6 +5,8 @@
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
+import { startAcquireLease, startLeaseOf } from '../storage/checks.ts'
+import type { CallInFlight } from '../storage/sqlite.ts'
 import { StorageUnavailableError, type Lease, type Storage } from '../storage/types.ts'
 import type { ClusterLink, Ticket } from '../sync/cluster-link.ts'
 import { CLUSTER_ORIGIN, type OnBehalfOf } from '../sync/origins.ts'
@@ -46,6 +48,9 @@ interface Pending {
 export class DocLink implements ClusterLink {
   private holding: { fence: number } | null = null
   private lastRenew = 0
+  // The lease's read, renewal or taking while it is out (see renew, lookForLease); `takes`: it may
+  // take or keep the lease in storage.
+  private leaseCall: { call: CallInFlight<Lease | null>; takes: boolean } | null = null
   // The newest holder heard on the document's channel (fence, server) and when.
   private heardFence = 0
   private heardAt = 0
@@ -304,24 +309,47 @@ export class DocLink implements ClusterLink {
     if (this.holding) {
       if (now - this.lastRenew >= RENEW_MS) this.renew(now)
     } else if (now - this.heardAt >= HOLDER_SILENCE_MS && Date.now() >= this.nextLeaseCheck) {
-      this.checkLease(now)
+      this.lookForLease()
     }
     for (const p of this.pending.values()) if (now - p.sentAt >= RESEND_MS) this.send(p)
   }
 
+  // The renewal is started, not awaited: the loop goes on judging while PostgreSQL answers (a
+  // blocking renewal cost the holder a round trip through the storage thread, several ms on a busy
+  // machine, three times a second). One at a time. The lease counts as renewed from when its renewal
+  // started (its new expiry cannot be earlier); a renewal still out when the lease may lapse gives
+  // the lease up, as a failed one does.
   private renew(now: number): void {
+    if (this.leaseCall) {
+      if (now - this.lastRenew >= LEASE_TTL_MS - RENEW_MS) this.loseLease('lease could not be renewed in time')
+      return
+    }
+    const fence = this.holding!.fence
+    const call = startAcquireLease(this.deps.storage, this.name, this.deps.serverId, LEASE_TTL_MS)
+    this.leaseCall = { call, takes: true }
+    call.onSettled(() => {
+      if (this.leaseCall?.call !== call) return
+      this.leaseCall = null
+      // Lost meanwhile (a lease renewed in storage all the same lapses within LEASE_TTL_MS), or lost
+      // and taken again (that lease's own renewals decide).
+      if (this.closed || this.holding?.fence !== fence) return
+      this.renewed(call, now)
+    })
+  }
+
+  private renewed(call: CallInFlight<Lease | null>, startedAt: number): void {
     let lease: Lease | null
     try {
-      lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
+      lease = call.settle()
     } catch (err) {
       this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'renewing the lease failed')
       // Without a renewal the lease lapses by itself; stop judging before another server may take it.
-      if (now - this.lastRenew >= LEASE_TTL_MS - RENEW_MS) this.loseLease('lease could not be renewed')
+      if (performance.now() - this.lastRenew >= LEASE_TTL_MS - RENEW_MS) this.loseLease('lease could not be renewed')
       if (err instanceof StorageUnavailableError) this.drop(err)
       return
     }
     if (!lease) return this.loseLease('another server holds the lease')
-    this.lastRenew = now
+    this.lastRenew = startedAt
     if (lease.fence !== this.holding!.fence) {
       // It lapsed and was taken again: someone may have written meanwhile.
       this.holding = { fence: lease.fence }
@@ -330,23 +358,67 @@ export class DocLink implements ClusterLink {
     this.announce()
   }
 
+  // On start: the lease read (and taken when it lapsed) at once — the room was just loaded, blocking,
+  // and its first clients find the holder settled.
   private checkLease(now: number): void {
     let lease: Lease | null
     try {
       const current = this.deps.storage.leaseOf(this.name)
-      if (current && current.expiresAt > Date.now()) {
-        // Held (maybe by a server that died): look again the moment it lapses, unless the holder speaks first.
-        this.heardFence = Math.max(this.heardFence, current.fence)
-        this.nextLeaseCheck = Math.min(current.expiresAt, Date.now() + RENEW_MS)
-        return
-      }
+      if (this.heldElsewhere(current)) return
       lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
     } catch (err) {
-      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reading the lease failed')
-      if (err instanceof StorageUnavailableError) this.drop(err)
-      return
+      return this.leaseReadFailed(err)
     }
     if (lease) this.takeLease(lease, now)
+  }
+
+  // From the clock (a silent holder) or a forward nobody heard: the same, started without blocking
+  // the loop where storage allows (a server waiting on a lock for the lease row no longer stalls).
+  // One look at a time.
+  private lookForLease(): void {
+    if (this.leaseCall) return
+    const read = startLeaseOf(this.deps.storage, this.name)
+    this.leaseCall = { call: read, takes: false }
+    read.onSettled(() => {
+      if (this.leaseCall?.call !== read) return
+      this.leaseCall = null
+      if (this.closed || this.holding) return
+      let current: Lease | null
+      try {
+        current = read.settle()
+      } catch (err) {
+        return this.leaseReadFailed(err)
+      }
+      if (this.heldElsewhere(current)) return
+      const startedAt = performance.now()
+      const take = startAcquireLease(this.deps.storage, this.name, this.deps.serverId, LEASE_TTL_MS)
+      this.leaseCall = { call: take, takes: true }
+      take.onSettled(() => {
+        if (this.leaseCall?.call !== take) return
+        this.leaseCall = null
+        let lease: Lease | null
+        try {
+          lease = take.settle()
+        } catch (err) {
+          return this.leaseReadFailed(err)
+        }
+        if (lease && !this.closed && !this.holding) this.takeLease(lease, startedAt)
+      })
+    })
+  }
+
+  // Whether `current` is held (maybe by a server that died): then looked at again the moment it
+  // lapses, unless the holder speaks first.
+  private heldElsewhere(current: Lease | null): boolean {
+    if (!current || current.expiresAt <= Date.now()) return false
+    this.heardFence = Math.max(this.heardFence, current.fence)
+    this.nextLeaseCheck = Math.min(current.expiresAt, Date.now() + RENEW_MS)
+    return true
+  }
+
+  private leaseReadFailed(err: unknown): void {
+    this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reading the lease failed')
+    if (err instanceof StorageUnavailableError) this.drop(err)
   }
 
   private takeLease(lease: Lease, now: number): void {
@@ -434,7 +506,7 @@ export class DocLink implements ClusterLink {
   private publishIn(message: Forward | ForwardLocal): void {
     void this.deps.publish(`in:${this.name}`, message).then((receivers) => {
       // Nobody holds the document (its holder died or let it go): look at the lease now, not at the next silence.
-      if (receivers === 0 && !this.closed && !this.holding) this.checkLease(performance.now())
+      if (receivers === 0 && !this.closed && !this.holding) this.lookForLease()
     })
   }
 
@@ -454,12 +526,22 @@ export class DocLink implements ClusterLink {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.holding) {
+    // A renewal or taking still out would take the lease again after its release: it is settled first.
+    let taken = false
+    if (this.leaseCall?.takes) {
+      try {
+        taken = this.leaseCall.call.settle() !== null
+      } catch { /* not taken: nothing to release for it */ }
+    }
+    this.leaseCall = null
+    if (this.holding || taken) {
       try {
         this.deps.storage.releaseLease(this.name, this.deps.serverId)
       } catch (err) {
         this.deps.log.warn({ doc: this.name, err: (err as Error).message }, 'releasing the lease failed (it lapses by itself)')
       }
+    }
+    if (this.holding) {
       this.holding = null
       this.deps.unsubscribe(`in:${this.name}`)
     }

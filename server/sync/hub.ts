@@ -10,8 +10,10 @@ import { canSee } from '../../shared/visibility.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { RateLimiter, type Limits } from '../limits.ts'
-import { StorageUnavailableError, type Storage } from '../storage/types.ts'
-import { authenticate, mayOpen, stillValid, type Principal } from '../tokens.ts'
+import { StorageUnavailableError, type Storage, type TokenRecord } from '../storage/types.ts'
+import { startTokenRevision, startTokensById } from '../storage/checks.ts'
+import type { CallInFlight } from '../storage/sqlite.ts'
+import { authenticate, mayOpen, principalOf, type Principal } from '../tokens.ts'
 import { sameOrigin, SESSION_PARAM, sessionPrincipal } from '../http/session.ts'
 import { attachConnection, closeSocket } from './connection.ts'
 import type { Peer } from './peer.ts'
@@ -94,6 +96,10 @@ export class Hub {
   private readonly sweeper: NodeJS.Timeout
   private readonly poller: NodeJS.Timeout
   private tokenRevision: string | null = null
+  // The revocation poll's read while it is out.
+  private revisionRead: CallInFlight<string> | null = null
+  // The re-check of connected tokens while it is out; `again`: asked for once more meanwhile.
+  private tokenRecheck: { again: boolean } | null = null
   // Archived documents by name, with the words a refused change is answered with.
   private readonly archived = new Map<string, string>()
   private accepting = true
@@ -291,29 +297,71 @@ export class Hub {
   }
 
   // Every revocationPollMs: expired tokens' connections are closed; when the revocation stamp
-  // changed (a revocation here or in another process), every connected token is re-checked.
+  // changed (a revocation here or in another process), every connected token is re-checked. The
+  // stamp is read without blocking the loop where storage allows (../storage/checks.ts), one read at
+  // a time: a poll that finds the last read still out waits for the next.
   private pollTokens(): void {
+    if (this.revisionRead) return
+    const read = startTokenRevision(this.options.storage)
+    this.revisionRead = read
+    read.onSettled(() => {
+      this.revisionRead = null
+      if (!this.accepting) return
+      let revision: string | null
+      try {
+        revision = read.settle()
+      } catch (err) {
+        this.options.log.error({ err: (err as Error).message }, 'token revision poll failed')
+        revision = null
+      }
+      this.tokensPolled(revision)
+    })
+  }
+
+  private tokensPolled(revision: string | null): void {
     if (this.peersByToken.size === 0) {
-      this.tokenRevision = this.readRevision()
+      this.tokenRevision = revision
       return
     }
     const now = Date.now()
-    const revision = this.readRevision()
     const changed = revision !== null && revision !== this.tokenRevision
     this.tokenRevision = revision
     for (const [tokenId, peers] of [...this.peersByToken]) {
       const expiresAt = peers.values().next().value?.principal.expiresAt
-      if (expiresAt && Date.parse(expiresAt) <= now) {
-        this.revoke(tokenId, 'token expired')
-        continue
-      }
-      if (!changed) continue
+      if (expiresAt && Date.parse(expiresAt) <= now) this.revoke(tokenId, 'token expired')
+    }
+    if (changed) this.recheckTokens()
+  }
+
+  // Every connected token read again (revoked, expired, gone: its connections closed), in one read
+  // started without blocking the loop where storage allows: thousands of delegates' tokens read one
+  // by one cost a server on PostgreSQL thousands of round trips on its loop. A re-check asked for
+  // while one is out runs again when it returns (a revocation seen meanwhile is not missed).
+  private recheckTokens(): void {
+    if (this.tokenRecheck) {
+      this.tokenRecheck.again = true
+      return
+    }
+    const ids = [...this.peersByToken.keys()]
+    if (ids.length === 0) return
+    const read = startTokensById(this.options.storage, ids)
+    const recheck = { again: false }
+    this.tokenRecheck = recheck
+    read.onSettled(() => {
+      this.tokenRecheck = null
+      if (!this.accepting) return
+      let records: TokenRecord[]
       try {
-        if (!stillValid(this.options.storage, tokenId, now)) this.revoke(tokenId)
+        records = read.settle()
       } catch (err) {
         this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
+        return
       }
-    }
+      const now = Date.now()
+      const byId = new Map(records.map((r) => [r.id, r]))
+      for (const id of ids) if (principalOf(byId.get(id) ?? null, now) === null) this.revoke(id)
+      if (recheck.again) this.recheckTokens()
+    })
   }
 
   /**
@@ -371,13 +419,7 @@ export class Hub {
     this.tokenUpgrades.sweep()
     this.quota.sweep()
     this.messages.sweep()
-    for (const tokenId of [...this.peersByToken.keys()]) {
-      try {
-        if (!stillValid(this.options.storage, tokenId)) this.revoke(tokenId)
-      } catch (err) {
-        this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
-      }
-    }
+    this.recheckTokens()
   }
 
   /** Stops accepting, closes every socket with 1001, waits for them (at most `graceMs`), then unloads the rooms. */

@@ -1,10 +1,11 @@
 // PostgreSQL storage: the whole Storage contract (and what SQLite storage adds) on a PostgreSQL
 // database, for several Podium servers sharing one meeting. Calls are synchronous, as the contract
 // is: each runs in a worker thread that owns the connection pool, the caller blocking until it
-// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). Two more, startAppendMany
-// and startCompact, are started without blocking: a room's slow commit or compaction does not stall
-// its server's loop (sync/room.ts).
+// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). Four more are started
+// without blocking: startAppendMany and startCompact, so that a room's slow commit or compaction does
+// not stall its server's loop (sync/room.ts), and the periodic reads of ../checks.ts.
 
+import type { AsyncChecks } from '../checks.ts'
 import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend } from '../sqlite.ts'
 import { StorageUnavailableError, type LoadedDoc, type Storage } from '../types.ts'
 import { verifyRows } from '../verify.ts'
@@ -30,7 +31,7 @@ export interface MeetingImport {
 }
 
 /** PostgreSQL storage: Storage and what SQLite storage adds, with backup left to pg_dump. */
-export type PostgresStorage = Storage & BatchAppend & AsyncAppend & IntegrityCheck & DocSizes & MeetingImport & {
+export type PostgresStorage = Storage & BatchAppend & AsyncAppend & AsyncChecks & IntegrityCheck & DocSizes & MeetingImport & {
   /** The URL it was opened with, password hidden. */
   readonly where: string
 }
@@ -84,8 +85,10 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
     getSetting: (key) => call('getSetting', key),
     setSetting: (key, value) => call('setSetting', key, value),
     acquireLease: (doc, holder, ttlMs) => call('acquireLease', doc, holder, ttlMs),
+    startAcquireLease: (doc, holder, ttlMs) => bridge.start('acquireLease', [doc, holder, ttlMs]),
     releaseLease: (doc, holder) => call('releaseLease', doc, holder),
     leaseOf: (doc) => call('leaseOf', doc),
+    startLeaseOf: (doc) => bridge.start('leaseOf', [doc]),
     compact: (name, known) => {
       // The holder's encoding is sent only when it covers the whole log (the worker checks again, in its transaction).
       if (!known) return call('compact', name)
@@ -97,10 +100,12 @@ export function openPostgresStorage (url: string, options: PostgresOptions = {})
     insertToken: (record) => call('insertToken', record),
     tokenByHash: (hash) => call('tokenByHash', hash),
     tokenById: (id) => call('tokenById', id),
+    startTokensById: (ids) => bridge.start('tokensById', [ids]),
     listTokens: () => call('listTokens'),
     revokeToken: (id) => call('revokeToken', id),
     setTokenExpiry: (id, expiresAt) => call('setTokenExpiry', id, expiresAt),
     tokenRevision: () => call('tokenRevision'),
+    startTokenRevision: () => bridge.start('tokenRevision'),
     audit: (doc, limit) => call('audit', doc, limit),
     recordProvenance: (doc, rows) => call('recordProvenance', doc, rows),
     provenance: (doc) => call('provenance', doc),

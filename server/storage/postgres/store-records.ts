@@ -75,6 +75,8 @@ export function recordOps (pool: pg.Pool) {
       const r = await one<TokenRow>('SELECT * FROM tokens WHERE id = $1', [id])
       return r ? tokenRecord(r) : null
     },
+    // The re-check of every connected token (a server's sweep): one query, however many are connected.
+    tokensById: async (ids: readonly string[]) => (await all<TokenRow>('SELECT * FROM tokens WHERE id = ANY($1)', [ids])).map(tokenRecord),
     listTokens: async () => (await all<TokenRow>('SELECT * FROM tokens ORDER BY created_at, seq')).map(tokenRecord),
     revokeToken: async (id: string) => ((await pool.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [new Date().toISOString(), id])).rowCount ?? 0) > 0,
     setTokenExpiry: async (id: string, expiresAt: string | null) => ((await pool.query('UPDATE tokens SET expires_at = $1 WHERE id = $2', [expiresAt, id])).rowCount ?? 0) > 0,
