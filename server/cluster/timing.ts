@@ -8,12 +8,6 @@ export const LEASE_TTL_MS = 1000
 /** How often a holder renews its leases and announces itself on the document's channel, in ms. */
 export const RENEW_MS = 300
 
-/**
- * A holder whose renewal is still out waits for it at most until this long before its lease could
- * lapse, then gives the lease up (DocLink.renew), in ms.
- */
-export const LEASE_MARGIN_MS = 100
-
 /** How often each server looks after its documents (renewals, silent holders, resends), in ms. */
 export const TICK_MS = 100
 
