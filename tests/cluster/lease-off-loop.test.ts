@@ -9,7 +9,7 @@ import type { WebsocketProvider } from 'y-websocket'
 import type { RunningServer } from '../../server/index.ts'
 import { createToken } from '../../server/tokens.ts'
 import { holdInSchema } from '../helpers/postgres.ts'
-import { addParagraph, content, DOC, synced, waitFor } from '../server/helpers.ts'
+import { addParagraph, content, DOC, presenceRounds, synced, waitFor } from '../server/helpers.ts'
 import { provider, sharedStorage, startServers, type SharedStorage } from './helpers.ts'
 
 // How long the other session holds the row: past the lease's 1 s (it lapses in storage meanwhile),
@@ -46,14 +46,7 @@ describe('a holder whose lease row is locked', () => {
       const lockedAt = performance.now()
       delay.enable()
       addParagraph(here.doc, 'during the lock')
-      for (const colour of ['#e07000', '#0070e0', '#00a050', '#a000a0']) {
-        const sent = performance.now()
-        here.awareness.setLocalStateField('user', { delegation: 'CHN', colour })
-        const clock = here.awareness.meta.get(here.doc.clientID)!.clock
-        await waitFor(() => (there.awareness.meta.get(here.doc.clientID)?.clock ?? -1) >= clock, `presence change ${clock} reaches the other client`, 1_000)
-        round = Math.max(round, performance.now() - sent)
-        await new Promise((r) => setTimeout(r, 300))
-      }
+      round = await presenceRounds(here, there, 'CHN', ['#e07000', '#0070e0', '#00a050', '#a000a0'], 300)
       await new Promise((r) => setTimeout(r, Math.max(0, HOLD_MS - (performance.now() - lockedAt))))
       delay.disable()
       // Nothing unstored reaches anyone.

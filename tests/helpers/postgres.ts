@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { afterEach } from 'vitest'
 
 /** The test database: PODIUM_TEST_POSTGRES_URL, else the machine's PostgreSQL on loopback (trust auth). */
 export const TEST_POSTGRES_URL = process.env.PODIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -66,4 +67,17 @@ export async function holdInSchema (schema: string, sql: string): Promise<{ rele
   await c.query('BEGIN')
   await c.query(sql)
   return { release: async () => { await c.query('ROLLBACK'); await c.end() } }
+}
+
+/**
+ * A fresh schema for each test of the calling file, dropped after the test: `const schemas =
+ * schemaPerTest()` at the top, then `const schema = await schemas.create()` in a test.
+ */
+export function schemaPerTest (): { create(): Promise<PostgresSchema> } {
+  let current: PostgresSchema | null = null
+  afterEach(async () => {
+    await current?.cleanup()
+    current = null
+  })
+  return { create: async () => (current = await withPostgresSchema()) }
 }

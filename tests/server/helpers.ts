@@ -123,3 +123,21 @@ export function awarenessFrame(entries: [number, number, string][]): Uint8Array 
   encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
   return encoding.toUint8Array(outer)
 }
+
+/**
+ * Changes `from`'s presence once per colour, `gapMs` apart, each time waiting (at most 1 s) until
+ * `to` has the change; returns the longest any change took to arrive, in ms. (The server writes
+ * `user` itself from the token; the entry's clock says which change arrived.)
+ */
+export async function presenceRounds(from: WebsocketProvider, to: WebsocketProvider, delegation: string, colours: readonly string[], gapMs: number): Promise<number> {
+  let longest = 0
+  for (const colour of colours) {
+    const sent = performance.now()
+    from.awareness.setLocalStateField('user', { delegation, colour })
+    const clock = from.awareness.meta.get(from.doc.clientID)!.clock
+    await waitFor(() => (to.awareness.meta.get(from.doc.clientID)?.clock ?? -1) >= clock, `presence change ${clock} reaches the other client`, 1_000)
+    longest = Math.max(longest, performance.now() - sent)
+    await new Promise((r) => setTimeout(r, gapMs))
+  }
+  return longest
+}

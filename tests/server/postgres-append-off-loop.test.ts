@@ -5,22 +5,18 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterEach, describe, expect, it } from 'vitest'
-import { holdInSchema, withPostgresSchema, type PostgresSchema } from '../helpers/postgres.ts'
-import { addParagraph, cleanupDirs, connect, content, destroyAll, start, synced, token, waitFor } from './helpers.ts'
+import { holdInSchema, schemaPerTest } from '../helpers/postgres.ts'
+import { addParagraph, cleanupDirs, connect, content, destroyAll, presenceRounds, start, synced, token, waitFor } from './helpers.ts'
 
-let schema: PostgresSchema | null = null
-afterEach(async () => {
-  cleanupDirs()
-  await schema?.cleanup()
-  schema = null
-})
+const schemas = schemaPerTest()
+afterEach(cleanupDirs)
 
 // How long the other session holds the lock: well under the storage call timeout (5 s).
 const HOLD_MS = 2_000
 
 describe('a server on PostgreSQL while a commit waits', () => {
   it('keeps its loop and other documents going, and sends the update only once stored', { timeout: 60_000 }, async () => {
-    schema = await withPostgresSchema()
+    const schema = await schemas.create()
     const server = await start({ postgres: schema.url })
     const sec = token(server, 'secretariat')
     const res = await fetch(`${server.url}/api/docs`, { method: 'POST', headers: { authorization: `Bearer ${sec}` }, body: JSON.stringify({ name: 'other', title: 'Other text', text: 'PP1. Recalling\n', visibility: 'public' }) })
@@ -44,16 +40,7 @@ describe('a server on PostgreSQL while a commit waits', () => {
       await waitFor(() => server.metrics.counters.updatesApplied > applied, 'the server applies the update', 1_000)
 
       // Presence on the other document goes round while the commit waits.
-      let round = 0
-      // (The server writes `user` itself from the token; the entry's clock says which change arrived.)
-      for (const colour of ['#e07000', '#0070e0', '#00a050']) {
-        const sent = performance.now()
-        here.awareness.setLocalStateField('user', { delegation: 'CHN', colour })
-        const clock = here.awareness.meta.get(here.doc.clientID)!.clock
-        await waitFor(() => (there.awareness.meta.get(here.doc.clientID)?.clock ?? -1) >= clock, `presence change ${clock} reaches the other client`, 1_000)
-        round = Math.max(round, performance.now() - sent)
-        await new Promise((r) => setTimeout(r, 200))
-      }
+      const round = await presenceRounds(here, there, 'CHN', ['#e07000', '#0070e0', '#00a050'], 200)
       expect(performance.now() - lockedAt).toBeLessThan(HOLD_MS)
       // Nobody sees what is not stored yet.
       expect(content(reader.doc)).not.toContain('held by the lock')
@@ -75,7 +62,7 @@ describe('a server on PostgreSQL while a commit waits', () => {
   })
 
   it('compacts in storage while the loop goes on', { timeout: 60_000 }, async () => {
-    schema = await withPostgresSchema()
+    const schema = await schemas.create()
     const server = await start({ postgres: schema.url, compactEvery: 3 })
     const writer = connect(server, token(server, 'delegation', 'IND'))
     const reader = connect(server, token(server, 'observer'))

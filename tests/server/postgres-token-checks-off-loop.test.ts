@@ -7,15 +7,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/protocol.ts'
 import { createToken } from '../../server/tokens.ts'
-import { holdInSchema, withPostgresSchema, type PostgresSchema } from '../helpers/postgres.ts'
-import { cleanupDirs, connect, destroyAll, start, synced, token, waitFor } from './helpers.ts'
+import { holdInSchema, schemaPerTest } from '../helpers/postgres.ts'
+import { cleanupDirs, connect, destroyAll, presenceRounds, start, synced, token } from './helpers.ts'
 
-let schema: PostgresSchema | null = null
-afterEach(async () => {
-  cleanupDirs()
-  await schema?.cleanup()
-  schema = null
-})
+const schemas = schemaPerTest()
+afterEach(cleanupDirs)
 
 // How long the other session holds the lock: several polls (250 ms) and re-checks (500 ms here),
 // well under the storage call timeout (5 s).
@@ -23,7 +19,7 @@ const HOLD_MS = 2_000
 
 describe('a server on PostgreSQL while its tokens table is locked', () => {
   it('polls and re-checks tokens off its loop, and still closes a revoked token within 1 s after', { timeout: 60_000 }, async () => {
-    schema = await withPostgresSchema()
+    const schema = await schemas.create()
     const server = await start({ postgres: schema.url, tokenRecheckMs: 500 })
     const ind = createToken(server.storage, { role: 'delegation', delegation: 'IND' }, server.meeting.roster)
     const here = connect(server, ind.token)
@@ -37,14 +33,7 @@ describe('a server on PostgreSQL while its tokens table is locked', () => {
     try {
       const lockedAt = performance.now()
       delay.enable()
-      for (const colour of ['#e07000', '#0070e0', '#00a050', '#a000a0']) {
-        const sent = performance.now()
-        here.awareness.setLocalStateField('user', { delegation: 'IND', colour })
-        const clock = here.awareness.meta.get(here.doc.clientID)!.clock
-        await waitFor(() => (there.awareness.meta.get(here.doc.clientID)?.clock ?? -1) >= clock, `presence change ${clock} reaches the other client`, 1_000)
-        round = Math.max(round, performance.now() - sent)
-        await new Promise((r) => setTimeout(r, 300))
-      }
+      round = await presenceRounds(here, there, 'IND', ['#e07000', '#0070e0', '#00a050', '#a000a0'], 300)
       await new Promise((r) => setTimeout(r, Math.max(0, HOLD_MS - (performance.now() - lockedAt))))
       delay.disable()
     } finally {
