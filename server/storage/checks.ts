@@ -1,8 +1,8 @@
 // The periodic reads of a server — the revocation poll, the re-check of connected tokens, a lease's
-// renewal, a look for a lapsed lease — started without
-// blocking where storage can (PostgreSQL: a round trip through its worker thread, several ms on a
-// busy machine, which every server made four times a second on its loop), made at once elsewhere
-// (SQLite answers from the same thread in microseconds).
+// renewal, a look for a lapsed lease — started without blocking where storage can (PostgreSQL: a
+// round trip through its worker thread, several ms on a busy machine, which every server made
+// several times a second on its loop), made at once elsewhere (SQLite answers from the same thread
+// in microseconds). Either way the caller handles the answer on a later turn (onSettled).
 
 import type { CallInFlight } from './sqlite.ts'
 import type { Lease, Storage, TokenRecord } from './types.ts'

@@ -1,9 +1,9 @@
 // PostgreSQL storage: the whole Storage contract (and what SQLite storage adds) on a PostgreSQL
 // database, for several Podium servers sharing one meeting. Calls are synchronous, as the contract
 // is: each runs in a worker thread that owns the connection pool, the caller blocking until it
-// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). Four more are started
-// without blocking: startAppendMany and startCompact, so that a room's slow commit or compaction does
-// not stall its server's loop (sync/room.ts), and the periodic reads of ../checks.ts.
+// answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). The start… calls are
+// started without blocking: startAppendMany and startCompact, so that a room's slow commit or
+// compaction does not stall its server's loop (sync/room.ts), and the periodic reads of ../checks.ts.
 
 import type { AsyncChecks } from '../checks.ts'
 import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend } from '../sqlite.ts'
