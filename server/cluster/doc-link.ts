@@ -320,7 +320,7 @@ export class DocLink implements ClusterLink {
   // past the moment the lease may lapse — the answer decides (another holder: given up; a lapsed
   // lease taken again: a new fence, a catch-up from storage), and meanwhile fencing keeps a second
   // holder's appends out. Giving the lease up on the clock instead made a holder that was only busy
-  // give up a lease it still held (seen in bench:cluster, on the observers' document). The lease
+  // give it up while its renewal was out (seen in bench:cluster, on the observers' document). The lease
   // counts as renewed from when its renewal started (its new expiry cannot be earlier).
   private renew(now: number): void {
     if (this.leaseCall) return
