@@ -1,20 +1,19 @@
-// One document's part in the cluster, on one server: the lease (holder or replica), the updates this
+// One document's part in the cluster, on one server: its lease (doc-lease.ts: holder or replica), the updates this
 // server's peers sent that are not yet stored (kept, and sent again until acknowledged), and what
 // arrives on the document's channels. See docs/cluster.md for the design and its failure cases.
 
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode } from '../../shared/protocol.ts'
 import type { Logger } from '../logger.ts'
-import { startAcquireLease, startLeaseOf } from '../storage/checks.ts'
-import type { CallInFlight } from '../storage/sqlite.ts'
-import { StorageUnavailableError, type Lease, type Storage } from '../storage/types.ts'
+import type { Storage } from '../storage/types.ts'
 import type { ClusterLink, Ticket } from '../sync/cluster-link.ts'
 import { CLUSTER_ORIGIN, type OnBehalfOf } from '../sync/origins.ts'
 import type { Peer } from '../sync/peer.ts'
 import type { Room } from '../sync/room.ts'
 import { mayOpen, principalOf } from '../tokens.ts'
+import { DocLease } from './doc-lease.ts'
 import { RemotePeer } from './remote-peer.ts'
-import { HOLDER_SILENCE_MS, JUDGE_SLICE_MS, LEASE_TTL_MS, MAX_PENDING, RENEW_MS, RESEND_MS } from './timing.ts'
+import { JUDGE_SLICE_MS, MAX_PENDING, RESEND_MS } from './timing.ts'
 import { MAX_FORWARD_BATCH, type Accepted, type Forward, type ForwardItem, type ForwardLocal, type Holder, type Presence, type WireMessage } from './wire.ts'
 import type { Metrics } from '../metrics.ts'
 
@@ -46,16 +45,6 @@ interface Pending {
 
 /** The link between a room and the cluster (see ClusterLink). */
 export class DocLink implements ClusterLink {
-  private holding: { fence: number } | null = null
-  private lastRenew = 0
-  // The lease's read, renewal or taking while it is out (see renew, lookForLease); `takes`: it may
-  // take or keep the lease in storage.
-  private leaseCall: { call: CallInFlight<Lease | null>; takes: boolean } | null = null
-  // The newest holder heard on the document's channel (fence, server) and when.
-  private heardFence = 0
-  private heardAt = 0
-  // When to read the lease again while the holder is silent (ms since the epoch): when it lapses.
-  private nextLeaseCheck = 0
   private readonly pending = new Map<number, Pending>()
   private readonly remote = new Map<string, RemotePeer>()
   // Updates to publish to the holder at the end of this event-loop turn, in one Forward.
@@ -66,14 +55,23 @@ export class DocLink implements ClusterLink {
   private sliceStart = -1
   private closed = false
 
-  constructor (readonly room: Room, private readonly deps: LinkDeps, private readonly drop: (err: unknown) => void) {}
+  private readonly lease: DocLease
+
+  constructor (readonly room: Room, private readonly deps: LinkDeps, private readonly drop: (err: unknown) => void) {
+    this.lease = new DocLease(room.name, deps, {
+      taken: (fence) => this.leaseTaken(fence),
+      renewed: (refenced) => this.leaseRenewed(refenced),
+      lost: () => this.leaseLost(),
+      unavailable: (err) => this.drop(err),
+    })
+  }
 
   get authoritative(): boolean {
-    return this.holding !== null
+    return this.lease.held
   }
 
   get fence(): number | undefined {
-    return this.holding?.fence
+    return this.lease.fence
   }
 
   /** How many updates of this server's peers wait for the holder. */
@@ -90,7 +88,7 @@ export class DocLink implements ClusterLink {
    * loaded from storage just before; whatever the holder stored meanwhile is read once subscribed.
    */
   start(): void {
-    this.checkLease(performance.now())
+    this.lease.check(performance.now())
     void this.deps.subscribe(`out:${this.name}`).then(() => {
       if (this.closed || this.authoritative) return
       this.guard(() => this.room.resync())
@@ -113,8 +111,9 @@ export class DocLink implements ClusterLink {
   }
 
   appended(prev: number, upto: number, update: Uint8Array, tickets: readonly Ticket[]): void {
-    if (this.holding) {
-      void this.deps.publish(`out:${this.name}`, { type: 'accepted', server: this.deps.serverId, fence: this.holding.fence, prev, upto, update })
+    const fence = this.lease.fence
+    if (fence !== undefined) {
+      void this.deps.publish(`out:${this.name}`, { type: 'accepted', server: this.deps.serverId, fence, prev, upto, update })
       this.deps.metrics?.relayed('out', upto - prev)
     }
     this.settled(tickets)
@@ -130,7 +129,7 @@ export class DocLink implements ClusterLink {
   }
 
   fenced(): void {
-    this.loseLease('fenced')
+    this.lease.lose('fenced')
   }
 
   awareness(update: Uint8Array): void {
@@ -157,7 +156,7 @@ export class DocLink implements ClusterLink {
   }
 
   private onForward(m: Forward): void {
-    if (!this.holding || m.server === this.deps.serverId) return
+    if (!this.lease.held || m.server === this.deps.serverId) return
     for (const item of m.items) this.enqueue(() => this.onForwardItem(m.server, item))
   }
 
@@ -191,10 +190,9 @@ export class DocLink implements ClusterLink {
     this.withinSlice()
     let i = 0
     // The lease may be lost while judging (an append fenced): the rest goes to the next holder, resent.
-    while (i < this.work.length && this.holding && !this.closed && (i === 0 || this.withinSlice())) this.work[i++]()
-    this.work = this.holding && !this.closed ? this.work.slice(i) : []
-    const now = performance.now()
-    if (this.holding && now - this.lastRenew >= RENEW_MS) this.renew(now)
+    while (i < this.work.length && this.lease.held && !this.closed && (i === 0 || this.withinSlice())) this.work[i++]()
+    this.work = this.lease.held && !this.closed ? this.work.slice(i) : []
+    this.lease.renewIfDue(performance.now())
     if (this.work.length > 0 && !this.drainScheduled) {
       this.drainScheduled = true
       setImmediate(() => this.drain())
@@ -239,7 +237,7 @@ export class DocLink implements ClusterLink {
   }
 
   private onForwardLocal(m: ForwardLocal): void {
-    if (!this.holding || m.server === this.deps.serverId) return
+    if (!this.lease.held || m.server === this.deps.serverId) return
     // A server-made change is accepted on behalf of the server itself or of a valid secretariat or chair token.
     const principal = m.by.tokenId === null ? null : principalOf(this.deps.storage.tokenById(m.by.tokenId))
     const allowed = m.by.tokenId === null ? m.by.role === 'server' : principal !== null && (principal.role === 'secretariat' || principal.role === 'chair') && principal.role === m.by.role
@@ -252,9 +250,9 @@ export class DocLink implements ClusterLink {
   }
 
   private onAccepted(m: Accepted): void {
-    if (m.server === this.deps.serverId || m.fence < this.heardFence) return
-    this.heard(m.fence)
-    if (this.holding) return
+    if (m.server === this.deps.serverId || m.fence < this.lease.newestHeard) return
+    this.lease.heard(m.fence)
+    if (this.lease.held) return
     const metrics = this.deps.metrics
     if (metrics) {
       metrics.relayed('in', m.upto - m.prev)
@@ -271,12 +269,13 @@ export class DocLink implements ClusterLink {
   }
 
   private onHolder(m: Holder): void {
-    if (m.server === this.deps.serverId || m.fence < this.heardFence) return
-    const changed = m.fence > this.heardFence
-    this.heard(m.fence)
-    if (this.holding) {
+    if (m.server === this.deps.serverId || m.fence < this.lease.newestHeard) return
+    const changed = m.fence > this.lease.newestHeard
+    this.lease.heard(m.fence)
+    const fence = this.lease.fence
+    if (fence !== undefined) {
       // Someone took the lease after ours lapsed: stop judging now; the next append would be fenced anyway.
-      if (m.fence > this.holding.fence) this.loseLease('another server announced a newer lease')
+      if (m.fence > fence) this.lease.lose('another server announced a newer lease')
       return
     }
     // A new holder: everything not yet acknowledged goes to it now.
@@ -296,151 +295,33 @@ export class DocLink implements ClusterLink {
     }
   }
 
-  private heard(fence: number): void {
-    this.heardFence = Math.max(this.heardFence, fence)
-    this.heardAt = performance.now()
-  }
-
   // --- the lease -------------------------------------------------------------------------------
 
   /** Every TICK_MS: renew (holder), look for a lapsed lease (replica), send again what waits too long. */
   tick(now: number): void {
     if (this.closed) return
-    if (this.holding) {
-      if (now - this.lastRenew >= RENEW_MS) this.renew(now)
-    } else if (now - this.heardAt >= HOLDER_SILENCE_MS && Date.now() >= this.nextLeaseCheck) {
-      this.lookForLease()
-    }
+    this.lease.tick(now)
     for (const p of this.pending.values()) if (now - p.sentAt >= RESEND_MS) this.send(p)
   }
 
-  // The renewal is started, not awaited: the loop goes on judging while PostgreSQL answers (a
-  // blocking renewal cost the holder a round trip through the storage thread, several ms on a busy
-  // machine, three times a second). One at a time: a renewal still out is left to its answer, even
-  // past the moment the lease may lapse — the answer decides (another holder: given up; a lapsed
-  // lease taken again: a new fence, a catch-up from storage), and meanwhile fencing keeps a second
-  // holder's appends out. Giving the lease up on the clock instead made a holder that was only busy
-  // give it up while its renewal was out (seen in bench:cluster, on the observers' document). The lease
-  // counts as renewed from when its renewal started (its new expiry cannot be earlier).
-  private renew(now: number): void {
-    if (this.leaseCall) return
-    const fence = this.holding!.fence
-    const call = startAcquireLease(this.deps.storage, this.name, this.deps.serverId, LEASE_TTL_MS)
-    this.leaseCall = { call, takes: true }
-    call.onSettled(() => {
-      if (this.leaseCall?.call !== call) return
-      this.leaseCall = null
-      // Lost meanwhile (a lease renewed in storage all the same lapses within LEASE_TTL_MS), or lost
-      // and taken again (that lease's own renewals decide).
-      if (this.closed || this.holding?.fence !== fence) return
-      this.renewed(call, now)
-    })
-  }
-
-  private renewed(call: CallInFlight<Lease | null>, startedAt: number): void {
-    let lease: Lease | null
-    try {
-      lease = call.settle()
-    } catch (err) {
-      this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'renewing the lease failed')
-      // Without a renewal the lease lapses by itself; stop judging before another server may take it.
-      if (performance.now() - this.lastRenew >= LEASE_TTL_MS - RENEW_MS) this.loseLease('lease could not be renewed')
-      if (err instanceof StorageUnavailableError) this.drop(err)
-      return
-    }
-    if (!lease) return this.loseLease('another server holds the lease')
-    this.lastRenew = startedAt
-    if (lease.fence !== this.holding!.fence) {
-      // It lapsed and was taken again: someone may have written meanwhile.
-      this.holding = { fence: lease.fence }
-      this.guard(() => this.room.resync())
-    }
-    this.announce()
-  }
-
-  // On start: the lease read (and taken when it lapsed) at once — the room was just loaded, blocking,
-  // and its first clients find the holder settled.
-  private checkLease(now: number): void {
-    let lease: Lease | null
-    try {
-      const current = this.deps.storage.leaseOf(this.name)
-      if (this.heldElsewhere(current)) return
-      lease = this.deps.storage.acquireLease(this.name, this.deps.serverId, LEASE_TTL_MS)
-    } catch (err) {
-      return this.leaseReadFailed(err)
-    }
-    if (lease) this.takeLease(lease, now)
-  }
-
-  // From the clock (a silent holder) or a forward nobody heard: the same, started without blocking
-  // the loop where storage allows (a server waiting on a lock for the lease row no longer stalls).
-  // One look at a time.
-  private lookForLease(): void {
-    if (this.leaseCall) return
-    const read = startLeaseOf(this.deps.storage, this.name)
-    this.leaseCall = { call: read, takes: false }
-    read.onSettled(() => {
-      if (this.leaseCall?.call !== read) return
-      this.leaseCall = null
-      if (this.closed || this.holding) return
-      let current: Lease | null
-      try {
-        current = read.settle()
-      } catch (err) {
-        return this.leaseReadFailed(err)
-      }
-      if (this.heldElsewhere(current)) return
-      const startedAt = performance.now()
-      const take = startAcquireLease(this.deps.storage, this.name, this.deps.serverId, LEASE_TTL_MS)
-      this.leaseCall = { call: take, takes: true }
-      take.onSettled(() => {
-        if (this.leaseCall?.call !== take) return
-        this.leaseCall = null
-        let lease: Lease | null
-        try {
-          lease = take.settle()
-        } catch (err) {
-          return this.leaseReadFailed(err)
-        }
-        if (lease && !this.closed && !this.holding) this.takeLease(lease, startedAt)
-      })
-    })
-  }
-
-  // Whether `current` is held (maybe by a server that died): then looked at again the moment it
-  // lapses, unless the holder speaks first.
-  private heldElsewhere(current: Lease | null): boolean {
-    if (!current || current.expiresAt <= Date.now()) return false
-    this.heardFence = Math.max(this.heardFence, current.fence)
-    this.nextLeaseCheck = Math.min(current.expiresAt, Date.now() + RENEW_MS)
-    return true
-  }
-
-  private leaseReadFailed(err: unknown): void {
-    this.deps.log.error({ doc: this.name, err: (err as Error).message }, 'reading the lease failed')
-    if (err instanceof StorageUnavailableError) this.drop(err)
-  }
-
-  private takeLease(lease: Lease, now: number): void {
-    this.holding = { fence: lease.fence }
-    this.lastRenew = now
-    this.heard(lease.fence)
-    this.deps.log.info({ doc: this.name, fence: lease.fence }, 'this server is now authoritative for the document')
+  private leaseTaken(fence: number): void {
     // Under the lease storage changes only through us: first everything stored so far.
     if (!this.guard(() => this.room.resync())) return
     void this.deps.subscribe(`in:${this.name}`).then(() => {
-      if (this.holding?.fence === lease.fence) this.announce()
+      if (this.lease.fence === fence) this.announce()
     })
     // This server's own waiting updates are judged here now.
     for (const p of [...this.pending.values()]) this.send(p)
   }
 
-  private loseLease(why: string): void {
-    if (!this.holding) return
-    this.deps.log.warn({ doc: this.name, fence: this.holding.fence, why }, 'no longer authoritative for the document')
-    this.holding = null
+  private leaseRenewed(refenced: boolean): void {
+    // It lapsed and was taken again: someone may have written meanwhile.
+    if (refenced) this.guard(() => this.room.resync())
+    this.announce()
+  }
+
+  private leaseLost(): void {
     this.work = []
-    this.heardAt = performance.now()
     this.deps.unsubscribe(`in:${this.name}`)
     this.remote.clear()
     // Everything of ours not acknowledged goes to the next holder.
@@ -448,15 +329,16 @@ export class DocLink implements ClusterLink {
   }
 
   private announce(): void {
-    if (!this.holding) return
-    void this.deps.publish(`out:${this.name}`, { type: 'holder', server: this.deps.serverId, fence: this.holding.fence, upto: this.room.lastUpdateId })
+    const fence = this.lease.fence
+    if (fence === undefined) return
+    void this.deps.publish(`out:${this.name}`, { type: 'holder', server: this.deps.serverId, fence, upto: this.room.lastUpdateId })
   }
 
   // To the holder: judged here when it is us, else published on the document's input channel at
   // the end of this turn, with whatever else this server sends it meanwhile (one Forward).
   private send(p: Pending): void {
     p.sentAt = performance.now()
-    if (this.holding) return this.enqueue(() => { if (this.pending.get(p.seq) === p) this.judge(p) })
+    if (this.lease.held) return this.enqueue(() => { if (this.pending.get(p.seq) === p) this.judge(p) })
     if (p.queued) return
     p.queued = true
     this.outbox.push(p)
@@ -478,7 +360,7 @@ export class DocLink implements ClusterLink {
     for (const p of out) p.queued = false
     const waiting = out.filter((p) => this.pending.get(p.seq) === p)
     if (this.closed || waiting.length === 0) return
-    if (this.holding) {
+    if (this.lease.held) {
       // Took the lease meanwhile: judged here, behind whatever already waits to be judged.
       for (const p of waiting) this.send(p)
       return
@@ -506,7 +388,7 @@ export class DocLink implements ClusterLink {
   private publishIn(message: Forward | ForwardLocal): void {
     void this.deps.publish(`in:${this.name}`, message).then((receivers) => {
       // Nobody holds the document (its holder died or let it go): look at the lease now, not at the next silence.
-      if (receivers === 0 && !this.closed && !this.holding) this.lookForLease()
+      if (receivers === 0 && !this.closed && !this.lease.held) this.lease.look()
     })
   }
 
@@ -526,25 +408,7 @@ export class DocLink implements ClusterLink {
   close(): void {
     if (this.closed) return
     this.closed = true
-    // A renewal or taking still out would take the lease again after its release: it is settled first.
-    let taken = false
-    if (this.leaseCall?.takes) {
-      try {
-        taken = this.leaseCall.call.settle() !== null
-      } catch { /* not taken: nothing to release for it */ }
-    }
-    this.leaseCall = null
-    if (this.holding || taken) {
-      try {
-        this.deps.storage.releaseLease(this.name, this.deps.serverId)
-      } catch (err) {
-        this.deps.log.warn({ doc: this.name, err: (err as Error).message }, 'releasing the lease failed (it lapses by itself)')
-      }
-    }
-    if (this.holding) {
-      this.holding = null
-      this.deps.unsubscribe(`in:${this.name}`)
-    }
+    if (this.lease.close()) this.deps.unsubscribe(`in:${this.name}`)
     this.deps.unsubscribe(`out:${this.name}`)
     if (this.pending.size > 0) this.deps.log.warn({ doc: this.name, pending: this.pending.size }, 'unloaded with updates not yet acknowledged by a holder')
   }
