@@ -8,137 +8,23 @@ import * as Y from 'yjs'
 import { auditHash, GENESIS, IntegrityError, refusalHash, snapshotSeal, stateHash, updateLink } from './chain.ts'
 import { deletionsOfUpdate } from './deletions.ts'
 import { prepareSchema } from './migrate.ts'
-import { PART_TABLES, snapshotParts, writesInParts, type WrittenParts } from './snapshot-parts.ts'
+import { snapshotParts, writesInParts, type WrittenParts } from './snapshot-parts.ts'
 import { tokenExpiryStorage } from './token-expiry.ts'
-import { docMetaStorage, visibilityOf } from './doc-meta.ts'
-import type { ProvenanceRow, Attribution, AuditEntry, DocRecord, KnownState, LoadCost, LoadedDoc, RefusalRecord, SnapshotMeta, SnapshotRecord, Storage, TokenRecord } from './types.ts'
+import { docMetaStorage } from './doc-meta.ts'
+import { addStateStructs, TABLES } from './sqlite-schema.ts'
+import { docRecord, prepareStatements, snapshotMeta, tokenRecord, type SnapshotFullRow } from './sqlite-statements.ts'
+import type { PendingAppend, BatchAppend } from './append-types.ts'
+import type { ProvenanceRow, Attribution, AuditEntry, KnownState, LoadCost, LoadedDoc, RefusalRecord, SnapshotRecord, Storage } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
-import type { Role } from '../../shared/protocol.ts'
+
+// The append contracts are in append-types.ts; re-exported so that importers of this file need not change.
+export type { AppendInFlight, AsyncAppend, BatchAppend, CallInFlight, PendingAppend } from './append-types.ts'
 
 // What a pieced snapshot's row holds in its inline columns (NOT NULL): its bytes are in snapshot_parts.
 const EMPTY = Buffer.alloc(0)
 
 /** The database file name inside the data directory. */
 export const DB_FILE = 'podium.db'
-
-// Tables and indexes. Columns added after a release are also added to existing databases by
-// migrate.ts (ALTER TABLE), which then chains the rows already stored.
-const TABLES = `
-CREATE TABLE IF NOT EXISTS docs (
-  name TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  last_change TEXT,
-  head_id INTEGER NOT NULL DEFAULT 0,
-  head_hash TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS states (
-  doc TEXT PRIMARY KEY REFERENCES docs(name),
-  data BLOB NOT NULL,
-  upto INTEGER NOT NULL,
-  head TEXT,
-  hash TEXT,
-  structs INTEGER
-);
-CREATE TABLE IF NOT EXISTS updates (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc TEXT NOT NULL REFERENCES docs(name),
-  data BLOB NOT NULL,
-  prev TEXT,
-  hash TEXT
-);
-CREATE INDEX IF NOT EXISTS updates_doc ON updates(doc, id);
-CREATE TABLE IF NOT EXISTS audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  update_id INTEGER NOT NULL,
-  doc TEXT NOT NULL,
-  token_id TEXT,
-  role TEXT NOT NULL,
-  delegation TEXT,
-  at TEXT NOT NULL,
-  client_ids TEXT NOT NULL,
-  bytes INTEGER NOT NULL,
-  identity TEXT,
-  link TEXT,
-  prev TEXT,
-  hash TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc, id);
-CREATE TABLE IF NOT EXISTS provenance (
-  doc TEXT NOT NULL,
-  client INTEGER NOT NULL,
-  clock INTEGER NOT NULL,
-  len INTEGER NOT NULL,
-  identity TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS provenance_doc ON provenance(doc);
-CREATE TABLE IF NOT EXISTS refusals (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc TEXT NOT NULL,
-  token_id TEXT,
-  role TEXT NOT NULL,
-  delegation TEXT,
-  at TEXT NOT NULL,
-  rule TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  bytes INTEGER NOT NULL,
-  prev TEXT,
-  hash TEXT
-);
-CREATE INDEX IF NOT EXISTS refusals_doc ON refusals(doc, id);
-CREATE TABLE IF NOT EXISTS client_owners (
-  doc TEXT NOT NULL,
-  client_id INTEGER NOT NULL,
-  identity TEXT NOT NULL,
-  PRIMARY KEY (doc, client_id)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  id TEXT PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE,
-  role TEXT NOT NULL,
-  delegation TEXT,
-  label TEXT,
-  doc TEXT,
-  created_at TEXT NOT NULL,
-  revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS deletions (
-  update_id INTEGER PRIMARY KEY,
-  doc TEXT NOT NULL,
-  identity TEXT NOT NULL,
-  ds BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deletions_doc ON deletions(doc, update_id);
-CREATE TABLE IF NOT EXISTS snapshots (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc TEXT NOT NULL REFERENCES docs(name),
-  label TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  taken_by TEXT NOT NULL,
-  role TEXT NOT NULL,
-  cob_date TEXT,
-  sha256 TEXT NOT NULL,
-  upto INTEGER NOT NULL,
-  totals TEXT NOT NULL,
-  snapshot BLOB NOT NULL,
-  state BLOB NOT NULL,
-  head TEXT,
-  prev TEXT,
-  seal TEXT,
-  parts INTEGER
-);
-CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots(doc, id);
--- One COB snapshot per document and day, whichever server process takes it first.
-CREATE UNIQUE INDEX IF NOT EXISTS snapshots_cob ON snapshots(doc, cob_date) WHERE cob_date IS NOT NULL;
-${PART_TABLES}
--- What opening the database found and did about it: a dropped trigger recreated, old rows chained.
-CREATE TABLE IF NOT EXISTS integrity_events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  at TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-`
 
 /** Options of the SQLite storage. */
 export interface SqliteOptions {
@@ -151,76 +37,6 @@ export interface SqliteOptions {
    * REST and COB snapshots are taken in the work pool's threads, which pause.)
    */
   pieceGaps?: boolean
-}
-
-type DocRow = { name: string; title: string; created_at: string; last_change: string | null; visibility?: string; archived_at?: string | null; header?: string | null }
-type SnapshotRow = { id: number; doc: string; label: string; created_at: string; taken_by: string; role: string; cob_date: string | null; sha256: string; upto: number; totals: string }
-type SnapshotFullRow = SnapshotRow & { snapshot: Buffer; state: Buffer; head: string | null; prev: string | null; seal: string | null; parts: number | null }
-type EntryRow = { kind: 'accepted' | 'refused'; id: number; at: string; token_id: string | null; role: string; delegation: string | null; identity: string | null; bytes: number; update_id: number | null; client_ids: string | null; rule: string | null; reason: string | null }
-type TokenRow = { id: string; hash: string; role: string; delegation: string | null; label: string | null; doc: string | null; created_at: string; revoked_at: string | null; expires_at?: string | null }
-
-function docRecord(r: DocRow): DocRecord {
-  return { name: r.name, title: r.title, createdAt: r.created_at, lastChange: r.last_change, visibility: visibilityOf(r.visibility), archivedAt: r.archived_at ?? null, header: r.header ?? null }
-}
-
-function snapshotMeta(r: SnapshotRow): SnapshotMeta {
-  return { id: r.id, doc: r.doc, label: r.label, createdAt: r.created_at, takenBy: r.taken_by, role: r.role, cobDate: r.cob_date, sha256: r.sha256, upto: r.upto, totals: JSON.parse(r.totals) }
-}
-
-function tokenRecord(r: TokenRow): TokenRecord {
-  return { id: r.id, hash: r.hash, role: r.role as Role, delegation: r.delegation, label: r.label, doc: r.doc, createdAt: r.created_at, revokedAt: r.revoked_at, expiresAt: r.expires_at ?? null }
-}
-
-/** One update to append with its attribution. */
-export interface PendingAppend {
-  update: Uint8Array
-  attribution: Attribution
-  /**
-   * The update's deletion record (`encodeDeletions` of its delete set) when the caller already has
-   * it, as a room does from its Yjs transaction; otherwise storage decodes the update for it.
-   */
-  deletions?: Uint8Array | null
-}
-
-/**
- * What SQLite storage adds to Storage: appending several updates in one transaction, so a burst
- * costs one commit (one fsync with synchronous=full) instead of one each.
- */
-export interface BatchAppend {
-  /** Appends every update in order, all or none; returns their ids. With `fence`, as Storage.append. */
-  appendMany(name: string, items: readonly PendingAppend[], fence?: number): number[]
-}
-
-/** An append started without waiting for its commit (its value: the ids); see AsyncAppend. */
-export type AppendInFlight = CallInFlight<number[]>
-
-/**
- * What PostgreSQL storage adds: an append whose commit runs while the caller's event loop goes on
- * (the commit is in a worker thread), so a server is not stalled by its database's round trips.
- * Nothing about durability changes: the caller sends nothing until the append has settled.
- */
-export interface AsyncAppend {
-  /** Starts appendMany(name, items, fence); errors (a fence, an outage) are thrown by settle(). */
-  startAppendMany(name: string, items: readonly PendingAppend[], fence?: number): AppendInFlight
-  /**
-   * Starts Storage.compact(name, known): `known.state` is the caller's encoding of the document up to
-   * update `upto` (with its struct count), stored as the state up to there while later rows stay in
-   * the log; without it storage merges the rows. settle() gives the rows removed (0: nothing to do).
-   */
-  startCompact(name: string, known?: { upto: number; state: Uint8Array; structs: number }): CallInFlight<number>
-}
-
-/** A storage call started without blocking. */
-export interface CallInFlight<T> {
-  /** Blocks until the outcome is known; returns the value or throws as the blocking call would. The same each time. */
-  settle(): T
-  /** Blocks at most `ms` for the outcome; true when it is known (settle() then returns at once). */
-  waitAtMost(ms: number): boolean
-  /**
-   * Calls `done` once, on a later turn of the event loop, when the outcome is known (or the call
-   * timed out): settle() then returns at once. Never called synchronously from inside another call.
-   */
-  onSettled(done: () => void): void
 }
 
 /** What SQLite storage adds for quotas, the document list and backups (issue 12). */
@@ -241,16 +57,6 @@ export interface IntegrityCheck {
   verify(options?: VerifyOptions): VerifyReport
   /** Warnings from opening the database (a dropped trigger recreated), in words; also recorded for `podium verify`. */
   readonly openWarnings: readonly string[]
-}
-
-// The states' struct count (their load cost, not part of their hash) came after the first release:
-// added to older databases, whose states stay uncounted until they are compacted again.
-function addStateStructs(db: Database.Database): void {
-  // In one IMMEDIATE transaction: two processes opening an older database at once add it once.
-  db.transaction(() => {
-    const have = (db.prepare('PRAGMA table_info(states)').all() as { name: string }[]).some((c) => c.name === 'structs')
-    if (!have) db.exec('ALTER TABLE states ADD COLUMN structs INTEGER')
-  }).immediate()
 }
 
 /**
@@ -274,57 +80,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   const tokenExpiry = tokenExpiryStorage(db)
   const { checkFence, ...docMeta } = docMetaStorage(db)
 
-  const q = {
-    insertDoc: db.prepare('INSERT OR IGNORE INTO docs (name, title, created_at, last_change) VALUES (?, ?, ?, NULL)'),
-    getDoc: db.prepare<[string], DocRow>('SELECT * FROM docs WHERE name = ?'),
-    listDocs: db.prepare<[], DocRow>('SELECT * FROM docs ORDER BY name'),
-    setTitle: db.prepare('UPDATE docs SET title = ? WHERE name = ?'),
-    touch: db.prepare('UPDATE docs SET last_change = ?, head_id = ?, head_hash = ? WHERE name = ?'),
-    head: db.prepare<[string], { head_id: number; head_hash: string }>('SELECT head_id, head_hash FROM docs WHERE name = ?'),
-    auditHead: db.prepare<[], { hash: string | null }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
-    refusalHead: db.prepare<[], { hash: string | null }>('SELECT hash FROM refusals ORDER BY id DESC LIMIT 1'),
-    linkOf: db.prepare<[number, string], { hash: string | null }>('SELECT hash FROM updates WHERE id = ? AND doc = ?'),
-    lastSeal: db.prepare<[string], { seal: string | null }>('SELECT seal FROM snapshots WHERE doc = ? ORDER BY id DESC LIMIT 1'),
-    state: db.prepare<[string], { data: Buffer; upto: number; head: string | null; hash: string | null }>('SELECT data, upto, head, hash FROM states WHERE doc = ?'),
-    updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>('SELECT id, data FROM updates WHERE doc = ? AND id > ? ORDER BY id'),
-    pending: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM updates WHERE doc = ? AND id > ?'),
-    insertUpdate: db.prepare('INSERT INTO updates (doc, data, prev, hash) VALUES (?, ?, ?, ?)'),
-    insertAudit: db.prepare('INSERT INTO audit (update_id, doc, token_id, role, delegation, at, client_ids, bytes, identity, link, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    owners: db.prepare<[string], { client_id: number; identity: string }>('SELECT client_id, identity FROM client_owners WHERE doc = ?'),
-    insertOwner: db.prepare('INSERT OR IGNORE INTO client_owners (doc, client_id, identity) VALUES (?, ?, ?)'),
-    upsertState: db.prepare('INSERT INTO states (doc, data, upto, head, hash, structs) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto, head = excluded.head, hash = excluded.hash, structs = excluded.structs'),
-    deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?'),
-    insertToken: db.prepare('INSERT INTO tokens (id, hash, role, delegation, label, doc, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
-    tokenById: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?'),
-    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, rowid'),
-    revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    audit: db.prepare<[string, number], { id: number; update_id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; client_ids: string; bytes: number }>('SELECT * FROM audit WHERE doc = ? ORDER BY id DESC LIMIT ?'),
-    insertProvenance: db.prepare('INSERT INTO provenance (doc, client, clock, len, identity) VALUES (?, ?, ?, ?, ?)'),
-    provenance: db.prepare<[string], { client: number; clock: number; len: number; identity: string }>('SELECT client, clock, len, identity FROM provenance WHERE doc = ? ORDER BY rowid'),
-    insertRefusal: db.prepare('INSERT INTO refusals (doc, token_id, role, delegation, at, rule, reason, bytes, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    refusals: db.prepare<[string, number], { id: number; doc: string; token_id: string | null; role: string; delegation: string | null; at: string; rule: string; reason: string; bytes: number }>('SELECT * FROM refusals WHERE doc = ? ORDER BY id DESC LIMIT ?'),
-    insertDeletion: db.prepare('INSERT INTO deletions (update_id, doc, identity, ds) VALUES (?, ?, ?, ?)'),
-    deletions: db.prepare<[string], { update_id: number; identity: string; ds: Buffer }>('SELECT update_id, identity, ds FROM deletions WHERE doc = ? ORDER BY update_id'),
-    insertSnapshot: db.prepare('INSERT OR IGNORE INTO snapshots (doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals, snapshot, state, head, prev, seal, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    listSnapshots: db.prepare<[string], SnapshotRow>('SELECT id, doc, label, created_at, taken_by, role, cob_date, sha256, upto, totals FROM snapshots WHERE doc = ? ORDER BY id'),
-    getSnapshot: db.prepare<[string, number], SnapshotFullRow>('SELECT * FROM snapshots WHERE doc = ? AND id = ?'),
-    // Accepted updates and refusals of one document, merged by time, newest first; filtered here, not in JS.
-    entries: db.prepare<{ doc: string; since: string; delegation: string | null; limit: number }, EntryRow>(`
-      SELECT * FROM (
-        SELECT 'accepted' AS kind, id, at, token_id, role, delegation, identity, bytes, update_id, client_ids, NULL AS rule, NULL AS reason
-          FROM audit WHERE doc = @doc AND at >= @since AND (@delegation IS NULL OR delegation = @delegation)
-        UNION ALL
-        SELECT 'refused' AS kind, id, at, token_id, role, delegation, NULL, bytes, NULL, NULL, rule, reason
-          FROM refusals WHERE doc = @doc AND at >= @since AND (@delegation IS NULL OR delegation = @delegation)
-      ) ORDER BY at DESC, kind DESC, id DESC LIMIT @limit`),
-    lastUpdate: db.prepare<[string], { id: number | null }>('SELECT MAX(id) AS id FROM updates WHERE doc = ?'),
-    docBytes: db.prepare<[string, string], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc = ?) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states WHERE doc = ?) AS n'),
-    loadCost: db.prepare<[string], { structs: number | null; state_bytes: number | null; log_bytes: number }>(
-      'SELECT s.structs, LENGTH(s.data) AS state_bytes, (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc = d.name) AS log_bytes FROM docs d LEFT JOIN states s ON s.doc = d.name WHERE d.name = ?'),
-    docHeads: db.prepare<[], { name: string; head_id: number }>('SELECT name, head_id FROM docs'),
-    bytes: db.prepare<[], { n: number | null }>('SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM states) AS n')
-  }
+  const q = prepareStatements(db)
 
   const uptoOf = (name: string): number => q.state.get(name)?.upto ?? 0
 
