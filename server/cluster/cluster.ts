@@ -6,11 +6,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/types.ts'
 import type { Room } from '../sync/room.ts'
-import { startTokenRevision } from '../storage/checks.ts'
-import type { CallInFlight } from '../storage/sqlite.ts'
 import { Bus } from './bus.ts'
 import { DocLink } from './doc-link.ts'
-import { LEASE_TTL_MS, TICK_MS, TOKEN_RECHECK_MS } from './timing.ts'
+import { LEASE_TTL_MS, TICK_MS } from './timing.ts'
 import type { LinkDeps } from './doc-link.ts'
 import type { WireMessage } from './wire.ts'
 
@@ -49,10 +47,6 @@ export class Cluster {
   private readonly links = new Map<string, DocLink>()
   private timer: NodeJS.Timeout | null = null
   private seq = 0
-  private tokenRevision: string | null = null
-  private tokenCheckedAt = 0
-  // The token revision's read while it is out (see recheckTokens).
-  private revisionRead: CallInFlight<string> | null = null
   /** Called for a revocation published by any server (this one included): close the token's connections here. */
   onRevoke: (tokenId: string, reason: string) => void = () => {}
   /** Called when any server (this one included) changed a document's visibility or archive state: apply it here. */
@@ -86,7 +80,6 @@ export class Cluster {
       if (now - last > LEASE_TTL_MS / 2) this.options.log.warn({ lateMs: Math.round(now - last - TICK_MS) }, 'cluster clock ran late: the event loop was blocked')
       last = now
       for (const link of this.links.values()) link.tick(now)
-      if (now - this.tokenCheckedAt >= TOKEN_RECHECK_MS) this.recheckTokens(now)
     }, TICK_MS)
     this.timer.unref()
     this.options.log.info({ serverId: this.serverId }, 'cluster mode: leases in storage, messages through Redis')
@@ -158,33 +151,14 @@ export class Cluster {
     if (link && ((kind === 'in' && forHolder) || (kind === 'out' && !forHolder))) link.receive(message)
   }
 
-  // A holder keeps the principals of other servers' peers (one token read per connection, not per
-  // update): when the token table's revision moved (a revocation anywhere, the command line's
-  // included), they are read again. One read per TOKEN_RECHECK_MS, only while some are kept, started
-  // without blocking the loop where storage allows (../storage/checks.ts); one read out at a time.
-  private recheckTokens(now: number): void {
-    if (this.revisionRead) return
-    this.tokenCheckedAt = now
-    let kept = false
-    for (const link of this.links.values()) if (link.remotePeers > 0) kept = true
-    // Nothing kept: nothing to read (the first principal kept is followed by a read, which differs from null).
-    if (!kept) return void (this.tokenRevision = null)
-    const read = startTokenRevision(this.options.storage)
-    this.revisionRead = read
-    read.onSettled(() => {
-      this.revisionRead = null
-      if (!this.timer) return
-      let revision: string
-      try {
-        revision = read.settle()
-      } catch (err) {
-        this.options.log.warn({ err: (err as Error).message }, 'reading the token revision failed; forgetting forwarded senders\' principals')
-        for (const link of this.links.values()) link.forgetPrincipals()
-        return
-      }
-      if (revision !== this.tokenRevision) for (const link of this.links.values()) link.forgetPrincipals()
-      this.tokenRevision = revision
-    })
+  /**
+   * The token table's revision moved (a revocation anywhere, the command line's included) or could not
+   * be read: the principals kept for other servers' peers (one token read per connection, not per
+   * update) are read again at their next update. Called by the hub's revocation poll, which reads the
+   * revision for this server's own connections anyway.
+   */
+  tokensChanged(): void {
+    for (const link of this.links.values()) link.forgetPrincipals()
   }
 
   // After Redis came back every replica may have missed updates: read what storage has.

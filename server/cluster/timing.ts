@@ -26,11 +26,5 @@ export const JUDGE_SLICE_MS = 200
 /** A forwarded update not acknowledged after this long is sent again, in ms (Yjs updates are idempotent). */
 export const RESEND_MS = 1000
 
-/**
- * How often a holder reads the token table's revision (one read for all its documents): when it
- * changed, the principals it read for other servers' peers are read again at their next update, in ms.
- */
-export const TOKEN_RECHECK_MS = 250
-
 /** Forwarded updates a server keeps per document before refusing its peers' updates (1013). */
 export const MAX_PENDING = 10_000

@@ -64,7 +64,12 @@ export interface HubOptions {
    * Several servers (server/cluster/): rooms are linked to it, and revocations and documents'
    * visibility or archive changes are published to every server. None: this server alone.
    */
-  cluster?: RoomsCluster & { publishRevoke(tokenId: string): Promise<boolean>; publishDocMeta(doc: string): Promise<boolean> }
+  cluster?: RoomsCluster & {
+    publishRevoke(tokenId: string): Promise<boolean>
+    publishDocMeta(doc: string): Promise<boolean>
+    /** The token table's revision moved, or could not be read: what the cluster keeps of tokens is read again. */
+    tokensChanged(): void
+  }
   /** Builds large documents off the loop (room-load.ts); none: every document is loaded on the loop. */
   loader?: RoomLoader
 }
@@ -297,9 +302,10 @@ export class Hub {
   }
 
   // Every revocationPollMs: expired tokens' connections are closed; when the revocation stamp
-  // changed (a revocation here or in another process), every connected token is re-checked. The
-  // stamp is read without blocking the loop where storage allows (../storage/checks.ts), one read at
-  // a time: a poll that finds the last read still out waits for the next.
+  // changed (a revocation here or in another process), every connected token is re-checked, and the
+  // cluster (if any) reads again the principals it keeps for other servers' peers: one poll serves
+  // both. The stamp is read without blocking the loop where storage allows (../storage/checks.ts),
+  // one read at a time: a poll that finds the last read still out waits for the next.
   private pollTokens(): void {
     if (this.revisionRead) return
     const read = startTokenRevision(this.options.storage)
@@ -319,6 +325,8 @@ export class Hub {
   }
 
   private tokensPolled(revision: string | null): void {
+    // A failed read (null) counts as a change for the cluster: it forgets rather than trusts stale principals.
+    if (revision === null || revision !== this.tokenRevision) this.options.cluster?.tokensChanged()
     if (this.peersByToken.size === 0) {
       this.tokenRevision = revision
       return
