@@ -51,10 +51,11 @@ describe('paced flushes over real sockets', () => {
     await new Promise((r) => setTimeout(r, 50))
     const messages = counted.times.length - before
     for (let i = 0; i < 100; i++) expect(content(check.doc)).toContain(`paced ${i}<`)
-    // A flush to 200 peers costs a millisecond or more here, so the room waits three more: ~100–150 ms
-    // of sending is a few dozen flushes (one per server turn, ~100 messages, without pacing).
+    // A flush to 200 peers costs a millisecond or more here, so the room waits three more: the sending
+    // is a few dozen flushes (without pacing one per server turn: one message per update, ~100). Quiet,
+    // 28–50 messages were seen; the bound leaves room for a slower machine, not for no pacing.
     expect(messages).toBeGreaterThan(0)
-    expect(messages).toBeLessThanOrEqual(50)
+    expect(messages).toBeLessThanOrEqual(60)
     const gaps = counted.times.slice(before + 1).map((t, i) => t - counted.times[before + i])
     gaps.sort((a, b) => a - b)
     console.log('paced flushes', { messages, medianGapMs: gaps[Math.floor(gaps.length / 2)] })
