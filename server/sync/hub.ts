@@ -1,5 +1,6 @@
 // The websocket side of the server: upgrades at /sync/<doc>, checks (rate, name, token,
-// document) that end in a close code, and the open peers by token for revocation.
+// document) that end in a close code, and the open peers by token for revocation (token-watch.ts
+// catches revocations and expiries made elsewhere).
 
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -10,12 +11,11 @@ import { canSee } from '../../shared/visibility.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { RateLimiter, type Limits } from '../limits.ts'
-import { StorageUnavailableError, type Storage, type TokenRecord } from '../storage/types.ts'
-import { startTokenRevision, startTokensById } from '../storage/checks.ts'
-import type { CallInFlight } from '../storage/sqlite.ts'
+import { StorageUnavailableError, type Storage } from '../storage/types.ts'
 import { authenticate, mayOpen, principalOf, type Principal } from '../tokens.ts'
 import { sameOrigin, SESSION_PARAM, sessionPrincipal } from '../http/session.ts'
 import { attachConnection, closeSocket } from './connection.ts'
+import { TokenWatch } from './token-watch.ts'
 import type { Peer } from './peer.ts'
 import { Rooms, type RoomsCluster } from './rooms.ts'
 import { DocQuota, type DocBytes } from './quota.ts'
@@ -99,12 +99,8 @@ export class Hub {
   private readonly alive = new WeakSet<WebSocket>()
   private readonly messages: RateLimiter
   private readonly sweeper: NodeJS.Timeout
-  private readonly poller: NodeJS.Timeout
-  private tokenRevision: string | null = null
-  // The revocation poll's read while it is out.
-  private revisionRead: CallInFlight<string> | null = null
-  // The re-check of connected tokens while it is out; `again`: asked for once more meanwhile.
-  private tokenRecheck: { again: boolean } | null = null
+  // Revocations and expiries made elsewhere (token-watch.ts).
+  private readonly tokens: TokenWatch
   // Archived documents by name, with the words a refused change is answered with.
   private readonly archived = new Map<string, string>()
   private accepting = true
@@ -141,9 +137,14 @@ export class Hub {
     })
     this.sweeper = setInterval(() => this.sweep(), options.tokenRecheckMs)
     this.sweeper.unref()
-    this.tokenRevision = this.readRevision()
-    this.poller = setInterval(() => this.pollTokens(), options.revocationPollMs ?? 250)
-    this.poller.unref()
+    this.tokens = new TokenWatch({
+      storage: options.storage,
+      log: options.log,
+      peersByToken: this.peersByToken,
+      revoke: (tokenId, reason) => this.revoke(tokenId, reason),
+      cluster: options.cluster,
+      pollMs: options.revocationPollMs ?? 250
+    })
     // A websocket whose peer has gone (Wi-Fi lost without a close) or that never answers is cut off.
     this.heartbeat = setInterval(() => this.ping(), limits.pingIntervalMs)
     this.heartbeat.unref()
@@ -292,86 +293,6 @@ export class Hub {
     void this.options.cluster?.publishRevoke(tokenId)
   }
 
-  private readRevision(): string | null {
-    try {
-      return this.options.storage.tokenRevision()
-    } catch (err) {
-      this.options.log.error({ err: (err as Error).message }, 'token revision poll failed')
-      return null
-    }
-  }
-
-  // Every revocationPollMs: expired tokens' connections are closed; when the revocation stamp
-  // changed (a revocation here or in another process), every connected token is re-checked, and the
-  // cluster (if any) reads again the principals it keeps for other servers' peers: one poll serves
-  // both. The stamp is read without blocking the loop where storage allows (../storage/checks.ts),
-  // one read at a time: a poll that finds the last read still out waits for the next.
-  private pollTokens(): void {
-    if (this.revisionRead) return
-    const read = startTokenRevision(this.options.storage)
-    this.revisionRead = read
-    read.onSettled(() => {
-      this.revisionRead = null
-      if (!this.accepting) return
-      let revision: string | null
-      try {
-        revision = read.settle()
-      } catch (err) {
-        this.options.log.error({ err: (err as Error).message }, 'token revision poll failed')
-        revision = null
-      }
-      this.tokensPolled(revision)
-    })
-  }
-
-  private tokensPolled(revision: string | null): void {
-    // A failed read (null) counts as a change for the cluster: it forgets rather than trusts stale principals.
-    if (revision === null || revision !== this.tokenRevision) this.options.cluster?.tokensChanged()
-    if (this.peersByToken.size === 0) {
-      this.tokenRevision = revision
-      return
-    }
-    const now = Date.now()
-    const changed = revision !== null && revision !== this.tokenRevision
-    this.tokenRevision = revision
-    for (const [tokenId, peers] of [...this.peersByToken]) {
-      const expiresAt = peers.values().next().value?.principal.expiresAt
-      if (expiresAt && Date.parse(expiresAt) <= now) this.revoke(tokenId, 'token expired')
-    }
-    if (changed) this.recheckTokens()
-  }
-
-  // Every connected token read again (revoked, expired, gone: its connections closed), in one read
-  // started without blocking the loop where storage allows: thousands of delegates' tokens read one
-  // by one cost a server on PostgreSQL thousands of round trips on its loop. A re-check asked for
-  // while one is out runs again when it returns (a revocation seen meanwhile is not missed).
-  private recheckTokens(): void {
-    if (this.tokenRecheck) {
-      this.tokenRecheck.again = true
-      return
-    }
-    const ids = [...this.peersByToken.keys()]
-    if (ids.length === 0) return
-    const read = startTokensById(this.options.storage, ids)
-    const recheck = { again: false }
-    this.tokenRecheck = recheck
-    read.onSettled(() => {
-      this.tokenRecheck = null
-      if (!this.accepting) return
-      let records: TokenRecord[]
-      try {
-        records = read.settle()
-      } catch (err) {
-        this.options.log.error({ err: (err as Error).message }, 'token re-check failed')
-        return
-      }
-      const now = Date.now()
-      const byId = new Map(records.map((r) => [r.id, r]))
-      for (const id of ids) if (principalOf(byId.get(id) ?? null, now) === null) this.revoke(id)
-      if (recheck.again) this.recheckTokens()
-    })
-  }
-
   /**
    * Tells every page connected here that the roster changed (`MessageType.rosterRevision` with
    * `revision`): open editors and podium screens fetch it at once (chips, picker, matrix).
@@ -427,14 +348,14 @@ export class Hub {
     this.tokenUpgrades.sweep()
     this.quota.sweep()
     this.messages.sweep()
-    this.recheckTokens()
+    this.tokens.recheckAll()
   }
 
   /** Stops accepting, closes every socket with 1001, waits for them (at most `graceMs`), then unloads the rooms. */
   async close(graceMs = 2000): Promise<void> {
     this.accepting = false
     clearInterval(this.sweeper)
-    clearInterval(this.poller)
+    this.tokens.stop()
     clearInterval(this.heartbeat)
     const closing = [...this.sockets].map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) return resolve()
