@@ -7,7 +7,7 @@ import { statfsSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from './logger.ts'
 import type { Storage } from './storage/types.ts'
-import type { CallInFlight } from './storage/sqlite.ts'
+import type { CallInFlight } from './storage/append-types.ts'
 
 /** The close reason (≤ 123 bytes) sent to the people connected when the disk fills. */
 export const DISK_FULL_REASON = 'the server\'s disk is full: your edits are kept on your device and sent when space returns'

@@ -4,7 +4,7 @@
 
 import type { Logger } from '../logger.ts'
 import { startAcquireLease, startLeaseOf } from '../storage/checks.ts'
-import type { CallInFlight } from '../storage/sqlite.ts'
+import type { CallInFlight } from '../storage/append-types.ts'
 import { StorageUnavailableError, type Lease, type Storage } from '../storage/types.ts'
 import { HOLDER_SILENCE_MS, LEASE_TTL_MS, RENEW_MS } from './timing.ts'
 

@@ -4,7 +4,7 @@
 // several times a second on its loop), made at once elsewhere (SQLite answers from the same thread
 // in microseconds). Either way the caller handles the answer on a later turn (onSettled).
 
-import type { CallInFlight } from './sqlite.ts'
+import type { CallInFlight } from './append-types.ts'
 import type { Lease, Storage, TokenRecord } from './types.ts'
 
 /** What PostgreSQL storage adds for the periodic reads: the same calls, started (see CallInFlight). */

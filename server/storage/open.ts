@@ -2,7 +2,8 @@
 // PostgreSQL for several servers sharing one meeting. Every command and the server open it here.
 
 import { openPostgresStorage } from './postgres/index.ts'
-import { openSqliteStorage, type BatchAppend, type DocSizes, type IntegrityCheck } from './sqlite.ts'
+import type { BatchAppend } from './append-types.ts'
+import { openSqliteStorage, type DocSizes, type IntegrityCheck } from './sqlite.ts'
 import type { Storage } from './types.ts'
 
 /** Where a meeting is stored: `{ dataDir }` (SQLite, podium.db inside) or `{ postgres: url }`. */

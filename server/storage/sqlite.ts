@@ -17,9 +17,6 @@ import type { PendingAppend, BatchAppend } from './append-types.ts'
 import type { ProvenanceRow, Attribution, AuditEntry, KnownState, LoadCost, LoadedDoc, RefusalRecord, SnapshotRecord, Storage } from './types.ts'
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts'
 
-// The append contracts are in append-types.ts; re-exported so that importers of this file need not change.
-export type { AppendInFlight, AsyncAppend, BatchAppend, CallInFlight, PendingAppend } from './append-types.ts'
-
 // What a pieced snapshot's row holds in its inline columns (NOT NULL): its bytes are in snapshot_parts.
 const EMPTY = Buffer.alloc(0)
 

@@ -2,7 +2,7 @@
 // compactIdleMs; on the loop, in storage (PostgreSQL), or in a worker for a large document.
 
 import * as Y from 'yjs'
-import type { AsyncAppend } from '../storage/sqlite.ts'
+import type { AsyncAppend } from '../storage/append-types.ts'
 import type { Storage } from '../storage/types.ts'
 import { structCount, type RoomLoader } from './room-load.ts'
 import { canStartAppend } from './room-helpers.ts'

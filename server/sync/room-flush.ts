@@ -4,7 +4,7 @@
 
 import * as Y from 'yjs'
 import { FencedError } from '../storage/types.ts'
-import type { AppendInFlight, PendingAppend } from '../storage/sqlite.ts'
+import type { AppendInFlight, PendingAppend } from '../storage/append-types.ts'
 import type { Provenance } from '../../shared/trust/index.ts'
 import type { ClusterLink, Ticket } from './cluster-link.ts'
 import type { Peer } from './peer.ts'

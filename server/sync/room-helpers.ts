@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { MessageType } from '../../shared/protocol.ts'
 import type { Storage } from '../storage/types.ts'
-import type { AsyncAppend, BatchAppend } from '../storage/sqlite.ts'
+import type { AsyncAppend, BatchAppend } from '../storage/append-types.ts'
 
 /** Encodes a y-websocket sync-update message. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {

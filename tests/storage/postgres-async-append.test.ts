@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FencedError, StorageUnavailableError } from '../../server/storage/types.ts'
 import { CALL_TIMEOUT_MS } from '../../server/storage/postgres/index.ts'
-import type { AsyncAppend } from '../../server/storage/sqlite.ts'
+import type { AsyncAppend } from '../../server/storage/append-types.ts'
 import { serverAttribution } from '../../server/documents.ts'
 import * as Y from 'yjs'
 import { FRAGMENT_NAME, newYDoc } from '../../shared/ydoc.ts'

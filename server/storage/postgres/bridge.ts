@@ -13,7 +13,7 @@ import { StorageUnavailableError } from '../types.ts'
 import { CALL_TIMEOUT_MS } from './config.ts'
 import { fromWire, type WireError } from './errors.ts'
 import type { BridgeWorkerData } from './worker.ts'
-import type { CallInFlight } from '../sqlite.ts'
+import type { CallInFlight } from '../append-types.ts'
 
 type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError }
 

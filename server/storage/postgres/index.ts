@@ -3,10 +3,12 @@
 // is: each runs in a worker thread that owns the connection pool, the caller blocking until it
 // answers (bridge.ts) or CALL_TIMEOUT_MS passes (StorageUnavailableError). The start… calls are
 // started without blocking: startAppendMany and startCompact, so that a room's slow commit or
-// compaction does not stall its server's loop (sync/room-flush.ts, sync/room-compaction.ts), and the periodic reads of ../checks.ts.
+// compaction does not stall its server's loop (sync/room-flush.ts, sync/room-compaction.ts), and
+// the periodic reads of ../checks.ts.
 
 import type { AsyncChecks } from '../checks.ts'
-import type { AsyncAppend, IntegrityCheck, BatchAppend, DocSizes, PendingAppend } from '../sqlite.ts'
+import type { AsyncAppend, BatchAppend, PendingAppend } from '../append-types.ts'
+import type { IntegrityCheck, DocSizes } from '../sqlite.ts'
 import { StorageUnavailableError, type LoadedDoc, type Storage } from '../types.ts'
 import { verifyRows } from '../verify.ts'
 import { SyncBridge } from './bridge.ts'
