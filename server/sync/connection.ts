@@ -38,8 +38,8 @@ export interface ConnectionDeps {
   onClosed(peer: Peer): void
 }
 
-// A close frame's reason must fit in 123 bytes.
-function shortReason(reason: string): string {
+/** `reason` cut, with an ellipsis, to fit a websocket close frame (at most 123 bytes of UTF-8). */
+export function shortReason(reason: string): string {
   const buf = Buffer.from(reason, 'utf8')
   return buf.length <= 123 ? reason : buf.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '…'
 }

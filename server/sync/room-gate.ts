@@ -14,7 +14,7 @@ import type { Ticket } from './cluster-link.ts'
 import { judgeTransaction } from './judge.ts'
 import type { ConnectionOrigin } from './origins.ts'
 import type { Peer } from './peer.ts'
-import { truncateReason } from './room-helpers.ts'
+import { shortReason } from './connection.ts'
 import type { Room, RoomDeps } from './room.ts'
 
 /** The client update being applied, and the verdict on it once its transaction ends. */
@@ -141,6 +141,6 @@ export class UpdateGate {
     encoding.writeVarUint(encoder, MessageType.auth)
     authProtocol.writePermissionDenied(encoder, JSON.stringify({ rule: v.rule, reason: v.reason }))
     peer.send(encoding.toUint8Array(encoder))
-    peer.close(CloseCode.refused, truncateReason(v.reason))
+    peer.close(CloseCode.refused, shortReason(v.reason))
   }
 }

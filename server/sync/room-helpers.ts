@@ -43,12 +43,3 @@ export function canAppendMany(storage: Storage): storage is Storage & BatchAppen
 export function canStartAppend(storage: Storage): storage is Storage & AsyncAppend {
   return typeof (storage as Partial<AsyncAppend>).startAppendMany === 'function'
 }
-
-/** `reason` cut, with an ellipsis, to fit a websocket close reason (at most 123 bytes of UTF-8). */
-export function truncateReason(reason: string): string {
-  const bytes = new TextEncoder().encode(reason)
-  if (bytes.length <= 123) return reason
-  let cut = reason.slice(0, 120)
-  while (new TextEncoder().encode(cut + '…').length > 123) cut = cut.slice(0, -1)
-  return cut + '…'
-}
